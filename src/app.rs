@@ -1,0 +1,45 @@
+//! The router and the parts of the page every route shares.
+
+use crate::components::{ConfigErrorPanel, SecretBanner};
+use crate::config::BuildConfig;
+use crate::pages::{CallbackPage, HomePage, NotFoundPage};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+pub const PRODUCT_NAME: &str = "Entra Sign-in Inspector";
+
+#[component]
+pub fn App() -> impl IntoView {
+    match BuildConfig::compiled() {
+        Ok(config) => {
+            let secret_embedded = config.client_secret.is_some();
+            provide_context(config);
+            view! {
+                <Router>
+                    <Header/>
+                    <Show when=move || secret_embedded>
+                        <SecretBanner/>
+                    </Show>
+                    <main>
+                        <Routes fallback=NotFoundPage>
+                            <Route path=path!("/") view=HomePage/>
+                            <Route path=path!("/callback") view=CallbackPage/>
+                        </Routes>
+                    </main>
+                </Router>
+            }
+            .into_any()
+        }
+        Err(error) => view! { <ConfigErrorPanel error/> }.into_any(),
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <A href="/" attr:class="brand">{PRODUCT_NAME}</A>
+        </header>
+    }
+}

@@ -1,0 +1,37 @@
+//! The only code that touches browser APIs: Web Crypto, storage, fetch, location and history.
+
+pub mod crypto;
+pub mod location;
+
+use std::fmt;
+use wasm_bindgen::JsValue;
+
+/// A browser API that failed, with what we were doing and what the browser said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BrowserError {
+    /// No `window`: the code runs outside a page (a worker, or the host).
+    NoWindow,
+    Js { context: &'static str, detail: String },
+}
+
+impl BrowserError {
+    pub(crate) fn js(context: &'static str, value: JsValue) -> Self {
+        let detail = js_sys::Error::try_from(value.clone())
+            .map(|e| String::from(e.message()))
+            .ok()
+            .or_else(|| value.as_string())
+            .unwrap_or_else(|| format!("{value:?}"));
+        BrowserError::Js { context, detail }
+    }
+}
+
+impl fmt::Display for BrowserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BrowserError::NoWindow => f.write_str("this code needs a browser window"),
+            BrowserError::Js { context, detail } => write!(f, "{context}: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for BrowserError {}

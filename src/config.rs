@@ -1,0 +1,466 @@
+//! Build-time configuration: read from the environment when the app is compiled, validated once by
+//! `build.rs` (which fails the build with a message naming the variable) and parsed again by the app.
+//!
+//! This file has no dependencies so that `build.rs` can include it as it is.
+
+use std::fmt;
+
+/// The local dev tenant (`dev-tenant/`) that a build with no configuration signs in to.
+pub const DEV_TENANT_ID: &str = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+/// The dev tenant's single-page-application client.
+pub const DEV_SPA_CLIENT_ID: &str = "6a1c3f2e-9b8d-4e7f-a0c1-d2e3f4a5b6c7";
+pub const DEV_TENANT_AUTHORITY: &str =
+    "http://127.0.0.1:8081/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9/v2.0";
+pub const DEFAULT_SCOPES: &str = "openid profile email offline_access";
+
+/// The variables the build reads; the names are the seed script's, so its users can reuse their shell.
+pub const VARIABLES: [&str; 7] = [
+    "TENANT_NAME",
+    "TENANT_GUID",
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "REDIRECT_URI",
+    "AUTHORITY",
+    "SCOPES",
+];
+
+/// The configuration variables as they were found, before validation.
+#[derive(Clone, Copy, Default)]
+pub struct RawConfig<'a> {
+    pub tenant_name: Option<&'a str>,
+    pub tenant_guid: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub client_secret: Option<&'a str>,
+    pub redirect_uri: Option<&'a str>,
+    pub authority: Option<&'a str>,
+    pub scopes: Option<&'a str>,
+}
+
+impl RawConfig<'static> {
+    /// The values this app was compiled with.
+    pub fn compiled() -> Self {
+        RawConfig {
+            tenant_name: option_env!("TENANT_NAME"),
+            tenant_guid: option_env!("TENANT_GUID"),
+            client_id: option_env!("CLIENT_ID"),
+            client_secret: option_env!("CLIENT_SECRET"),
+            redirect_uri: option_env!("REDIRECT_URI"),
+            authority: option_env!("AUTHORITY"),
+            scopes: option_env!("SCOPES"),
+        }
+    }
+}
+
+/// Where the authority came from, which the home page explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TenantSource {
+    /// No tenant configured: the embedded local dev tenant.
+    LocalDevTenant,
+    /// `TENANT_NAME` + `TENANT_GUID`: `https://{name}.ciamlogin.com/{guid}/v2.0`.
+    CiamLogin,
+    /// `AUTHORITY`: a custom domain or another emulator.
+    Authority,
+}
+
+/// A validated configuration.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BuildConfig {
+    pub source: TenantSource,
+    /// The authority URL without a trailing slash; discovery lives under it.
+    pub authority: String,
+    pub tenant_name: Option<String>,
+    pub tenant_guid: Option<String>,
+    pub client_id: String,
+    /// Embedded in the bundle and readable by anyone: only for test tenants.
+    pub client_secret: Option<String>,
+    /// `None`: the page's origin + `/callback`, decided at run time.
+    pub redirect_uri: Option<String>,
+    pub scopes: String,
+}
+
+impl fmt::Debug for BuildConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BuildConfig")
+            .field("source", &self.source)
+            .field("authority", &self.authority)
+            .field("tenant_name", &self.tenant_name)
+            .field("tenant_guid", &self.tenant_guid)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "(embedded, hidden)"),
+            )
+            .field("redirect_uri", &self.redirect_uri)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+/// A variable whose value cannot be used, with what is wrong and an example of a good value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    /// The offending value, or a placeholder for the secret.
+    pub value: String,
+    pub problem: String,
+    pub example: &'static str,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}={:?}: {}. Example: {}",
+            self.variable, self.value, self.problem, self.example
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+const EXAMPLE_TENANT_NAME: &str = "TENANT_NAME=contoso (for contoso.ciamlogin.com)";
+const EXAMPLE_GUID: &str = "TENANT_GUID=aaaabbbb-0000-cccc-1111-dddd2222eeee";
+const EXAMPLE_CLIENT_ID: &str = "CLIENT_ID=00001111-aaaa-2222-bbbb-3333cccc4444";
+const EXAMPLE_REDIRECT: &str = "REDIRECT_URI=http://localhost:8080/callback";
+const EXAMPLE_AUTHORITY: &str =
+    "AUTHORITY=https://login.contoso.com/aaaabbbb-0000-cccc-1111-dddd2222eeee/v2.0";
+const EXAMPLE_SCOPES: &str = "SCOPES=\"openid profile email offline_access\"";
+
+impl BuildConfig {
+    /// Validates the raw variables. Unset and empty are the same.
+    pub fn parse(raw: RawConfig<'_>) -> Result<BuildConfig, ConfigError> {
+        let tenant_name = set(raw.tenant_name).map(check_tenant_name).transpose()?;
+        let tenant_guid = set(raw.tenant_guid)
+            .map(|v| check_guid("TENANT_GUID", v, EXAMPLE_GUID))
+            .transpose()?;
+        let client_id = set(raw.client_id)
+            .map(|v| check_guid("CLIENT_ID", v, EXAMPLE_CLIENT_ID))
+            .transpose()?;
+        let authority = set(raw.authority)
+            .map(|v| check_url("AUTHORITY", v, EXAMPLE_AUTHORITY))
+            .transpose()?
+            .map(|a| a.trim_end_matches('/').to_string());
+        let redirect_uri = set(raw.redirect_uri)
+            .map(|v| check_url("REDIRECT_URI", v, EXAMPLE_REDIRECT))
+            .transpose()?;
+        let scopes = set(raw.scopes)
+            .map(check_scopes)
+            .transpose()?
+            .unwrap_or_else(|| DEFAULT_SCOPES.to_string());
+        let client_secret = set(raw.client_secret).map(str::to_string);
+
+        let (source, authority, tenant_guid) = match (authority, &tenant_name, tenant_guid) {
+            (Some(authority), _, guid) => (TenantSource::Authority, authority, guid),
+            (None, Some(name), Some(guid)) => (
+                TenantSource::CiamLogin,
+                format!("https://{name}.ciamlogin.com/{guid}/v2.0"),
+                Some(guid),
+            ),
+            (None, Some(_), None) => {
+                return Err(missing(
+                    "TENANT_GUID",
+                    "is required with TENANT_NAME (the Directory (tenant) ID from the Entra admin center)",
+                    EXAMPLE_GUID,
+                ))
+            }
+            (None, None, Some(_)) => {
+                return Err(missing(
+                    "TENANT_NAME",
+                    "is required with TENANT_GUID (the subdomain of <name>.ciamlogin.com), or set AUTHORITY",
+                    EXAMPLE_TENANT_NAME,
+                ))
+            }
+            (None, None, None) => (
+                TenantSource::LocalDevTenant,
+                DEV_TENANT_AUTHORITY.to_string(),
+                Some(DEV_TENANT_ID.to_string()),
+            ),
+        };
+        let client_id = match (client_id, source) {
+            (Some(id), _) => id,
+            (None, TenantSource::LocalDevTenant) => DEV_SPA_CLIENT_ID.to_string(),
+            (None, _) => {
+                return Err(missing(
+                    "CLIENT_ID",
+                    "is required with a configured tenant (the Application (client) ID of the app registration)",
+                    EXAMPLE_CLIENT_ID,
+                ))
+            }
+        };
+        Ok(BuildConfig {
+            source,
+            authority,
+            tenant_name,
+            tenant_guid,
+            client_id,
+            client_secret,
+            redirect_uri,
+            scopes,
+        })
+    }
+
+    /// The configuration this app was compiled with.
+    pub fn compiled() -> Result<BuildConfig, ConfigError> {
+        BuildConfig::parse(RawConfig::compiled())
+    }
+}
+
+/// Unset and empty (or blank) are the same.
+fn set(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn missing(variable: &'static str, problem: &str, example: &'static str) -> ConfigError {
+    ConfigError {
+        variable,
+        value: String::new(),
+        problem: format!("not set, but {problem}"),
+        example,
+    }
+}
+
+fn invalid(variable: &'static str, value: &str, problem: &str, example: &'static str) -> ConfigError {
+    ConfigError {
+        variable,
+        value: value.to_string(),
+        problem: problem.to_string(),
+        example,
+    }
+}
+
+fn check_tenant_name(value: &str) -> Result<String, ConfigError> {
+    let problem = if value.to_ascii_lowercase().ends_with(".ciamlogin.com") {
+        Some("give only the subdomain, without .ciamlogin.com")
+    } else if value.contains('.') {
+        Some("a tenant name is a subdomain and has no dots; for a custom domain set AUTHORITY instead")
+    } else if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        Some("a tenant name has only letters, digits and hyphens")
+    } else if value.starts_with('-') || value.ends_with('-') {
+        Some("a tenant name cannot start or end with a hyphen")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(invalid("TENANT_NAME", value, problem, EXAMPLE_TENANT_NAME)),
+        None => Ok(value.to_ascii_lowercase()),
+    }
+}
+
+fn check_guid(variable: &'static str, value: &str, example: &'static str) -> Result<String, ConfigError> {
+    let groups: Vec<&str> = value.split('-').collect();
+    let shape_ok = groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()));
+    if shape_ok {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err(invalid(
+            variable,
+            value,
+            "not a GUID (8-4-4-4-12 hexadecimal digits)",
+            example,
+        ))
+    }
+}
+
+fn check_url(variable: &'static str, value: &str, example: &'static str) -> Result<String, ConfigError> {
+    let problem = match value.split_once("://") {
+        _ if value.chars().any(char::is_whitespace) => Some("a URL cannot contain spaces"),
+        _ if value.contains('#') => Some("a URL here cannot have a #fragment"),
+        Some((scheme, _)) if scheme != "https" && scheme != "http" => {
+            Some("the URL must start with https:// (or http:// for a local test server)")
+        }
+        Some((_, rest)) if rest.split(['/', '?']).next().unwrap_or_default().is_empty() => {
+            Some("the URL has no host")
+        }
+        Some(_) => None,
+        None => Some("not an absolute URL (it needs https:// and a host)"),
+    };
+    match problem {
+        Some(problem) => Err(invalid(variable, value, problem, example)),
+        None => Ok(value.to_string()),
+    }
+}
+
+fn check_scopes(value: &str) -> Result<String, ConfigError> {
+    let scopes: Vec<&str> = value.split_whitespace().collect();
+    if scopes.contains(&"openid") {
+        Ok(scopes.join(" "))
+    } else {
+        Err(invalid(
+            "SCOPES",
+            value,
+            "the scopes must include openid to get an ID token",
+            EXAMPLE_SCOPES,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: RawConfig<'_>) -> Result<BuildConfig, ConfigError> {
+        BuildConfig::parse(raw)
+    }
+
+    #[test]
+    fn no_variables_selects_the_local_dev_tenant() {
+        let config = parse(RawConfig::default()).unwrap();
+        assert_eq!(config.source, TenantSource::LocalDevTenant);
+        assert_eq!(config.authority, DEV_TENANT_AUTHORITY);
+        assert_eq!(config.client_id, DEV_SPA_CLIENT_ID);
+        assert_eq!(config.tenant_guid.as_deref(), Some(DEV_TENANT_ID));
+        assert_eq!(config.scopes, DEFAULT_SCOPES);
+        assert_eq!(config.redirect_uri, None);
+        assert!(config.authority.contains(DEV_TENANT_ID));
+    }
+
+    #[test]
+    fn tenant_name_and_guid_build_the_ciamlogin_authority() {
+        let config = parse(RawConfig {
+            tenant_name: Some("Contoso"),
+            tenant_guid: Some("AAAABBBB-0000-cccc-1111-dddd2222eeee"),
+            client_id: Some("00001111-aaaa-2222-bbbb-3333cccc4444"),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert_eq!(config.source, TenantSource::CiamLogin);
+        assert_eq!(
+            config.authority,
+            "https://contoso.ciamlogin.com/aaaabbbb-0000-cccc-1111-dddd2222eeee/v2.0"
+        );
+    }
+
+    #[test]
+    fn authority_overrides_the_tenant_name_and_loses_its_trailing_slash() {
+        let config = parse(RawConfig {
+            tenant_name: Some("contoso"),
+            authority: Some("https://login.contoso.com/tenant/v2.0/"),
+            client_id: Some("00001111-aaaa-2222-bbbb-3333cccc4444"),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert_eq!(config.source, TenantSource::Authority);
+        assert_eq!(config.authority, "https://login.contoso.com/tenant/v2.0");
+    }
+
+    #[test]
+    fn rejects_tenant_name_with_the_ciamlogin_suffix() {
+        let err = parse(RawConfig {
+            tenant_name: Some("contoso.ciamlogin.com"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "TENANT_NAME");
+        assert!(err.problem.contains("without .ciamlogin.com"), "{err}");
+    }
+
+    #[test]
+    fn rejects_tenant_name_with_dots() {
+        let err = parse(RawConfig {
+            tenant_name: Some("login.contoso"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "TENANT_NAME");
+        assert!(err.problem.contains("no dots"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_client_id_that_is_not_a_guid_and_names_an_example() {
+        let err = parse(RawConfig {
+            client_id: Some("my-app"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "CLIENT_ID");
+        let text = err.to_string();
+        assert!(text.contains("CLIENT_ID=\"my-app\""), "{text}");
+        assert!(text.contains("not a GUID"), "{text}");
+        assert!(text.contains("Example: CLIENT_ID="), "{text}");
+    }
+
+    #[test]
+    fn rejects_tenant_guid_with_a_bad_group() {
+        let err = parse(RawConfig {
+            tenant_name: Some("contoso"),
+            tenant_guid: Some("aaaabbbb-0000-cccc-1111-dddd2222eeeZ"),
+            client_id: Some("00001111-aaaa-2222-bbbb-3333cccc4444"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "TENANT_GUID");
+    }
+
+    #[test]
+    fn requires_the_guid_with_a_tenant_name() {
+        let err = parse(RawConfig {
+            tenant_name: Some("contoso"),
+            client_id: Some("00001111-aaaa-2222-bbbb-3333cccc4444"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "TENANT_GUID");
+        assert!(err.problem.starts_with("not set"), "{err}");
+    }
+
+    #[test]
+    fn requires_a_client_id_with_a_configured_tenant() {
+        let err = parse(RawConfig {
+            authority: Some("https://login.contoso.com/t/v2.0"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "CLIENT_ID");
+    }
+
+    #[test]
+    fn rejects_urls_without_scheme_or_host_or_with_spaces() {
+        for bad in ["localhost:8080/callback", "ftp://x/callback", "https:///callback", "https://a b/"] {
+            let err = parse(RawConfig {
+                redirect_uri: Some(bad),
+                ..RawConfig::default()
+            })
+            .unwrap_err();
+            assert_eq!(err.variable, "REDIRECT_URI", "{bad}");
+        }
+    }
+
+    #[test]
+    fn rejects_scopes_without_openid() {
+        let err = parse(RawConfig {
+            scopes: Some("profile email"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "SCOPES");
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let config = parse(RawConfig {
+            client_secret: Some(""),
+            redirect_uri: Some("  "),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert_eq!(config.client_secret, None);
+        assert_eq!(config.redirect_uri, None);
+    }
+
+    #[test]
+    fn debug_output_never_contains_the_secret() {
+        let config = parse(RawConfig {
+            client_secret: Some("s3cr3t-value"),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert!(!format!("{config:?}").contains("s3cr3t-value"));
+    }
+}

@@ -1,0 +1,9 @@
+//! One component per route.
+
+mod callback;
+mod home;
+mod not_found;
+
+pub use callback::CallbackPage;
+pub use home::HomePage;
+pub use not_found::NotFoundPage;

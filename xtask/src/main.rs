@@ -1,0 +1,59 @@
+//! Task runner for the workspace: `cargo xtask setup | serve | build | test | size`.
+
+mod build;
+mod proc;
+mod setup;
+mod size;
+mod test;
+
+/// The app's own configuration rules, so that `serve` and `build` reject bad values before building.
+#[allow(dead_code)]
+#[path = "../../src/config.rs"]
+mod config;
+
+use proc::Failure;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup   install what building and testing need (wasm32 std, trunk, wasm-bindgen, wasm-opt, Chromium)
+  serve   serve the app on http://127.0.0.1:8080, and the local dev tenant on :8081 when no tenant is configured
+  build   write a release build to dist/
+  test    run every check and test; ends with `N passed, N failed`
+  size    build a minimal Leptos app and this one, and compare their gzip sizes
+
+Configuration (environment): TENANT_NAME, TENANT_GUID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, AUTHORITY, SCOPES.";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(&root, setup::Wants { browser: true }).map(|_| ()),
+        Some("serve") => build::serve(&root),
+        Some("build") => build::build(&root),
+        Some("test") => test::test(&root, rest),
+        Some("size") => size::size(&root),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Failure::new(format!("unknown command `{other}`\n\n{USAGE}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! `cargo xtask test`: every check and test of the workspace, then `N passed, N failed`.
+
+use crate::build::{print_sizes, trunk_build};
+use crate::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_ID};
+use crate::proc::{step, Failure};
+use crate::setup::{self, Tools, Wants, WASM_TARGET};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// The dev tenant's confidential (Web) client, for the build that embeds a secret.
+const DEV_WEB_CLIENT_ID: &str = "7b2d4e3f-0c9e-4f80-b1d2-e3f4a5b6c7d8";
+const DEV_WEB_CLIENT_SECRET: &str = "dev8Q~local-web-client-secret-not-for-production";
+const CONFIG_VARIABLES: [&str; 7] = crate::config::VARIABLES;
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failed_steps: Vec<String>,
+}
+
+impl Tally {
+    /// Records a step: its test counts when it ran tests, else the step itself as one check.
+    fn record(&mut self, name: &str, outcome: Result<Counts, Failure>) {
+        match outcome {
+            Ok(counts) if counts.ran_tests() => {
+                self.passed += counts.passed;
+                self.failed += counts.failed;
+                if counts.failed > 0 {
+                    self.failed_steps.push(name.to_string());
+                }
+            }
+            Ok(_) => self.passed += 1,
+            Err(_) => {
+                self.failed_steps.push(name.to_string());
+                self.failed += 1;
+            }
+        }
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    seen: bool,
+}
+
+impl Counts {
+    fn ran_tests(&self) -> bool {
+        self.seen
+    }
+}
+
+pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
+    let started = Instant::now();
+    let tools = setup::setup(root, Wants { browser: true })?;
+    let driver = tools
+        .chromedriver
+        .clone()
+        .ok_or_else(|| Failure::new("no chromedriver"))?;
+    let run_dir = root.join("target").join("xtask-test");
+    let tmp = run_dir.join("tmp");
+    std::fs::create_dir_all(&tmp).map_err(|e| Failure::new(format!("cannot create {}: {e}", tmp.display())))?;
+    let only = |name: &str| args.is_empty() || args.iter().any(|a| name.contains(a.as_str()));
+
+    let mut tally = Tally::default();
+    let check = |tally: &mut Tally, name: &str, cmd: &mut Command| {
+        if only(name) {
+            let outcome = step(name, || run_counting(cmd));
+            tally.record(name, outcome);
+        }
+    };
+    let cargo = |args: &[&str]| {
+        let mut cmd = tools.toolchain.cargo();
+        cmd.args(args).current_dir(root);
+        cmd
+    };
+
+    check(&mut tally, "format (cargo fmt --check)", &mut cargo(&["fmt", "--all", "--check"]));
+    check(
+        &mut tally,
+        "lint host (clippy)",
+        &mut cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
+    );
+    check(
+        &mut tally,
+        "lint wasm32 (clippy)",
+        &mut cargo(&[
+            "clippy", "-p", "entra-signin", "--target", WASM_TARGET, "--lib", "--bins", "--test", "web", "--", "-D",
+            "warnings",
+        ]),
+    );
+    check(&mut tally, "host tests", &mut cargo(&["test", "--workspace"]));
+    let mut wasm_tests = cargo(&["test", "-p", "entra-signin", "--target", WASM_TARGET, "--test", "web"]);
+    wasm_tests.env("CHROMEDRIVER", &driver).env("TMPDIR", &tmp);
+    check(&mut tally, "browser tests (wasm-bindgen-test, headless Chromium)", &mut wasm_tests);
+
+    if only("e2e") || only("build") {
+        end_to_end(root, &tools, &run_dir, &tmp, &mut tally);
+    }
+
+    println!();
+    if !tally.failed_steps.is_empty() {
+        println!("failed: {}", tally.failed_steps.join("; "));
+    }
+    println!("total time {:.0}s", started.elapsed().as_secs_f64());
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed == 0 {
+        Ok(())
+    } else {
+        Err(Failure::new(format!("{} failed", tally.failed)))
+    }
+}
+
+/// Release builds (the deployable `dist/` and two builds pointed at a dev tenant on a free port),
+/// then the end-to-end tests in `tests/e2e.rs` against them.
+fn end_to_end(root: &Path, tools: &Tools, run_dir: &Path, tmp: &Path, tally: &mut Tally) {
+    let Ok(port) = free_port() else {
+        tally.record("end-to-end", Err(Failure::new("no free port")));
+        return;
+    };
+    let authority = format!("http://127.0.0.1:{port}/{DEV_TENANT_ID}/v2.0");
+    let clear: Vec<(&str, Option<&str>)> = CONFIG_VARIABLES.iter().map(|v| (*v, None)).collect();
+    let with = |pairs: &[(&'static str, &'static str)]| {
+        let mut env = clear.clone();
+        env.extend(pairs.iter().map(|(k, v)| (*k, Some(*v))));
+        env
+    };
+    let default_dist = root.join("dist");
+    let spa_dist = run_dir.join("dist-spa");
+    let web_dist = run_dir.join("dist-web-secret");
+    let authority: &'static str = Box::leak(authority.into_boxed_str());
+    let builds: [(&str, &PathBuf, Vec<(&str, Option<&str>)>); 3] = [
+        ("release build (default configuration)", &default_dist, clear.clone()),
+        (
+            "release build for end-to-end tests (SPA client)",
+            &spa_dist,
+            with(&[("AUTHORITY", authority), ("TENANT_GUID", DEV_TENANT_ID), ("CLIENT_ID", DEV_SPA_CLIENT_ID)]),
+        ),
+        (
+            "release build for end-to-end tests (Web client with an embedded secret)",
+            &web_dist,
+            with(&[
+                ("AUTHORITY", authority),
+                ("TENANT_GUID", DEV_TENANT_ID),
+                ("CLIENT_ID", DEV_WEB_CLIENT_ID),
+                ("CLIENT_SECRET", DEV_WEB_CLIENT_SECRET),
+            ]),
+        ),
+    ];
+    for (name, dist, env) in &builds {
+        let outcome = trunk_build(root, &tools.toolchain, dist, env).map(|_| Counts::default());
+        let built = outcome.is_ok();
+        tally.record(name, outcome);
+        if !built {
+            return;
+        }
+    }
+    println!("==> sizes of dist/");
+    let _ = print_sizes(&default_dist);
+
+    let mut cmd = tools.toolchain.cargo();
+    cmd.args(["test", "-p", "entra-signin", "--features", "e2e", "--test", "e2e"])
+        .current_dir(root)
+        .env("E2E_DIST_DEFAULT", &default_dist)
+        .env("E2E_DIST_SPA", &spa_dist)
+        .env("E2E_DIST_WEB", &web_dist)
+        .env("E2E_TENANT_PORT", port.to_string())
+        .env("TMPDIR", tmp);
+    if let Some(driver) = &tools.chromedriver {
+        cmd.env("CHROMEDRIVER", driver);
+    }
+    if let Some(chrome) = &tools.chrome {
+        cmd.env("CHROME", chrome);
+    }
+    let name = "end-to-end tests (headless Chromium)";
+    let outcome = step(name, || run_counting(&mut cmd));
+    tally.record(name, outcome);
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Runs a command, shows its output, and adds up libtest's `test result:` lines.
+fn run_counting(cmd: &mut Command) -> Result<Counts, Failure> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| Failure::new(format!("cannot start {:?}: {e}", cmd.get_program())))?;
+    let mut counts = Counts::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some((passed, failed)) = parse_result_line(&line) {
+                counts.passed += passed;
+                counts.failed += failed;
+                counts.seen = true;
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| Failure::new(e.to_string()))?;
+    if status.success() {
+        Ok(counts)
+    } else if counts.failed > 0 {
+        Ok(counts)
+    } else {
+        Err(Failure::new(format!("exited with {status}")))
+    }
+}
+
+/// `test result: ok. 12 passed; 0 failed; ...` → (12, 0).
+fn parse_result_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let number_before = |word: &str| -> Option<u64> {
+        let end = rest.find(word)?;
+        rest[..end].trim_end().rsplit([' ', '.']).next()?.parse().ok()
+    };
+    Some((number_before(" passed")?, number_before(" failed")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result_line;
+
+    #[test]
+    fn reads_libtest_result_lines() {
+        assert_eq!(
+            parse_result_line("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"),
+            Some((12, 0))
+        );
+        assert_eq!(
+            parse_result_line("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2))
+        );
+        assert_eq!(parse_result_line("running 3 tests"), None);
+    }
+}
