@@ -2,12 +2,17 @@
 
 use crate::components::{ConfigErrorPanel, SecretBanner};
 use crate::config::BuildConfig;
-use crate::pages::{CallbackPage, HomePage, NotFoundPage};
+use crate::flow::Session;
+use crate::pages::{CallbackPage, HomePage, NotFoundPage, ProfilePage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 pub const PRODUCT_NAME: &str = "Entra Sign-in Inspector";
+
+/// The signed-in session of this tab, in memory only: a reload signs out.
+#[derive(Clone, Copy)]
+pub struct CurrentSession(pub RwSignal<Option<Session>>);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -15,6 +20,7 @@ pub fn App() -> impl IntoView {
         Ok(config) => {
             let secret_embedded = config.client_secret.is_some();
             provide_context(config);
+            provide_context(CurrentSession(RwSignal::new(None)));
             view! {
                 <Router>
                     <Header/>
@@ -25,6 +31,7 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=NotFoundPage>
                             <Route path=path!("/") view=HomePage/>
                             <Route path=path!("/callback") view=CallbackPage/>
+                            <Route path=path!("/profile") view=ProfilePage/>
                         </Routes>
                     </main>
                 </Router>

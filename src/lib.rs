@@ -7,5 +7,7 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod config;
+pub mod display;
+pub mod flow;
 pub mod oidc;
 pub mod pages;

@@ -307,6 +307,11 @@ impl ArmedFaults {
         self.armed.clear();
     }
 
+    /// Whether `fault` is armed.
+    pub(crate) fn is_armed(&self, fault: Fault) -> bool {
+        self.armed.iter().any(|a| a.fault == fault)
+    }
+
     /// Whether a fault of `phase` is armed, without using it up.
     pub(crate) fn any(&self, phase: Phase) -> bool {
         self.armed.iter().any(|a| a.fault.phase() == phase)

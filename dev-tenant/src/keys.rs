@@ -2,7 +2,7 @@
 
 use crate::clock::{generalized_time, utc_time, UnixTime};
 use crate::ids::{b64, b64url, random_bytes};
-use jsonwebtoken::{Algorithm, EncodingKey};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
@@ -28,6 +28,12 @@ impl fmt::Display for KeyError {
 }
 
 impl std::error::Error for KeyError {}
+
+impl KeyError {
+    pub(crate) fn from_message(message: String) -> KeyError {
+        KeyError(message)
+    }
+}
 
 fn key_error(what: &str, e: impl fmt::Display) -> KeyError {
     KeyError(format!("{what}: {e}"))
@@ -94,6 +100,11 @@ impl SigningKey {
 
     pub(crate) fn encoding_key(&self) -> EncodingKey {
         EncodingKey::from_rsa_der(&self.inner.private_pkcs1_der)
+    }
+
+    /// The public key, to verify what this key signed.
+    pub fn decoding_key(&self) -> DecodingKey {
+        DecodingKey::from_rsa_raw_components(&self.inner.n, &self.inner.e)
     }
 
     /// Reads a key back from the state file: PKCS#8 PEM and the DER certificate.
@@ -208,6 +219,10 @@ impl KeyRing {
         } else {
             Some(self.spares.remove(0))
         }
+    }
+
+    pub(crate) fn has_spare(&self) -> bool {
+        !self.spares.is_empty()
     }
 
     pub(crate) fn add_spare(&mut self, key: SigningKey) {

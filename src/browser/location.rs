@@ -12,3 +12,30 @@ pub fn redirect_uri(configured: Option<&str>) -> Option<String> {
         None => origin().map(|o| format!("{o}/callback")),
     }
 }
+
+/// The full address of the page.
+pub fn href() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
+/// Replaces the address in the bar and the history entry without loading anything, so that a
+/// one-time `code` does not stay visible, bookmarkable or in the history.
+pub fn replace_address(url: &str) -> Result<(), super::BrowserError> {
+    let window = web_sys::window().ok_or(super::BrowserError::NoWindow)?;
+    let history = window
+        .history()
+        .map_err(|e| super::BrowserError::js("history is unavailable", e))?;
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        .map_err(|e| super::BrowserError::js("history.replaceState failed", e))
+}
+
+/// Leaves the app for `url` (the tenant's authorize or logout endpoint).
+pub fn navigate_away(url: &str) -> Result<(), super::BrowserError> {
+    let window = web_sys::window().ok_or(super::BrowserError::NoWindow)?;
+    window
+        .location()
+        .assign(url)
+        .map_err(|e| super::BrowserError::js("cannot leave the page", e))
+}
+

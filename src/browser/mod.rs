@@ -1,7 +1,13 @@
 //! The only code that touches browser APIs: Web Crypto, storage, fetch, location and history.
 
+pub mod clipboard;
 pub mod crypto;
+pub mod http;
 pub mod location;
+pub mod storage;
+pub mod time;
+
+pub use time::now_secs;
 
 use std::fmt;
 use wasm_bindgen::JsValue;

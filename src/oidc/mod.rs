@@ -1,1 +1,69 @@
 //! The OpenID Connect / OAuth 2.0 protocol core: pure Rust, no browser types, tested on the host.
+//!
+//! Sans-IO: each step is a pair — build the request, process the response — and the browser layer
+//! does the I/O (fetch, Web Crypto, sessionStorage, location) in between:
+//!
+//! | step | build | process |
+//! | --- | --- | --- |
+//! | discovery | [`discovery_url`], [`IssuerRule::for_authority`] | [`process_discovery_response`] |
+//! | keys | `ProviderMetadata::jwks_uri` | [`process_jwks_response`] |
+//! | authorize | [`PendingSignIn::generate`], [`build_authorization_url`] | [`process_callback`], [`strip_callback_params`] |
+//! | token | [`authorization_code_request`], [`refresh_token_request`] | [`process_authorization_code_response`], [`process_token_response`] |
+//! | ID token | [`UnverifiedIdToken::parse`], [`UnverifiedIdToken::select_key`] | [`validate`] |
+//!
+//! jsonwebtoken is used for its JWK data model only ([`JwkSet`]): the app has no crypto provider,
+//! and nothing here calls one. Signatures are verified by the browser with Web Crypto.
+
+pub mod authorize;
+pub mod callback;
+pub mod claims;
+pub mod discovery;
+pub mod entra_errors;
+pub mod http;
+pub mod id_token;
+pub mod jwks;
+pub mod jwt;
+pub mod pkce;
+pub mod report;
+pub mod token;
+pub mod values;
+
+#[cfg(test)]
+mod test_support;
+
+pub use authorize::{
+    build_authorization_url, AuthorizationParams, AuthorizationUrl, AuthorizeError, PendingSignIn,
+    Prompt,
+};
+pub use callback::{
+    parse_callback, process_callback, strip_callback_params, AuthorizationErrorResponse,
+    AuthorizationResponse, Callback, CallbackError,
+};
+pub use claims::{claim_meaning, Audience, IdTokenClaims};
+pub use discovery::{
+    discovery_url, process_discovery_response, DiscoveryError, IssuerRule, ProviderMetadata,
+    TenantId,
+};
+pub use entra_errors::{aadsts_advice, parse_aadsts_code, Advice};
+pub use http::{HttpResponse, UnexpectedBody};
+pub use id_token::{
+    format_unix_time, validate, Expectations, KeyRejection, KeySelection, OriginalIdentity,
+    RsaVerificationKey, SignatureJob, SignatureOutcome, UnverifiedIdToken, ValidatedIdToken,
+    ValidationFailure, CLOCK_SKEW_LEEWAY_SECS, WEB_CRYPTO_ALGORITHM, WEB_CRYPTO_HASH,
+};
+pub use jsonwebtoken::jwk::JwkSet;
+pub use jwks::{process_jwks_response, JwksError};
+pub use jwt::{
+    decode_access_token, decode_jwt, ClaimSet, DecodedAccessToken, DecodedJwt, JoseHeader,
+    JwtError, ACCESS_TOKEN_NOTE,
+};
+pub use pkce::{CodeChallenge, CodeVerifier, PkceError, CODE_CHALLENGE_METHOD};
+pub use report::{Check, ValidationReport};
+pub use token::{
+    authorization_code_request, process_authorization_code_response, process_token_response,
+    refresh_token_request, EntraError, TokenClient, TokenError, TokenRequest, TokenResponse,
+};
+pub use values::{
+    AccessToken, AuthorizationCode, ClientId, ClientSecret, IssuerUrl, Nonce, RandomnessUnavailable,
+    RawIdToken, RedirectUri, RefreshToken, Scope, State,
+};

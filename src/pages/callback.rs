@@ -1,13 +1,71 @@
+use crate::app::CurrentSession;
+use crate::components::{SignInError, SignInProgress};
+use crate::config::BuildConfig;
+use crate::flow::{self, PendingStore, SignInFailure, Step, StepStatus};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
-/// Where the tenant sends the browser back after sign-in.
+/// Where the tenant sends the browser back: completes the sign-in and shows each step.
 #[component]
 pub fn CallbackPage() -> impl IntoView {
+    let config = expect_context::<BuildConfig>();
+    let session = expect_context::<CurrentSession>().0;
+    let steps = RwSignal::new(
+        Step::ALL
+            .iter()
+            .map(|s| (*s, StepStatus::Pending))
+            .collect::<Vec<_>>(),
+    );
+    let failure = RwSignal::new(None::<SignInFailure>);
+    let navigate = use_navigate();
+    spawn_local(async move {
+        let progress = move |step: Step, status: StepStatus| {
+            steps.update(|all| {
+                if let Some(entry) = all.iter_mut().find(|(s, _)| *s == step) {
+                    entry.1 = status;
+                }
+            })
+        };
+        match flow::complete_sign_in(&config, &progress).await {
+            Ok(signed_in) => {
+                session.set(Some(signed_in));
+                navigate(
+                    "/profile",
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+            Err(error) => failure.set(Some(error)),
+        }
+    });
+    view! {
+        {move || match failure.get() {
+            None => view! { <SignInProgress steps/> }.into_any(),
+            Some(SignInFailure::NoSignInInProgress) => view! { <NoSignInInProgress/> }.into_any(),
+            Some(error) => view! { <SignInProgress steps/> <SignInError error/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn NoSignInInProgress() -> impl IntoView {
+    let last = PendingStore.last_used_at();
     view! {
         <section class="card" id="callback-idle">
             <h1>"No sign-in in progress"</h1>
             <p>"This address receives the answer of the tenant after you sign in, and no sign-in was started from this tab."</p>
+            {last.map(|at| view! {
+                <p id="code-already-used">
+                    "The last sign-in of this tab completed at " {crate::browser::time::local_date_time(at)}
+                    ". Its authorization code was used once and removed from the address bar, so reloading this page cannot "
+                    "sign you in again."
+                </p>
+            })}
             <p><A href="/">"Go to the home page"</A></p>
         </section>
     }

@@ -1,11 +1,25 @@
-use crate::app::PRODUCT_NAME;
-use crate::components::ConfigSummary;
+use crate::app::{CurrentSession, PRODUCT_NAME};
+use crate::components::{ConfigSummary, SignInButtons};
 use crate::config::BuildConfig;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
+    let session = expect_context::<CurrentSession>().0;
+    let signed_in_as = move || {
+        session.with(|s| {
+            s.as_ref().map(|s| {
+                let claims = s.id_token.claims();
+                claims
+                    .name
+                    .clone()
+                    .or_else(|| claims.email.clone())
+                    .unwrap_or_else(|| "(no name)".to_string())
+            })
+        })
+    };
     view! {
         <section class="intro">
             <h1>{PRODUCT_NAME}</h1>
@@ -13,6 +27,12 @@ pub fn HomePage() -> impl IntoView {
                 "Signs you in to a Microsoft Entra External ID tenant with the authorization code flow and PKCE, "
                 "validates the ID token in your browser, and shows every step and every check."
             </p>
+            {move || match signed_in_as() {
+                Some(name) => view! {
+                    <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <A href="/profile">"See your claims"</A></p>
+                }.into_any(),
+                None => view! { <SignInButtons/> }.into_any(),
+            }}
         </section>
         <ConfigSummary config/>
     }

@@ -3,7 +3,9 @@
 mod callback;
 mod home;
 mod not_found;
+mod profile;
 
 pub use callback::CallbackPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use profile::ProfilePage;

@@ -1,0 +1,130 @@
+//! `fetch` through gloo-net, with a timeout, returning what the protocol core needs: status,
+//! content type and body.
+
+use futures::future::{select, Either};
+use gloo_net::http::{Request, RequestBuilder};
+use std::fmt;
+use wasm_bindgen_futures::JsFuture;
+
+/// How long a request to the tenant may take before we give up and say so.
+pub const REQUEST_TIMEOUT_MS: i32 = 30_000;
+
+/// What came back from the network, whatever the status.
+#[derive(Clone, Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+    /// Time from sending to the end of the body, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// The request got no HTTP answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetworkError {
+    /// No answer in time.
+    Timeout { url: String, after_ms: i32 },
+    /// The browser refused or could not connect: offline, DNS, refused connection, or a response
+    /// without the CORS headers that would let this page read it.
+    Failed { url: String, detail: String },
+}
+
+impl fmt::Display for NetworkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetworkError::Timeout { url, after_ms } => write!(
+                f,
+                "{url} did not answer within {} s. Check that the tenant is reachable and try again.",
+                after_ms / 1000
+            ),
+            NetworkError::Failed { url, detail } => write!(
+                f,
+                "the request to {url} failed before any HTTP answer ({detail}). Either the server is \
+                 unreachable (offline, wrong host, not running), or it answered without CORS headers for \
+                 this origin, which the browser hides from the page."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NetworkError {}
+
+pub async fn get(url: &str) -> Result<HttpResponse, NetworkError> {
+    send(url, |signal| Request::get(url).abort_signal(Some(signal))).await
+}
+
+/// POSTs an `application/x-www-form-urlencoded` body.
+pub async fn post_form(url: &str, body: String) -> Result<HttpResponse, NetworkError> {
+    send(url, move |signal| {
+        Request::post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .abort_signal(Some(signal))
+            .body(body)
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+trait IntoRequest {
+    fn into_request(self) -> Result<Request, String>;
+}
+
+impl IntoRequest for RequestBuilder {
+    fn into_request(self) -> Result<Request, String> {
+        self.build().map_err(|e| e.to_string())
+    }
+}
+
+impl IntoRequest for Result<Request, String> {
+    fn into_request(self) -> Result<Request, String> {
+        self
+    }
+}
+
+async fn send<R: IntoRequest>(
+    url: &str,
+    build: impl FnOnce(&web_sys::AbortSignal) -> R,
+) -> Result<HttpResponse, NetworkError> {
+    let owned_url = url.to_string();
+    let failed = move |detail: String| NetworkError::Failed {
+        url: owned_url.clone(),
+        detail,
+    };
+    let controller = web_sys::AbortController::new().map_err(|e| failed(format!("{e:?}")))?;
+    let request = build(&controller.signal()).into_request().map_err(&failed)?;
+    let started = js_sys::Date::now();
+    let exchange = Box::pin(async move {
+        let failed = &failed;
+        let response = request.send().await.map_err(|e| failed(e.to_string()))?;
+        let status = response.status();
+        let content_type = response.headers().get("content-type").unwrap_or_default();
+        let body = response.text().await.map_err(|e| failed(e.to_string()))?;
+        Ok(HttpResponse {
+            status,
+            content_type,
+            body,
+            elapsed_ms: js_sys::Date::now() - started,
+        })
+    });
+    let winner = select(exchange, Box::pin(sleep_ms(REQUEST_TIMEOUT_MS))).await;
+    match winner {
+        Either::Left((outcome, _)) => outcome,
+        Either::Right(_) => {
+            controller.abort();
+            Err(NetworkError::Timeout {
+                url: url.to_string(),
+                after_ms: REQUEST_TIMEOUT_MS,
+            })
+        }
+    }
+}
+
+/// Resolves after `ms` milliseconds (a `setTimeout` promise).
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}

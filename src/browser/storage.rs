@@ -1,0 +1,53 @@
+//! `sessionStorage`: per tab, gone when the tab closes. Never `localStorage`.
+
+use super::BrowserError;
+
+fn session_storage() -> Result<web_sys::Storage, BrowserError> {
+    web_sys::window()
+        .ok_or(BrowserError::NoWindow)?
+        .session_storage()
+        .map_err(|e| BrowserError::js("sessionStorage is unavailable (private mode or blocked storage?)", e))?
+        .ok_or(BrowserError::Js {
+            context: "sessionStorage is unavailable",
+            detail: "the browser returned none".into(),
+        })
+}
+
+pub fn get(key: &str) -> Result<Option<String>, BrowserError> {
+    session_storage()?
+        .get_item(key)
+        .map_err(|e| BrowserError::js("sessionStorage read failed", e))
+}
+
+pub fn set(key: &str, value: &str) -> Result<(), BrowserError> {
+    session_storage()?
+        .set_item(key, value)
+        .map_err(|e| BrowserError::js("sessionStorage write failed (storage full?)", e))
+}
+
+pub fn remove(key: &str) -> Result<(), BrowserError> {
+    session_storage()?
+        .remove_item(key)
+        .map_err(|e| BrowserError::js("sessionStorage delete failed", e))
+}
+
+/// Reads and deletes `key` in one step, so that a value is used at most once.
+pub fn take(key: &str) -> Result<Option<String>, BrowserError> {
+    let value = get(key)?;
+    if value.is_some() {
+        remove(key)?;
+    }
+    Ok(value)
+}
+
+/// Every key that starts with `prefix`.
+pub fn keys_with_prefix(prefix: &str) -> Result<Vec<String>, BrowserError> {
+    let storage = session_storage()?;
+    let len = storage
+        .length()
+        .map_err(|e| BrowserError::js("sessionStorage read failed", e))?;
+    Ok((0..len)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect())
+}

@@ -1,0 +1,12 @@
+//! The browser's clock and locale.
+
+/// Seconds since the Unix epoch, from the browser's clock.
+pub fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// `secs` as a date and time in the user's locale and time zone.
+pub fn local_date_time(secs: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}

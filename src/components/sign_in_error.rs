@@ -1,0 +1,40 @@
+use crate::flow::SignInFailure;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::ValidationReportTable;
+
+/// A failed sign-in: what happened, what to do, and Entra's advice for its AADSTS code.
+#[component]
+pub fn SignInError(error: SignInFailure) -> impl IntoView {
+    let advice = error.advice();
+    let details = error.details();
+    let report = error.report().cloned();
+    view! {
+        <section class="card error" id="sign-in-error" role="alert">
+            <h1 id="error-title">{error.title()}</h1>
+            <p id="error-explanation">{error.explanation()}</p>
+            {advice.map(|a| view! {
+                <div id="error-advice">
+                    <p><strong>{format!("AADSTS{}", a.code)}</strong>": " {a.meaning}</p>
+                    <p><strong>"Fix: "</strong>{a.fix}</p>
+                </div>
+            })}
+            <p id="error-next-step"><strong>"What to do: "</strong>{error.next_step()}</p>
+            {(!details.is_empty()).then(|| view! {
+                <table class="kv" id="error-details">
+                    <tbody>
+                        {details.into_iter().map(|(label, value)| view! {
+                            <tr><th scope="row">{label}</th><td><code>{value}</code></td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {report.map(|report| view! {
+                <h2>"Validation report"</h2>
+                <ValidationReportTable report/>
+            })}
+            <p><A href="/">"Back to the home page"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,76 @@
+//! Pure text helpers for the views: relative times, claim values, pretty JSON. Tested on the host.
+
+use serde_json::Value;
+
+/// Claims whose value is a time in Unix seconds.
+pub const TIME_CLAIMS: [&str; 5] = ["exp", "iat", "nbf", "auth_time", "pwd_exp"];
+
+pub fn is_time_claim(name: &str) -> bool {
+    TIME_CLAIMS.contains(&name)
+}
+
+/// "in 58 min", "3 h ago", "now": how far `at` is from `now`, both Unix seconds.
+pub fn relative_time(at: i64, now: i64) -> String {
+    let delta = at - now;
+    let magnitude = delta.unsigned_abs();
+    let amount = match magnitude {
+        0..=4 => return "now".to_string(),
+        5..=59 => format!("{magnitude} s"),
+        60..=3_599 => format!("{} min", magnitude / 60),
+        3_600..=86_399 => format!("{} h {} min", magnitude / 3_600, (magnitude % 3_600) / 60),
+        _ => format!("{} d", magnitude / 86_400),
+    };
+    if delta > 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+/// A claim value as text: strings bare, everything else as compact JSON.
+pub fn claim_value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// JSON text indented for reading; text that is not JSON is returned as it is.
+pub fn pretty_json(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_time_says_in_for_the_future_and_ago_for_the_past() {
+        assert_eq!(relative_time(1_000 + 58 * 60, 1_000), "in 58 min");
+        assert_eq!(relative_time(1_000, 1_000 + 3 * 3_600 + 60), "3 h 1 min ago");
+        assert_eq!(relative_time(1_000, 1_002), "now");
+        assert_eq!(relative_time(1_030, 1_000), "in 30 s");
+        assert_eq!(relative_time(0, 3 * 86_400), "3 d ago");
+    }
+
+    #[test]
+    fn claim_values_show_strings_bare_and_the_rest_as_json() {
+        assert_eq!(claim_value_text(&Value::String("a b".into())), "a b");
+        assert_eq!(claim_value_text(&serde_json::json!(["x", "y"])), r#"["x","y"]"#);
+        assert_eq!(claim_value_text(&serde_json::json!(1700000000)), "1700000000");
+    }
+
+    #[test]
+    fn pretty_json_indents_json_and_keeps_other_text() {
+        assert_eq!(pretty_json(r#"{"a":1}"#), "{\n  \"a\": 1\n}");
+        assert_eq!(pretty_json("not json"), "not json");
+    }
+
+    #[test]
+    fn time_claims_are_recognised() {
+        assert!(is_time_claim("exp"));
+        assert!(!is_time_claim("sub"));
+    }
+}

@@ -1,0 +1,171 @@
+//! Why a sign-in did not complete, told as what happened and what to do. Never a token, code,
+//! verifier or secret in the text.
+
+use crate::browser::http::NetworkError;
+use crate::browser::BrowserError;
+use crate::oidc::{
+    Advice, AuthorizationErrorResponse, AuthorizeError, CallbackError, DiscoveryError, JwksError,
+    JwtError, TokenError, ValidationFailure, ValidationReport,
+};
+
+#[derive(Clone, Debug)]
+pub enum SignInFailure {
+    /// The callback URL carries no authorization response at all.
+    NoSignInInProgress,
+    /// The tenant redirected back with `error` (the user cancelled, or Entra refused the request).
+    Provider(AuthorizationErrorResponse),
+    /// The callback URL is malformed or partial.
+    Callback(CallbackError),
+    /// The `state` matches no sign-in started in this tab: forged, from another tab, or tampered.
+    UnknownState,
+    /// The code of this `state` was already redeemed (a reload or the back button).
+    CodeAlreadyUsed,
+    /// The sign-in was started too long ago.
+    Expired { age_secs: i64 },
+    Discovery(DiscoveryError),
+    Network(NetworkError),
+    Token(TokenError),
+    Jwks(JwksError),
+    MissingIdToken,
+    Jwt(JwtError),
+    Validation(Box<ValidationFailure>),
+    Authorize(AuthorizeError),
+    Browser(BrowserError),
+    Randomness(String),
+    Pkce(String),
+}
+
+impl SignInFailure {
+    /// One line for the page's heading.
+    pub fn title(&self) -> &'static str {
+        match self {
+            SignInFailure::NoSignInInProgress => "No sign-in in progress",
+            SignInFailure::Provider(e) if e.error == "access_denied" => "Sign-in cancelled",
+            SignInFailure::Provider(_) => "The tenant refused the sign-in request",
+            SignInFailure::Callback(_) => "The tenant's answer is malformed",
+            SignInFailure::UnknownState => "This answer does not belong to a sign-in from this tab",
+            SignInFailure::CodeAlreadyUsed => "This sign-in was already completed",
+            SignInFailure::Expired { .. } => "The sign-in took too long",
+            SignInFailure::Discovery(_) => "The tenant's OpenID metadata is unusable",
+            SignInFailure::Network(_) => "The tenant could not be reached",
+            SignInFailure::Token(_) => "The token endpoint refused the code",
+            SignInFailure::Jwks(_) => "The tenant's signing keys are unusable",
+            SignInFailure::MissingIdToken => "The token response has no ID token",
+            SignInFailure::Jwt(_) => "The ID token is not a readable JWT",
+            SignInFailure::Validation(_) => "The ID token failed validation",
+            SignInFailure::Authorize(_) => "The sign-in request could not be built",
+            SignInFailure::Browser(_) => "The browser refused an operation",
+            SignInFailure::Randomness(_) => "The browser has no secure random numbers",
+            SignInFailure::Pkce(_) => "The PKCE challenge could not be made",
+        }
+    }
+
+    /// What happened, in a sentence or two.
+    pub fn explanation(&self) -> String {
+        match self {
+            SignInFailure::NoSignInInProgress => {
+                "This address receives the tenant's answer after a sign-in, and no sign-in was started from this tab.".into()
+            }
+            SignInFailure::Provider(e) => e.to_string(),
+            SignInFailure::Callback(e) => e.to_string(),
+            SignInFailure::UnknownState => "The state parameter in the address matches no pending sign-in of this tab, \
+                so the answer was not used and no token was requested. It may have been tampered with, or started in another \
+                browser tab or window."
+                .into(),
+            SignInFailure::CodeAlreadyUsed => "The authorization code in this answer was already redeemed and removed \
+                from the address bar. Codes are single use, so it was not sent again."
+                .into(),
+            SignInFailure::Expired { age_secs } => format!(
+                "The sign-in started {} minutes ago; a pending sign-in is valid for {} minutes. No token was requested.",
+                age_secs / 60,
+                super::PENDING_TTL_SECS / 60
+            ),
+            SignInFailure::Discovery(e) => e.to_string(),
+            SignInFailure::Network(e) => e.to_string(),
+            SignInFailure::Token(e) => e.to_string(),
+            SignInFailure::Jwks(e) => e.to_string(),
+            SignInFailure::MissingIdToken => "The token endpoint answered without an id_token; was the openid scope granted?".into(),
+            SignInFailure::Jwt(e) => e.to_string(),
+            SignInFailure::Validation(f) => f.to_string(),
+            SignInFailure::Authorize(e) => e.to_string(),
+            SignInFailure::Browser(e) => e.to_string(),
+            SignInFailure::Randomness(e) => e.clone(),
+            SignInFailure::Pkce(e) => e.clone(),
+        }
+    }
+
+    /// What to do about it.
+    pub fn next_step(&self) -> String {
+        if let Some(advice) = self.advice() {
+            return advice.fix.to_string();
+        }
+        match self {
+            SignInFailure::Provider(e) if e.error == "access_denied" => "Sign in again when you are ready.".into(),
+            SignInFailure::UnknownState | SignInFailure::CodeAlreadyUsed | SignInFailure::Expired { .. } => {
+                "Start a new sign-in from the home page.".into()
+            }
+            SignInFailure::Network(_) => "Check that the tenant is reachable from this browser (for the local dev \
+                tenant: `cargo xtask serve` starts it), then sign in again."
+                .into(),
+            SignInFailure::Validation(_) => "Do not trust this token. Compare the failed checks with your app \
+                registration (client ID) and tenant (issuer), and check this device's clock."
+                .into(),
+            SignInFailure::Discovery(_) | SignInFailure::Jwks(_) => {
+                "Check the authority (TENANT_NAME, TENANT_GUID or AUTHORITY) this app was built with.".into()
+            }
+            _ => "Start a new sign-in from the home page; if it happens again, copy this page into a bug report.".into(),
+        }
+    }
+
+    /// Entra's meaning and fix for the AADSTS code, when there is one.
+    pub fn advice(&self) -> Option<Advice> {
+        match self {
+            SignInFailure::Provider(e) => e.advice(),
+            SignInFailure::Token(TokenError::Entra(e)) => e.advice(),
+            _ => None,
+        }
+    }
+
+    /// Facts worth copying into a support request: codes and ids, never credentials.
+    pub fn details(&self) -> Vec<(&'static str, String)> {
+        match self {
+            SignInFailure::Provider(e) => {
+                let mut rows = vec![("error", e.error.clone())];
+                if let Some(code) = e.aadsts_code() {
+                    rows.push(("AADSTS code", code.to_string()));
+                }
+                if let Some(uri) = &e.error_uri {
+                    rows.push(("error_uri", uri.clone()));
+                }
+                rows
+            }
+            SignInFailure::Token(TokenError::Entra(e)) => {
+                let mut rows = vec![("HTTP status", e.status.to_string()), ("error", e.error.clone())];
+                let codes = e.aadsts_codes();
+                if !codes.is_empty() {
+                    let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
+                    rows.push(("AADSTS codes", codes.join(", ")));
+                }
+                if let Some(id) = &e.trace_id {
+                    rows.push(("trace_id", id.clone()));
+                }
+                if let Some(id) = &e.correlation_id {
+                    rows.push(("correlation_id", id.clone()));
+                }
+                if let Some(t) = &e.timestamp {
+                    rows.push(("timestamp", t.clone()));
+                }
+                rows
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The validation report, when the ID token was checked.
+    pub fn report(&self) -> Option<&ValidationReport> {
+        match self {
+            SignInFailure::Validation(f) => Some(&f.report),
+            _ => None,
+        }
+    }
+}

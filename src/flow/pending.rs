@@ -1,0 +1,105 @@
+//! Pending sign-ins in sessionStorage: one per `state`, so several tabs and several sign-ins can
+//! run at once; each is single use and expires.
+
+use super::SignInFailure;
+use crate::browser::{storage, BrowserError};
+use crate::oidc::PendingSignIn;
+
+/// A pending sign-in older than this is refused.
+pub const PENDING_TTL_SECS: i64 = 600;
+const PENDING_PREFIX: &str = "entra-signin.pending.";
+const USED_PREFIX: &str = "entra-signin.used.";
+
+/// Whether a sign-in that started at `started_at` is past its expiry at `now`.
+pub fn is_expired(started_at: i64, now: i64) -> bool {
+    now - started_at > PENDING_TTL_SECS || started_at > now + PENDING_TTL_SECS
+}
+
+fn pending_key(state: &str) -> String {
+    format!("{PENDING_PREFIX}{state}")
+}
+
+fn used_key(state: &str) -> String {
+    format!("{USED_PREFIX}{state}")
+}
+
+/// The pending sign-ins of this tab.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PendingStore;
+
+impl PendingStore {
+    pub fn save(&self, pending: &PendingSignIn) -> Result<(), BrowserError> {
+        storage::set(&pending_key(pending.state.as_str()), &pending.to_storage_json())
+    }
+
+    /// Removes and returns the sign-in that `state` names, if it is still valid: at most once.
+    pub fn claim(&self, state: &str, now: i64) -> Result<PendingSignIn, SignInFailure> {
+        let stored = storage::take(&pending_key(state)).map_err(SignInFailure::Browser)?;
+        let Some(json) = stored else {
+            return Err(match storage::get(&used_key(state)) {
+                Ok(Some(_)) => SignInFailure::CodeAlreadyUsed,
+                _ => SignInFailure::UnknownState,
+            });
+        };
+        let pending = PendingSignIn::from_storage_json(&json).ok_or(SignInFailure::UnknownState)?;
+        if pending.state.as_str() != state {
+            return Err(SignInFailure::UnknownState);
+        }
+        if is_expired(pending.started_at, now) {
+            return Err(SignInFailure::Expired {
+                age_secs: now - pending.started_at,
+            });
+        }
+        Ok(pending)
+    }
+
+    /// Drops the sign-in `state` names without using it (the tenant answered with an error).
+    pub fn take(&self, state: &str) -> Result<(), BrowserError> {
+        storage::remove(&pending_key(state))
+    }
+
+    /// Remembers that the code of `state` was redeemed, so that a reload can say so.
+    pub fn mark_used(&self, state: &str, now: i64) {
+        let _ = storage::set(&used_key(state), &now.to_string());
+    }
+
+    /// When the last sign-in of this tab redeemed its code, if one did.
+    pub fn last_used_at(&self) -> Option<i64> {
+        storage::keys_with_prefix(USED_PREFIX)
+            .ok()?
+            .iter()
+            .filter_map(|k| storage::get(k).ok().flatten()?.parse::<i64>().ok())
+            .max()
+    }
+
+    /// Deletes pending sign-ins that expired or cannot be read.
+    pub fn forget_expired(&self, now: i64) {
+        for key in storage::keys_with_prefix(PENDING_PREFIX).unwrap_or_default() {
+            let keep = storage::get(&key)
+                .ok()
+                .flatten()
+                .and_then(|json| PendingSignIn::from_storage_json(&json))
+                .is_some_and(|p| !is_expired(p.started_at, now));
+            if !keep {
+                let _ = storage::remove(&key);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_sign_in_expires_after_ten_minutes() {
+        assert!(!is_expired(1_000, 1_000));
+        assert!(!is_expired(1_000, 1_000 + PENDING_TTL_SECS));
+        assert!(is_expired(1_000, 1_001 + PENDING_TTL_SECS));
+    }
+
+    #[test]
+    fn a_pending_sign_in_from_the_far_future_is_refused() {
+        assert!(is_expired(10_000 + PENDING_TTL_SECS + 1, 10_000));
+    }
+}

@@ -1,0 +1,706 @@
+//! ID token validation, OpenID Connect Core §3.1.3.7 step by step, sans-IO:
+//!
+//! 1. [`UnverifiedIdToken::parse`] decodes the token (a token that cannot be decoded is an error
+//!    before any report).
+//! 2. [`UnverifiedIdToken::select_key`] picks the JWK by `kid` and yields a [`SignatureJob`]: the
+//!    browser verifies it with Web Crypto (`RSASSA-PKCS1-v1_5`, `SHA-256`); an unknown `kid`
+//!    asks the browser to refetch the JWKS once and call
+//!    [`UnverifiedIdToken::select_key_after_refetch`].
+//! 3. [`validate`] runs every check — even after one fails — records each in a
+//!    [`ValidationReport`], and returns a [`ValidatedIdToken`] only if all passed. Only a
+//!    `ValidatedIdToken` exposes typed claims, so unverified claims cannot reach the profile view.
+
+use std::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse};
+use serde_json::Value;
+
+use super::claims::{numeric_date, Audience, IdTokenClaims};
+use super::jwt::{decode_jwt, ClaimSet, DecodedJwt, JoseHeader, JwtError};
+use super::report::ValidationReport;
+use super::values::{ClientId, IssuerUrl, Nonce, RawIdToken};
+
+/// Clock skew tolerated on `exp`, `iat` and `nbf`: 5 minutes.
+pub const CLOCK_SKEW_LEEWAY_SECS: i64 = 300;
+
+/// The only accepted signing algorithm (Discovery §3 default; what Entra uses).
+pub const EXPECTED_ALG: &str = "RS256";
+
+/// Web Crypto's name for RS256: `RSASSA-PKCS1-v1_5` with hash `SHA-256`.
+pub const WEB_CRYPTO_ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
+
+/// The hash for [`WEB_CRYPTO_ALGORITHM`].
+pub const WEB_CRYPTO_HASH: &str = "SHA-256";
+
+/// RFC 7518 §3.3: RSA keys of 2048 bits or larger.
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// An ID token as received: decoded, nothing verified. Its claims are not exposed as typed
+/// values; only the JSON text, for showing next to a failed report.
+#[derive(Debug, Clone)]
+pub struct UnverifiedIdToken {
+    raw: RawIdToken,
+    jwt: DecodedJwt,
+}
+
+/// The public RSA key to import with `subtle.importKey("jwk", …)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RsaVerificationKey {
+    /// `kid`, if the JWK has one.
+    pub kid: Option<String>,
+    /// `n`: modulus, base64url.
+    pub n: String,
+    /// `e`: exponent, base64url.
+    pub e: String,
+    /// The modulus size in bits.
+    pub modulus_bits: usize,
+}
+
+impl RsaVerificationKey {
+    /// The JWK JSON for `subtle.importKey("jwk", JSON.parse(..), {name: "RSASSA-PKCS1-v1_5",
+    /// hash: "SHA-256"}, false, ["verify"])`.
+    pub fn web_crypto_jwk_json(&self) -> String {
+        serde_json::json!({
+            "kty": "RSA",
+            "n": self.n,
+            "e": self.e,
+            "alg": EXPECTED_ALG,
+            "ext": true,
+        })
+        .to_string()
+    }
+}
+
+/// What the browser must verify: `subtle.verify(alg, key, signature, signing_input)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureJob {
+    signing_input: Vec<u8>,
+    signature: Vec<u8>,
+    key: RsaVerificationKey,
+}
+
+impl SignatureJob {
+    /// The ASCII bytes `BASE64URL(header) '.' BASE64URL(payload)` (RFC 7515 §5.2 step 8).
+    pub fn signing_input(&self) -> &[u8] {
+        &self.signing_input
+    }
+
+    /// The decoded signature bytes.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
+    /// The selected key.
+    pub fn key(&self) -> &RsaVerificationKey {
+        &self.key
+    }
+}
+
+/// Why no key can verify this token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyRejection {
+    /// Core §3.1.3.7 step 7, RFC 8725 §3.1: only RS256; never `none`, HS*, or others.
+    AlgorithmNotAllowed { found: String },
+    /// RFC 7515 §4.1.4: the `kid` is not in the JWKS, even after refetching it.
+    UnknownKid { kid: String },
+    /// RFC 7517 §4.5: several keys share the `kid`.
+    AmbiguousKid { kid: String, count: usize },
+    /// Core §10.1: without `kid`, the JWKS must hold exactly one key.
+    NoKidWithSeveralKeys { count: usize },
+    /// The JWKS is empty.
+    EmptyKeySet,
+    /// RFC 7517 §4.2: `use` is present and is not `sig`.
+    NotForSignatures { kid: Option<String>, found: String },
+    /// RFC 7517 §4.4: the JWK's `alg` is present and is not RS256.
+    KeyAlgorithm { kid: Option<String>, found: String },
+    /// RFC 7517 §4.1: `kty` is not `RSA`.
+    NotRsa { kid: Option<String>, found: String },
+    /// RFC 7518 §6.3.1: `n`/`e` are not base64url.
+    BadKeyEncoding { kid: Option<String> },
+    /// RFC 7518 §3.3: the key is smaller than 2048 bits.
+    KeyTooSmall { kid: Option<String>, bits: usize },
+}
+
+fn kid_text(kid: &Option<String>) -> String {
+    kid.as_ref()
+        .map_or("(no kid)".to_owned(), |k| format!("kid {k:?}"))
+}
+
+impl fmt::Display for KeyRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::AlgorithmNotAllowed { found } => {
+                write!(f, "alg {found:?} is not allowed; only RS256 is accepted")
+            }
+            Self::UnknownKid { kid } => {
+                write!(f, "kid {kid:?} is not in the issuer's JWKS, even after refetching it")
+            }
+            Self::AmbiguousKid { kid, count } => {
+                write!(f, "{count} keys in the JWKS share kid {kid:?}")
+            }
+            Self::NoKidWithSeveralKeys { count } => write!(
+                f,
+                "the token has no kid and the JWKS holds {count} keys (Core §10.1 requires a kid)"
+            ),
+            Self::EmptyKeySet => f.write_str("the issuer's JWKS holds no keys"),
+            Self::NotForSignatures { kid, found } => {
+                write!(f, "key {} has use {found:?}, not \"sig\"", kid_text(kid))
+            }
+            Self::KeyAlgorithm { kid, found } => {
+                write!(f, "key {} is for alg {found:?}, not RS256", kid_text(kid))
+            }
+            Self::NotRsa { kid, found } => {
+                write!(f, "key {} has kty {found:?}, not \"RSA\"", kid_text(kid))
+            }
+            Self::BadKeyEncoding { kid } => {
+                write!(f, "key {} has n or e that is not base64url", kid_text(kid))
+            }
+            Self::KeyTooSmall { kid, bits } => write!(
+                f,
+                "key {} has {bits} bits; RSA keys must have at least {MIN_RSA_BITS} (RFC 7518 §3.3)",
+                kid_text(kid)
+            ),
+        }
+    }
+}
+
+/// The outcome of key selection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySelection {
+    /// A usable key: verify the job with Web Crypto.
+    Selected(SignatureJob),
+    /// The `kid` is not in this JWKS: refetch the JWKS once, then call
+    /// [`UnverifiedIdToken::select_key_after_refetch`].
+    UnknownKid(String),
+    /// No key can verify this token: pass `SignatureOutcome::NoUsableKey` to [`validate`].
+    Rejected(KeyRejection),
+}
+
+/// What Web Crypto answered, as the browser layer reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureOutcome {
+    /// `subtle.verify` resolved `true`.
+    Verified,
+    /// `subtle.verify` resolved `false`.
+    Invalid,
+    /// `subtle.importKey` or `subtle.verify` rejected; the message.
+    Error(String),
+    /// Key selection found no usable key, so nothing was verified.
+    NoUsableKey(KeyRejection),
+}
+
+impl SignatureOutcome {
+    /// From Web Crypto's answer: `Ok(true)`, `Ok(false)`, or the exception's message.
+    pub fn from_web_crypto(result: Result<bool, String>) -> Self {
+        match result {
+            Ok(true) => Self::Verified,
+            Ok(false) => Self::Invalid,
+            Err(message) => Self::Error(message),
+        }
+    }
+}
+
+impl UnverifiedIdToken {
+    /// Decodes a compact JWS ID token. Fails only if it cannot be decoded at all.
+    pub fn parse(token: &str) -> Result<Self, JwtError> {
+        Ok(Self {
+            jwt: decode_jwt(token)?,
+            raw: RawIdToken::new(token.trim()),
+        })
+    }
+
+    /// The JOSE header.
+    pub fn header(&self) -> &JoseHeader {
+        &self.jwt.header
+    }
+
+    /// The header JSON text.
+    pub fn header_json(&self) -> &str {
+        &self.jwt.header_json
+    }
+
+    /// The payload JSON text, NOT verified: only for showing next to a failed report.
+    pub fn unverified_payload_json(&self) -> &str {
+        &self.jwt.payload_json
+    }
+
+    /// Selects the verification key by `kid` (RFC 7515 §4.1.4) after checking `alg` is RS256.
+    pub fn select_key(&self, jwks: &JwkSet) -> KeySelection {
+        match self.find_key(jwks) {
+            Ok(key) => KeySelection::Selected(self.job(key)),
+            Err(KeyRejection::UnknownKid { kid }) => KeySelection::UnknownKid(kid),
+            Err(rejection) => KeySelection::Rejected(rejection),
+        }
+    }
+
+    /// Key selection with the refetched JWKS: an unknown `kid` is now final.
+    pub fn select_key_after_refetch(&self, jwks: &JwkSet) -> Result<SignatureJob, KeyRejection> {
+        self.find_key(jwks).map(|key| self.job(key))
+    }
+
+    fn job(&self, key: RsaVerificationKey) -> SignatureJob {
+        SignatureJob {
+            signing_input: self.jwt.signing_input.as_bytes().to_vec(),
+            signature: self.jwt.signature.clone(),
+            key,
+        }
+    }
+
+    fn find_key(&self, jwks: &JwkSet) -> Result<RsaVerificationKey, KeyRejection> {
+        let alg = &self.jwt.header.alg;
+        if alg != EXPECTED_ALG {
+            return Err(KeyRejection::AlgorithmNotAllowed { found: alg.clone() });
+        }
+        match &self.jwt.header.kid {
+            Some(kid) => key_by_kid(jwks, kid),
+            None => only_key(jwks),
+        }
+        .and_then(usable_rsa_key)
+    }
+}
+
+fn key_by_kid<'a>(jwks: &'a JwkSet, kid: &str) -> Result<&'a Jwk, KeyRejection> {
+    let matching: Vec<&Jwk> = jwks
+        .keys
+        .iter()
+        .filter(|k| k.common.key_id.as_deref() == Some(kid))
+        .collect();
+    match matching.as_slice() {
+        [] => Err(KeyRejection::UnknownKid { kid: kid.to_owned() }),
+        [key] => Ok(key),
+        several => Err(KeyRejection::AmbiguousKid {
+            kid: kid.to_owned(),
+            count: several.len(),
+        }),
+    }
+}
+
+fn only_key(jwks: &JwkSet) -> Result<&Jwk, KeyRejection> {
+    match jwks.keys.as_slice() {
+        [] => Err(KeyRejection::EmptyKeySet),
+        [key] => Ok(key),
+        several => Err(KeyRejection::NoKidWithSeveralKeys {
+            count: several.len(),
+        }),
+    }
+}
+
+fn kty_name(params: &AlgorithmParameters) -> String {
+    match params {
+        AlgorithmParameters::RSA(_) => "RSA".to_owned(),
+        AlgorithmParameters::EllipticCurve(_) => "EC".to_owned(),
+        AlgorithmParameters::OctetKey(_) => "oct".to_owned(),
+        AlgorithmParameters::OctetKeyPair(_) => "OKP".to_owned(),
+        AlgorithmParameters::Other(other) => other
+            .fields
+            .get("kty")
+            .map_or("(none)".to_owned(), ToString::to_string),
+        _ => "(unknown)".to_owned(),
+    }
+}
+
+fn usable_rsa_key(jwk: &Jwk) -> Result<RsaVerificationKey, KeyRejection> {
+    let kid = jwk.common.key_id.clone();
+    match &jwk.common.public_key_use {
+        None | Some(PublicKeyUse::Signature) => {}
+        Some(PublicKeyUse::Encryption) => {
+            let found = "enc".to_owned();
+            return Err(KeyRejection::NotForSignatures { kid, found });
+        }
+        Some(PublicKeyUse::Other(found)) => {
+            let found = found.clone();
+            return Err(KeyRejection::NotForSignatures { kid, found });
+        }
+    }
+    if let Some(alg) = jwk.common.key_algorithm.filter(|a| *a != KeyAlgorithm::RS256) {
+        let found = alg.to_string();
+        return Err(KeyRejection::KeyAlgorithm { kid, found });
+    }
+    let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
+        let found = kty_name(&jwk.algorithm);
+        return Err(KeyRejection::NotRsa { kid, found });
+    };
+    let bits = match (URL_SAFE_NO_PAD.decode(&rsa.n), URL_SAFE_NO_PAD.decode(&rsa.e)) {
+        (Ok(n), Ok(e)) if !e.is_empty() => modulus_bits(&n),
+        _ => return Err(KeyRejection::BadKeyEncoding { kid }),
+    };
+    if bits < MIN_RSA_BITS {
+        return Err(KeyRejection::KeyTooSmall { kid, bits });
+    }
+    Ok(RsaVerificationKey {
+        kid,
+        n: rsa.n.clone(),
+        e: rsa.e.clone(),
+        modulus_bits: bits,
+    })
+}
+
+fn modulus_bits(n: &[u8]) -> usize {
+    match n.iter().position(|b| *b != 0) {
+        Some(i) => (n.len() - i) * 8 - n[i].leading_zeros() as usize,
+        None => 0,
+    }
+}
+
+/// The `iss`, `sub` and `aud` of the original ID token, for a refreshed one (Core §12.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalIdentity {
+    /// `iss` of the original ID token.
+    pub iss: Value,
+    /// `sub` of the original ID token.
+    pub sub: Value,
+    /// `aud` of the original ID token.
+    pub aud: Value,
+}
+
+/// What the ID token must match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectations {
+    /// The discovered issuer.
+    pub issuer: IssuerUrl,
+    /// This app's client ID.
+    pub client_id: ClientId,
+    /// The nonce sent in the authorization request; `None` after a refresh (no nonce sent).
+    pub nonce: Option<Nonce>,
+    /// After a refresh: the original ID token's identity, which must not change (Core §12.2).
+    pub original: Option<OriginalIdentity>,
+}
+
+/// An ID token whose every check passed. Only [`validate`] makes one.
+#[derive(Debug, Clone)]
+pub struct ValidatedIdToken {
+    raw: RawIdToken,
+    header: JoseHeader,
+    header_json: String,
+    payload_json: String,
+    claim_set: ClaimSet,
+    claims: IdTokenClaims,
+    report: ValidationReport,
+}
+
+impl ValidatedIdToken {
+    /// The typed claims, for the profile view.
+    pub fn claims(&self) -> &IdTokenClaims {
+        &self.claims
+    }
+
+    /// Every claim in token order, for the claims table.
+    pub fn claim_set(&self) -> &ClaimSet {
+        &self.claim_set
+    }
+
+    /// The report: every check, all passed.
+    pub fn report(&self) -> &ValidationReport {
+        &self.report
+    }
+
+    /// The JOSE header.
+    pub fn header(&self) -> &JoseHeader {
+        &self.header
+    }
+
+    /// The header JSON text.
+    pub fn header_json(&self) -> &str {
+        &self.header_json
+    }
+
+    /// The payload JSON text.
+    pub fn payload_json(&self) -> &str {
+        &self.payload_json
+    }
+
+    /// The token as received, e.g. for `id_token_hint` at sign-out. Masked in `Debug`.
+    pub fn raw(&self) -> &RawIdToken {
+        &self.raw
+    }
+
+    /// `iss`, `sub`, `aud`, to check a refreshed ID token against (Core §12.2).
+    pub fn identity(&self) -> OriginalIdentity {
+        let get = |name| self.claim_set.get(name).cloned().unwrap_or(Value::Null);
+        OriginalIdentity {
+            iss: get("iss"),
+            sub: get("sub"),
+            aud: get("aud"),
+        }
+    }
+}
+
+/// The token was rejected: the report says which checks failed, expected vs found.
+#[derive(Debug, Clone)]
+pub struct ValidationFailure {
+    /// Every check, with at least one failed.
+    pub report: ValidationReport,
+    /// The header JSON text.
+    pub header_json: String,
+    /// The payload JSON text: NOT trustworthy, shown only to explain the failure.
+    pub unverified_payload_json: String,
+}
+
+impl fmt::Display for ValidationFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let failed: Vec<String> = self
+            .report
+            .failures()
+            .map(|c| format!("{} (expected {}, found {})", c.name, c.expected, c.found))
+            .collect();
+        write!(
+            f,
+            "ID token rejected: {} of {} checks failed: {}",
+            failed.len(),
+            self.report.checks().len(),
+            failed.join("; ")
+        )
+    }
+}
+
+impl std::error::Error for ValidationFailure {}
+
+/// Runs every check of Core §3.1.3.7 (and §12.2 after a refresh) and accepts the token only if
+/// all pass. `now` is Unix seconds from the caller (`Date.now() / 1000`).
+pub fn validate(
+    token: UnverifiedIdToken,
+    signature: SignatureOutcome,
+    expected: &Expectations,
+    now: i64,
+) -> Result<ValidatedIdToken, ValidationFailure> {
+    let claims = &token.jwt.claims;
+    let mut report = ValidationReport::default();
+    check_iss(&mut report, claims, &expected.issuer);
+    check_aud(&mut report, claims, &expected.client_id);
+    check_azp(&mut report, claims, &expected.client_id);
+    check_signature(&mut report, &token.jwt.header, &signature);
+    check_alg(&mut report, &token.jwt.header);
+    check_exp(&mut report, claims, now);
+    check_iat(&mut report, claims, now);
+    check_nbf(&mut report, claims, now);
+    check_nonce(&mut report, claims, expected.nonce.as_ref());
+    check_sub(&mut report, claims);
+    check_crit(&mut report, &token.jwt.header);
+    if let Some(original) = &expected.original {
+        check_refresh_identity(&mut report, claims, original);
+    }
+    if !report.all_passed() {
+        return Err(ValidationFailure {
+            report,
+            header_json: token.jwt.header_json,
+            unverified_payload_json: token.jwt.payload_json,
+        });
+    }
+    Ok(ValidatedIdToken {
+        claims: IdTokenClaims::from_claim_set(&token.jwt.claims),
+        raw: token.raw,
+        header: token.jwt.header,
+        header_json: token.jwt.header_json,
+        payload_json: token.jwt.payload_json,
+        claim_set: token.jwt.claims,
+        report,
+    })
+}
+
+fn shown(value: Option<&Value>) -> String {
+    value.map_or("(absent)".to_owned(), Value::to_string)
+}
+
+fn quoted(s: &str) -> String {
+    Value::from(s).to_string()
+}
+
+/// `1700000000 (2023-11-14 22:13:20 UTC)`.
+pub fn format_unix_time(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil-from-days (H. Hinnant), proleptic Gregorian calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    format!("{secs} ({year:04}-{month:02}-{day:02} {h:02}:{m:02}:{s:02} UTC)")
+}
+
+fn check_iss(report: &mut ValidationReport, claims: &ClaimSet, issuer: &IssuerUrl) {
+    let found = claims.get("iss");
+    let passed = found.and_then(Value::as_str) == Some(issuer.as_str());
+    report.push(
+        "iss",
+        "OpenID Connect Core §3.1.3.7 step 2: iss exactly equals the discovered issuer",
+        quoted(issuer.as_str()),
+        shown(found),
+        passed,
+    );
+}
+
+fn check_aud(report: &mut ValidationReport, claims: &ClaimSet, client_id: &ClientId) {
+    let found = claims.get("aud");
+    let audiences = found.and_then(Audience::from_value);
+    let passed = audiences.is_some_and(|a| a.as_slice().iter().any(|x| x == client_id.as_str()));
+    report.push(
+        "aud",
+        "OpenID Connect Core §3.1.3.7 step 3: aud contains the client ID",
+        format!("contains {}", quoted(client_id.as_str())),
+        shown(found),
+        passed,
+    );
+}
+
+fn check_azp(report: &mut ValidationReport, claims: &ClaimSet, client_id: &ClientId) {
+    let several = claims
+        .get("aud")
+        .and_then(Audience::from_value)
+        .is_some_and(|a| a.as_slice().len() > 1);
+    let found = claims.get("azp");
+    let (expected, passed) = match (several, found) {
+        (false, None) => ("absent or the client ID (single audience)".to_owned(), true),
+        (_, Some(azp)) => (
+            quoted(client_id.as_str()),
+            azp.as_str() == Some(client_id.as_str()),
+        ),
+        (true, None) => (
+            format!("present and {} (several audiences)", quoted(client_id.as_str())),
+            false,
+        ),
+    };
+    report.push(
+        "azp",
+        "OpenID Connect Core §3.1.3.7 steps 4–5: azp with several audiences, equal to client ID",
+        expected,
+        shown(found),
+        passed,
+    );
+}
+
+fn check_signature(report: &mut ValidationReport, header: &JoseHeader, outcome: &SignatureOutcome) {
+    let key = kid_text(&header.kid);
+    let (found, passed) = match outcome {
+        SignatureOutcome::Verified => ("verified by Web Crypto".to_owned(), true),
+        SignatureOutcome::Invalid => ("INVALID: the signature does not match".to_owned(), false),
+        SignatureOutcome::Error(e) => (format!("not verified: Web Crypto failed: {e}"), false),
+        SignatureOutcome::NoUsableKey(r) => (format!("not verified: {r}"), false),
+    };
+    report.push(
+        "signature",
+        "OpenID Connect Core §3.1.3.7 step 6; RFC 7515 §5.2: signature by the issuer's key",
+        format!("valid RSASSA-PKCS1-v1_5 SHA-256 signature by the JWKS key with {key}"),
+        found,
+        passed,
+    );
+}
+
+fn check_alg(report: &mut ValidationReport, header: &JoseHeader) {
+    report.push(
+        "alg",
+        "OpenID Connect Core §3.1.3.7 steps 7–8; RFC 8725 §3.1: alg is RS256 (no none, no HS*)",
+        quoted(EXPECTED_ALG),
+        quoted(&header.alg),
+        header.alg == EXPECTED_ALG,
+    );
+}
+
+fn check_exp(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
+    let found = claims.get("exp");
+    let exp = found.and_then(numeric_date);
+    let limit = now.saturating_sub(CLOCK_SKEW_LEEWAY_SECS);
+    report.push(
+        "exp",
+        "OpenID Connect Core §3.1.3.7 step 9: the current time is before exp",
+        format!("after now − {CLOCK_SKEW_LEEWAY_SECS} s = {}", format_unix_time(limit)),
+        exp.map_or_else(|| shown(found), format_unix_time),
+        exp.is_some_and(|exp| exp > limit),
+    );
+}
+
+fn check_iat(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
+    let found = claims.get("iat");
+    let iat = found.and_then(numeric_date);
+    let limit = now.saturating_add(CLOCK_SKEW_LEEWAY_SECS);
+    report.push(
+        "iat",
+        "OpenID Connect Core §3.1.3.7 step 10, §2: iat present and not in the future",
+        format!("present, at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}", format_unix_time(limit)),
+        iat.map_or_else(|| shown(found), format_unix_time),
+        iat.is_some_and(|iat| iat <= limit),
+    );
+}
+
+fn check_nbf(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
+    let found = claims.get("nbf");
+    let nbf = found.map(numeric_date);
+    let limit = now.saturating_add(CLOCK_SKEW_LEEWAY_SECS);
+    report.push(
+        "nbf",
+        "RFC 7519 §4.1.5: the token is not used before nbf",
+        format!("absent, or at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}", format_unix_time(limit)),
+        match nbf {
+            Some(Some(nbf)) => format_unix_time(nbf),
+            _ => shown(found),
+        },
+        match nbf {
+            None => true,
+            Some(nbf) => nbf.is_some_and(|nbf| nbf <= limit),
+        },
+    );
+}
+
+fn check_nonce(report: &mut ValidationReport, claims: &ClaimSet, expected: Option<&Nonce>) {
+    let found = claims.get("nonce");
+    let (expected_text, passed) = match expected {
+        Some(nonce) => (quoted(nonce.as_str()), found.and_then(Value::as_str) == Some(nonce.as_str())),
+        None => ("not checked: no nonce was sent (refresh)".to_owned(), true),
+    };
+    report.push(
+        "nonce",
+        "OpenID Connect Core §3.1.3.7 step 11: nonce equals the one sent",
+        expected_text,
+        shown(found),
+        passed,
+    );
+}
+
+fn check_sub(report: &mut ValidationReport, claims: &ClaimSet) {
+    let found = claims.get("sub");
+    let passed = found
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty() && s.len() <= 255 && s.is_ascii());
+    report.push(
+        "sub",
+        "OpenID Connect Core §2: sub present, at most 255 ASCII characters",
+        "a non-empty string",
+        shown(found),
+        passed,
+    );
+}
+
+fn check_crit(report: &mut ValidationReport, header: &JoseHeader) {
+    let found = header.members.get("crit");
+    report.push(
+        "crit",
+        "RFC 7515 §4.1.11: reject critical header extensions this app does not understand",
+        "absent",
+        shown(found),
+        found.is_none(),
+    );
+}
+
+fn check_refresh_identity(report: &mut ValidationReport, claims: &ClaimSet, original: &OriginalIdentity) {
+    let pairs = [
+        ("refresh: iss", "OpenID Connect Core §12.2: iss is the same as in the original ID token", &original.iss, "iss"),
+        ("refresh: sub", "OpenID Connect Core §12.2: sub is the same as in the original ID token", &original.sub, "sub"),
+        ("refresh: aud", "OpenID Connect Core §12.2: aud is the same as in the original ID token", &original.aud, "aud"),
+    ];
+    for (name, citation, before, claim) in pairs {
+        let found = claims.get(claim);
+        let passed = found == Some(before) && !before.is_null();
+        report.push(name, citation, before.to_string(), shown(found), passed);
+    }
+}
+
+#[cfg(test)]
+#[path = "id_token_tests.rs"]
+mod tests;
