@@ -312,11 +312,6 @@ impl ArmedFaults {
         self.armed.iter().any(|a| a.fault == fault)
     }
 
-    /// Whether a fault of `phase` is armed, without using it up.
-    pub(crate) fn any(&self, phase: Phase) -> bool {
-        self.armed.iter().any(|a| a.fault.phase() == phase)
-    }
-
     /// The faults of `phase`, each used once.
     pub(crate) fn take(&mut self, phase: Phase) -> Vec<Armed> {
         let mut taken = Vec::new();
@@ -397,8 +392,8 @@ mod tests {
         assert_eq!(armed.take(Phase::IdToken).len(), 1);
         assert_eq!(armed.take(Phase::IdToken).len(), 1);
         assert!(armed.take(Phase::IdToken).is_empty());
-        assert!(armed.any(Phase::Jwks));
+        assert!(armed.is_armed(Fault::JwksUnavailable));
         armed.clear();
-        assert!(!armed.any(Phase::Jwks));
+        assert!(!armed.is_armed(Fault::JwksUnavailable));
     }
 }

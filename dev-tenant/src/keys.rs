@@ -203,11 +203,6 @@ impl KeyRing {
         &self.published
     }
 
-    /// Makes `key` the signing key, keeping the others published.
-    pub(crate) fn rotate_to(&mut self, key: SigningKey) {
-        self.published.insert(0, key);
-    }
-
     /// Publishes `key` without making it the signing key.
     pub(crate) fn publish_extra(&mut self, key: SigningKey) {
         self.published.push(key);

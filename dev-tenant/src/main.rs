@@ -1,1 +1,245 @@
-fn main() {}
+//! The `dev-tenant` binary: serves the local Entra External ID emulator on 127.0.0.1 until Ctrl-C.
+
+use clap::{CommandFactory, FromArgMatches, Parser};
+use dev_tenant::{ClientKind, ClientSecret, Config, DevTenant, IssuerMode};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// A local emulator of a Microsoft Entra External ID (CIAM) tenant: OpenID Connect discovery, JWKS, authorize with an
+/// email one-time passcode (codes in the mailbox and on stdout), token, logout, userinfo, and fault injection.
+///
+/// Every flag can also be set by the environment variable shown.
+#[derive(Parser, Debug)]
+#[command(name = "dev-tenant", version)]
+struct Args {
+    /// Port to listen on, on 127.0.0.1 (0: a free port).
+    #[arg(long, env = "DEV_TENANT_PORT", default_value_t = dev_tenant::DEFAULT_PORT)]
+    port: u16,
+
+    /// Keep signing keys and users in this JSON file across restarts (without it, in memory only).
+    #[arg(long, env = "DEV_TENANT_STATE_FILE", value_name = "PATH")]
+    state_file: Option<PathBuf>,
+
+    /// Add a new signing key at start; the old ones stay published in the JWKS.
+    #[arg(long, env = "DEV_TENANT_ROTATE_KEYS")]
+    rotate_keys: bool,
+
+    /// Directory (tenant) id.
+    #[arg(long, env = "DEV_TENANT_ID", default_value = dev_tenant::TENANT_ID, value_name = "GUID")]
+    tenant_id: String,
+
+    /// Tenant subdomain (`{subdomain}.ciamlogin.com` in Entra).
+    #[arg(long, env = "DEV_TENANT_SUBDOMAIN", default_value = dev_tenant::TENANT_SUBDOMAIN)]
+    subdomain: String,
+
+    /// Make `iss` equal to the authority, instead of Entra's `http://{tenant_id}.localhost:{port}/{tenant_id}/v2.0`.
+    #[arg(long, env = "DEV_TENANT_ISSUER_EQUALS_AUTHORITY")]
+    issuer_equals_authority: bool,
+
+    /// Client id of the single-page-application client (public, PKCE, cross-origin redemption).
+    #[arg(long, env = "DEV_TENANT_SPA_CLIENT_ID", default_value = dev_tenant::SPA_CLIENT_ID, value_name = "ID")]
+    spa_client_id: String,
+
+    /// Client id of the Web client (confidential, with a secret).
+    #[arg(long, env = "DEV_TENANT_WEB_CLIENT_ID", default_value = dev_tenant::WEB_CLIENT_ID, value_name = "ID")]
+    web_client_id: String,
+
+    /// Secret of the Web client.
+    #[arg(long, env = "DEV_TENANT_WEB_CLIENT_SECRET", default_value = dev_tenant::WEB_CLIENT_SECRET, value_name = "SECRET", hide_default_value = true)]
+    web_client_secret: String,
+
+    /// Register another redirect URI on both clients (repeatable; defaults: http://127.0.0.1:8080/callback and
+    /// http://localhost:8080/callback). In the environment: comma-separated.
+    #[arg(long = "redirect-uri", env = "DEV_TENANT_REDIRECT_URIS", value_name = "URI", value_delimiter = ',')]
+    redirect_uris: Vec<String>,
+
+    /// Register another post-logout redirect URI on both clients (repeatable; defaults: http://127.0.0.1:8080/ and
+    /// http://localhost:8080/). In the environment: comma-separated.
+    #[arg(long = "post-logout-redirect-uri", env = "DEV_TENANT_POST_LOGOUT_REDIRECT_URIS", value_name = "URI", value_delimiter = ',')]
+    post_logout_redirect_uris: Vec<String>,
+
+    /// Accept a registered loopback redirect URI (http://127.0.0.1 or http://localhost) on any port, as Entra does.
+    #[arg(long, env = "DEV_TENANT_LOOPBACK_ANY_PORT")]
+    loopback_any_port: bool,
+
+    /// ID token lifetime, in seconds.
+    #[arg(long, env = "DEV_TENANT_ID_TOKEN_LIFETIME", default_value_t = 3600, value_name = "SECS")]
+    id_token_lifetime: u64,
+
+    /// Access token lifetime (`expires_in`), in seconds.
+    #[arg(long, env = "DEV_TENANT_ACCESS_TOKEN_LIFETIME", default_value_t = 3600, value_name = "SECS")]
+    access_token_lifetime: u64,
+
+    /// Authorization code lifetime, in seconds.
+    #[arg(long, env = "DEV_TENANT_CODE_LIFETIME", default_value_t = 600, value_name = "SECS")]
+    code_lifetime: u64,
+
+    /// SPA refresh token lifetime from the sign-in (not extended by rotation), in seconds.
+    #[arg(long, env = "DEV_TENANT_SPA_REFRESH_LIFETIME", default_value_t = 86_400, value_name = "SECS")]
+    spa_refresh_lifetime: u64,
+
+    /// Web refresh token lifetime from its last use, in seconds.
+    #[arg(long, env = "DEV_TENANT_WEB_REFRESH_LIFETIME", default_value_t = 7_776_000, value_name = "SECS")]
+    web_refresh_lifetime: u64,
+
+    /// Emailed one-time passcode lifetime, in seconds.
+    #[arg(long, env = "DEV_TENANT_OTP_LIFETIME", default_value_t = 600, value_name = "SECS")]
+    otp_lifetime: u64,
+
+    /// Sign-in session (cookie) lifetime, in seconds.
+    #[arg(long, env = "DEV_TENANT_SESSION_LIFETIME", default_value_t = 86_400, value_name = "SECS")]
+    session_lifetime: u64,
+
+    /// Print neither the request log nor the emailed codes.
+    #[arg(long, env = "DEV_TENANT_QUIET")]
+    quiet: bool,
+}
+
+impl Args {
+    fn into_config(self) -> Config {
+        let mut config = Config {
+            port: self.port,
+            tenant_id: self.tenant_id,
+            subdomain: self.subdomain,
+            issuer_mode: if self.issuer_equals_authority { IssuerMode::Authority } else { IssuerMode::TenantHost },
+            loopback_any_port: self.loopback_any_port,
+            state_file: self.state_file,
+            rotate_keys: self.rotate_keys,
+            quiet: self.quiet,
+            ..Config::default()
+        };
+        let lifetimes = &mut config.lifetimes;
+        lifetimes.id_token = Duration::from_secs(self.id_token_lifetime);
+        lifetimes.access_token = Duration::from_secs(self.access_token_lifetime);
+        lifetimes.authorization_code = Duration::from_secs(self.code_lifetime);
+        lifetimes.spa_refresh_token = Duration::from_secs(self.spa_refresh_lifetime);
+        lifetimes.web_refresh_token = Duration::from_secs(self.web_refresh_lifetime);
+        lifetimes.otp_code = Duration::from_secs(self.otp_lifetime);
+        lifetimes.session = Duration::from_secs(self.session_lifetime);
+        for client in &mut config.clients {
+            match client.kind {
+                ClientKind::Spa => client.client_id = self.spa_client_id.clone(),
+                ClientKind::Web => {
+                    client.client_id = self.web_client_id.clone();
+                    client.secret = Some(ClientSecret::new(self.web_client_secret.clone()));
+                }
+            }
+        }
+        for uri in self.redirect_uris {
+            config = config.with_redirect_uri(uri);
+        }
+        for uri in self.post_logout_redirect_uris {
+            config = config.with_post_logout_redirect_uri(uri);
+        }
+        config
+    }
+}
+
+/// `--help`'s closing text: endpoints, the start-up lines, and the faults.
+fn after_help() -> String {
+    format!(
+        "Endpoints (under http://127.0.0.1:PORT):\n  \
+         /{{tenant}}/v2.0/.well-known/openid-configuration   /{{tenant}}/discovery/v2.0/keys\n  \
+         /{{tenant}}/oauth2/v2.0/authorize   /{{tenant}}/oauth2/v2.0/token   /{{tenant}}/oauth2/v2.0/logout\n  \
+         /{{tenant}}/openid/v2.0/userinfo    /_dev/mailbox (HTML; JSON with ?format=json or Accept: application/json)\n\n\
+         At start it prints: authority:, tenant:, spa client:, web client: ... secret:, mailbox:, issuer: (one per line).\n\n{}",
+        dev_tenant::faults::help_text()
+    )
+}
+
+fn main() -> ExitCode {
+    let matches = Args::command().after_long_help(after_help()).get_matches();
+    let args = match Args::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
+    let config = args.into_config();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("dev-tenant: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(config))
+}
+
+async fn serve(config: Config) -> ExitCode {
+    let tenant = match DevTenant::start(config).await {
+        Ok(tenant) => tenant,
+        Err(e) => {
+            eprintln!("dev-tenant: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = tenant.tenant().config();
+    let client_of = |kind| config.clients.iter().find(|c| c.kind == kind);
+    println!("authority: {}", tenant.authority());
+    println!("tenant: {}", config.tenant_id);
+    if let Some(spa) = client_of(ClientKind::Spa) {
+        println!("spa client: {}", spa.client_id);
+    }
+    if let Some(web) = client_of(ClientKind::Web) {
+        let secret = web.secret.as_ref().map(ClientSecret::expose).unwrap_or_default();
+        println!("web client: {} secret: {secret}", web.client_id);
+    }
+    println!("mailbox: {}", tenant.tenant().urls().mailbox);
+    println!("issuer: {}", tenant.issuer());
+    if tokio::signal::ctrl_c().await.is_err() {
+        eprintln!("dev-tenant: cannot wait for Ctrl-C; stopping");
+    }
+    tenant.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Config {
+        let matches = Args::command().try_get_matches_from(args).expect("valid arguments");
+        Args::from_arg_matches(&matches).expect("arguments").into_config()
+    }
+
+    #[test]
+    fn defaults_are_the_fixed_dev_tenant_on_8081() {
+        let config = parse(&["dev-tenant"]);
+        assert_eq!(config.port, 8081);
+        assert_eq!(config.tenant_id, dev_tenant::TENANT_ID);
+        assert_eq!(config.issuer_mode, IssuerMode::TenantHost);
+        assert_eq!(config.clients.len(), 2);
+    }
+
+    #[test]
+    fn flags_set_port_state_file_issuer_uris_and_lifetimes() {
+        let config = parse(&[
+            "dev-tenant",
+            "--port",
+            "9000",
+            "--state-file",
+            "/tmp/x.json",
+            "--issuer-equals-authority",
+            "--redirect-uri",
+            "http://127.0.0.1:5000/cb",
+            "--code-lifetime",
+            "5",
+        ]);
+        assert_eq!(config.port, 9000);
+        assert_eq!(config.state_file, Some(PathBuf::from("/tmp/x.json")));
+        assert_eq!(config.issuer_mode, IssuerMode::Authority);
+        assert!(config.clients.iter().all(|c| c.redirect_uris.contains(&"http://127.0.0.1:5000/cb".to_string())));
+        assert_eq!(config.lifetimes.authorization_code, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn help_documents_every_flag_and_fault() {
+        let help = Args::command().after_long_help(after_help()).render_long_help().to_string();
+        for flag in ["--port", "--state-file", "--rotate-keys", "--issuer-equals-authority", "--loopback-any-port"] {
+            assert!(help.contains(flag), "{flag} missing from --help");
+        }
+        for fault in dev_tenant::Fault::ALL {
+            assert!(help.contains(fault.name()), "{} missing from --help", fault.name());
+        }
+    }
+}

@@ -34,7 +34,6 @@ pub(crate) struct Session {
     /// The `sid` claim and the `session_state` response parameter.
     pub(crate) sid: String,
     pub(crate) user_oid: String,
-    pub(crate) auth_time: UnixTime,
     pub(crate) expires_at: UnixTime,
 }
 

@@ -140,7 +140,9 @@ fn check_redirect_uri(uri: &RedirectUri) -> Result<(), AuthorizeError> {
     if http && !u.contains('#') {
         Ok(())
     } else {
-        Err(AuthorizeError::InvalidRedirectUri { found: u.to_owned() })
+        Err(AuthorizeError::InvalidRedirectUri {
+            found: u.to_owned(),
+        })
     }
 }
 
@@ -228,7 +230,9 @@ mod tests {
 
     fn query_pairs(url: &str) -> Vec<(String, String)> {
         let query = url.split_once('?').unwrap().1;
-        form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+        form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     #[test]
@@ -294,9 +298,10 @@ mod tests {
 
     #[test]
     fn endpoint_with_a_query_gets_the_parameters_after_an_ampersand() {
-        let built =
-            build_authorization_url(&format!("{ENDPOINT}?p=signin"), &params()).unwrap();
-        assert!(built.url.starts_with(&format!("{ENDPOINT}?p=signin&client_id=")));
+        let built = build_authorization_url(&format!("{ENDPOINT}?p=signin"), &params()).unwrap();
+        assert!(built
+            .url
+            .starts_with(&format!("{ENDPOINT}?p=signin&client_id=")));
     }
 
     #[test]
@@ -325,9 +330,11 @@ mod tests {
 
     #[test]
     fn pending_sign_in_round_trips_through_storage_json() {
-        let pending =
-            PendingSignIn::generate(RedirectUri::new("https://app.example/callback"), 1_700_000_000)
-                .unwrap();
+        let pending = PendingSignIn::generate(
+            RedirectUri::new("https://app.example/callback"),
+            1_700_000_000,
+        )
+        .unwrap();
         let restored = PendingSignIn::from_storage_json(&pending.to_storage_json());
         assert_eq!(restored, Some(pending));
         assert_eq!(PendingSignIn::from_storage_json("{\"state\":1}"), None);

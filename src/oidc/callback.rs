@@ -46,7 +46,9 @@ pub struct AuthorizationErrorResponse {
 impl AuthorizationErrorResponse {
     /// The `AADSTS` number in the description, if any.
     pub fn aadsts_code(&self) -> Option<u32> {
-        self.error_description.as_deref().and_then(parse_aadsts_code)
+        self.error_description
+            .as_deref()
+            .and_then(parse_aadsts_code)
     }
 
     /// Meaning and fix for the `AADSTS` code, if it is a common one.
@@ -131,17 +133,18 @@ impl std::error::Error for CallbackError {}
 fn response_pairs(url: &str) -> Vec<(String, String)> {
     let (before_fragment, fragment) = url.split_once('#').unwrap_or((url, ""));
     let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
-    let parse = |s: &str| form_urlencoded::parse(s.as_bytes()).into_owned().collect::<Vec<_>>();
+    let parse = |s: &str| {
+        form_urlencoded::parse(s.as_bytes())
+            .into_owned()
+            .collect::<Vec<_>>()
+    };
     let mut pairs = parse(query);
     pairs.extend(parse(fragment));
     pairs
 }
 
 /// The single value of a callback parameter; a repeated parameter is an error.
-fn single(
-    pairs: &[(String, String)],
-    name: &'static str,
-) -> Result<Option<String>, CallbackError> {
+fn single(pairs: &[(String, String)], name: &'static str) -> Result<Option<String>, CallbackError> {
     let mut values = pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v);
     match (values.next(), values.next()) {
         (_, Some(_)) => Err(CallbackError::DuplicateParameter { name }),
@@ -180,7 +183,10 @@ pub fn parse_callback(url: &str) -> Result<Callback, CallbackError> {
 }
 
 /// Parses the callback and checks `state` (RFC 6749 §10.12): the code, or why there is none.
-pub fn process_callback(url: &str, expected_state: &State) -> Result<AuthorizationResponse, CallbackError> {
+pub fn process_callback(
+    url: &str,
+    expected_state: &State,
+) -> Result<AuthorizationResponse, CallbackError> {
     match parse_callback(url)? {
         Callback::Error(e) => Err(CallbackError::Authorization(e)),
         Callback::Success(r) if r.state != *expected_state => Err(CallbackError::StateMismatch {
@@ -305,7 +311,14 @@ mod tests {
 
     #[test]
     fn garbage_urls_are_errors_not_panics() {
-        for url in ["", "%%%", "?&&==&", "#", "https://x/?%zz=%ff&code", "\u{0}?code=%"] {
+        for url in [
+            "",
+            "%%%",
+            "?&&==&",
+            "#",
+            "https://x/?%zz=%ff&code",
+            "\u{0}?code=%",
+        ] {
             assert!(parse_callback(url).is_err(), "{url:?}");
         }
     }
@@ -332,7 +345,8 @@ mod tests {
 
     #[test]
     fn process_returns_the_code_when_state_matches() {
-        let r = process_callback(&format!("{BASE}?code=abc&state=xyz"), &State::new("xyz")).unwrap();
+        let r =
+            process_callback(&format!("{BASE}?code=abc&state=xyz"), &State::new("xyz")).unwrap();
         assert_eq!(r.code.secret(), "abc");
     }
 
@@ -350,7 +364,10 @@ mod tests {
     #[test]
     fn process_turns_an_error_response_into_an_error() {
         assert!(matches!(
-            process_callback(&format!("{BASE}?error=access_denied&state=xyz"), &State::new("xyz")),
+            process_callback(
+                &format!("{BASE}?error=access_denied&state=xyz"),
+                &State::new("xyz")
+            ),
             Err(CallbackError::Authorization(_))
         ));
     }
@@ -371,7 +388,10 @@ mod tests {
             )),
             format!("{BASE}?lang=fr&x=%20y")
         );
-        assert_eq!(strip_callback_params(&format!("{BASE}?code=a&state=b")), BASE);
+        assert_eq!(
+            strip_callback_params(&format!("{BASE}?code=a&state=b")),
+            BASE
+        );
         assert_eq!(
             strip_callback_params(&format!("{BASE}?error=e&error_description=d&error_uri=u")),
             BASE

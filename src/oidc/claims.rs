@@ -119,39 +119,93 @@ impl IdTokenClaims {
 }
 
 const MEANINGS: [(&str, &str); 40] = [
-    ("iss", "Issuer: who issued the token; must equal the discovered issuer"),
+    (
+        "iss",
+        "Issuer: who issued the token; must equal the discovered issuer",
+    ),
     ("sub", "Subject: the user's stable, app-specific identifier"),
     ("aud", "Audience: the client ID(s) the token is meant for"),
-    ("exp", "Expiry time (Unix seconds); the token is invalid after it"),
+    (
+        "exp",
+        "Expiry time (Unix seconds); the token is invalid after it",
+    ),
     ("iat", "Issued-at time (Unix seconds)"),
-    ("nbf", "Not-before time (Unix seconds); the token is invalid before it"),
-    ("auth_time", "When the user actually authenticated (Unix seconds)"),
-    ("nonce", "Echo of the nonce this app sent; binds the token to this sign-in"),
-    ("azp", "Authorized party: the client the token was issued to"),
+    (
+        "nbf",
+        "Not-before time (Unix seconds); the token is invalid before it",
+    ),
+    (
+        "auth_time",
+        "When the user actually authenticated (Unix seconds)",
+    ),
+    (
+        "nonce",
+        "Echo of the nonce this app sent; binds the token to this sign-in",
+    ),
+    (
+        "azp",
+        "Authorized party: the client the token was issued to",
+    ),
     ("acr", "Authentication context class reference"),
     ("amr", "Authentication methods used (e.g. pwd, otp, mfa)"),
-    ("at_hash", "Hash of the access token, binding it to this ID token"),
-    ("c_hash", "Hash of the authorization code, binding it to this ID token"),
+    (
+        "at_hash",
+        "Hash of the access token, binding it to this ID token",
+    ),
+    (
+        "c_hash",
+        "Hash of the authorization code, binding it to this ID token",
+    ),
     ("name", "The user's display name"),
     ("given_name", "The user's first name"),
     ("family_name", "The user's last name"),
-    ("preferred_username", "The name the user signs in with (email or UPN); may change"),
-    ("email", "The user's email address; may be unverified and may change"),
+    (
+        "preferred_username",
+        "The name the user signs in with (email or UPN); may change",
+    ),
+    (
+        "email",
+        "The user's email address; may be unverified and may change",
+    ),
     ("email_verified", "Whether the email address was verified"),
     ("phone_number", "The user's phone number"),
     ("locale", "The user's locale"),
     ("picture", "URL of the user's picture"),
     ("updated_at", "When the user's profile was last updated"),
-    ("sid", "Session ID: the user's sign-in session, used for sign-out"),
-    ("oid", "Object ID: the user's immutable ID in this Entra tenant"),
-    ("tid", "Tenant ID: the Entra tenant (directory) the user signed in to"),
-    ("ver", "Token version: 2.0 for the Microsoft identity platform v2 endpoint"),
-    ("aio", "Entra internal data for token reuse; opaque, ignore it"),
+    (
+        "sid",
+        "Session ID: the user's sign-in session, used for sign-out",
+    ),
+    (
+        "oid",
+        "Object ID: the user's immutable ID in this Entra tenant",
+    ),
+    (
+        "tid",
+        "Tenant ID: the Entra tenant (directory) the user signed in to",
+    ),
+    (
+        "ver",
+        "Token version: 2.0 for the Microsoft identity platform v2 endpoint",
+    ),
+    (
+        "aio",
+        "Entra internal data for token reuse; opaque, ignore it",
+    ),
     ("uti", "Unique token identifier (Entra internal); opaque"),
-    ("rh", "Refresh handle (Entra internal, for token revalidation); opaque"),
-    ("idp", "Identity provider that authenticated the user (e.g. google.com)"),
+    (
+        "rh",
+        "Refresh handle (Entra internal, for token revalidation); opaque",
+    ),
+    (
+        "idp",
+        "Identity provider that authenticated the user (e.g. google.com)",
+    ),
     ("idtyp", "Token identity type: user or app"),
-    ("login_hint", "Opaque hint to sign the same user in again (e.g. for sign-out)"),
+    (
+        "login_hint",
+        "Opaque hint to sign the same user in again (e.g. for sign-out)",
+    ),
     ("upn", "User principal name"),
     ("unique_name", "Human-readable name of the user (v1 tokens)"),
     ("roles", "App roles assigned to the user"),
@@ -188,7 +242,10 @@ mod tests {
             "iss": "i", "sub": "s", "aud": ["a", "b"], "exp": 10, "iat": 5.9,
             "name": "Ada", "oid": "o", "tid": "t", "ver": "2.0"
         })));
-        assert_eq!(claims.aud, Some(Audience::Many(vec!["a".into(), "b".into()])));
+        assert_eq!(
+            claims.aud,
+            Some(Audience::Many(vec!["a".into(), "b".into()]))
+        );
         assert_eq!(claims.iat, Some(5));
         assert_eq!(claims.name.as_deref(), Some("Ada"));
         assert_eq!(claims.oid.as_deref(), Some("o"));
@@ -209,7 +266,10 @@ mod tests {
 
     #[test]
     fn knows_the_meaning_of_standard_and_entra_claims() {
-        for name in ["iss", "sub", "oid", "tid", "sid", "ver", "aio", "uti", "rh", "idp", "at_hash", "c_hash"] {
+        for name in [
+            "iss", "sub", "oid", "tid", "sid", "ver", "aio", "uti", "rh", "idp", "at_hash",
+            "c_hash",
+        ] {
             assert!(claim_meaning(name).is_some(), "{name}");
         }
         assert_eq!(claim_meaning("made_up"), None);

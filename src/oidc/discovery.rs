@@ -232,9 +232,9 @@ impl IssuerRule {
                     })
                 }
             }
-            Self::Override {
-                tenant_id: Some(t),
-            } if !found.to_ascii_lowercase().contains(t.as_str()) => {
+            Self::Override { tenant_id: Some(t) }
+                if !found.to_ascii_lowercase().contains(t.as_str()) =>
+            {
                 Err(DiscoveryError::IssuerLacksTenant {
                     tenant_id: t.as_str().to_owned(),
                     found: found.to_owned(),
@@ -342,7 +342,10 @@ fn check_metadata(raw: RawMetadata, rule: &IssuerRule) -> Result<ProviderMetadat
     if !algs.iter().any(|a| a == "RS256") {
         return Err(DiscoveryError::Rs256NotOffered { found: algs });
     }
-    check_flow_support(raw.response_types_supported, raw.code_challenge_methods_supported)?;
+    check_flow_support(
+        raw.response_types_supported,
+        raw.code_challenge_methods_supported,
+    )?;
     Ok(ProviderMetadata {
         issuer: IssuerUrl::new(issuer),
         authorization_endpoint,
@@ -400,9 +403,15 @@ mod tests {
         })
     }
 
-    fn process(doc: &serde_json::Value, rule: &IssuerRule) -> Result<ProviderMetadata, DiscoveryError> {
+    fn process(
+        doc: &serde_json::Value,
+        rule: &IssuerRule,
+    ) -> Result<ProviderMetadata, DiscoveryError> {
         let body = doc.to_string();
-        process_discovery_response(HttpResponse::new(200, Some("application/json"), &body), rule)
+        process_discovery_response(
+            HttpResponse::new(200, Some("application/json"), &body),
+            rule,
+        )
     }
 
     fn ciam_rule() -> IssuerRule {
@@ -462,7 +471,10 @@ mod tests {
     #[test]
     fn ciamlogin_rule_without_any_tenant_guid_asks_for_one() {
         assert!(matches!(
-            IssuerRule::for_authority("https://contoso.ciamlogin.com/contoso.onmicrosoft.com", None),
+            IssuerRule::for_authority(
+                "https://contoso.ciamlogin.com/contoso.onmicrosoft.com",
+                None
+            ),
             Err(DiscoveryError::TenantIdRequired { .. })
         ));
     }
@@ -479,7 +491,10 @@ mod tests {
     fn override_takes_the_issuer_from_discovery_when_it_contains_the_tenant() {
         let rule = IssuerRule::for_authority("https://login.contoso.com/", Some(TENANT)).unwrap();
         let issuer = format!("https://login.contoso.com/{TENANT}/v2.0");
-        assert_eq!(process(&metadata(&issuer), &rule).unwrap().issuer.as_str(), issuer);
+        assert_eq!(
+            process(&metadata(&issuer), &rule).unwrap().issuer.as_str(),
+            issuer
+        );
     }
 
     #[test]
@@ -525,7 +540,10 @@ mod tests {
     fn accepts_metadata_without_an_end_session_endpoint() {
         let mut doc = metadata(&ciam_issuer());
         doc.as_object_mut().unwrap().remove("end_session_endpoint");
-        assert_eq!(process(&doc, &ciam_rule()).unwrap().end_session_endpoint, None);
+        assert_eq!(
+            process(&doc, &ciam_rule()).unwrap().end_session_endpoint,
+            None
+        );
     }
 
     #[test]

@@ -12,11 +12,7 @@ pub struct Advice {
 }
 
 const fn advice(code: u32, meaning: &'static str, fix: &'static str) -> Advice {
-    Advice {
-        code,
-        meaning,
-        fix,
-    }
+    Advice { code, meaning, fix }
 }
 
 const ADVICE: [Advice; 14] = [

@@ -268,7 +268,9 @@ fn key_by_kid<'a>(jwks: &'a JwkSet, kid: &str) -> Result<&'a Jwk, KeyRejection> 
         .filter(|k| k.common.key_id.as_deref() == Some(kid))
         .collect();
     match matching.as_slice() {
-        [] => Err(KeyRejection::UnknownKid { kid: kid.to_owned() }),
+        [] => Err(KeyRejection::UnknownKid {
+            kid: kid.to_owned(),
+        }),
         [key] => Ok(key),
         several => Err(KeyRejection::AmbiguousKid {
             kid: kid.to_owned(),
@@ -314,7 +316,11 @@ fn usable_rsa_key(jwk: &Jwk) -> Result<RsaVerificationKey, KeyRejection> {
             return Err(KeyRejection::NotForSignatures { kid, found });
         }
     }
-    if let Some(alg) = jwk.common.key_algorithm.filter(|a| *a != KeyAlgorithm::RS256) {
+    if let Some(alg) = jwk
+        .common
+        .key_algorithm
+        .filter(|a| *a != KeyAlgorithm::RS256)
+    {
         let found = alg.to_string();
         return Err(KeyRejection::KeyAlgorithm { kid, found });
     }
@@ -322,7 +328,10 @@ fn usable_rsa_key(jwk: &Jwk) -> Result<RsaVerificationKey, KeyRejection> {
         let found = kty_name(&jwk.algorithm);
         return Err(KeyRejection::NotRsa { kid, found });
     };
-    let bits = match (URL_SAFE_NO_PAD.decode(&rsa.n), URL_SAFE_NO_PAD.decode(&rsa.e)) {
+    let bits = match (
+        URL_SAFE_NO_PAD.decode(&rsa.n),
+        URL_SAFE_NO_PAD.decode(&rsa.e),
+    ) {
         (Ok(n), Ok(e)) if !e.is_empty() => modulus_bits(&n),
         _ => return Err(KeyRejection::BadKeyEncoding { kid }),
     };
@@ -563,7 +572,10 @@ fn check_azp(report: &mut ValidationReport, claims: &ClaimSet, client_id: &Clien
             azp.as_str() == Some(client_id.as_str()),
         ),
         (true, None) => (
-            format!("present and {} (several audiences)", quoted(client_id.as_str())),
+            format!(
+                "present and {} (several audiences)",
+                quoted(client_id.as_str())
+            ),
             false,
         ),
     };
@@ -610,7 +622,10 @@ fn check_exp(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
     report.push(
         "exp",
         "OpenID Connect Core §3.1.3.7 step 9: the current time is before exp",
-        format!("after now − {CLOCK_SKEW_LEEWAY_SECS} s = {}", format_unix_time(limit)),
+        format!(
+            "after now − {CLOCK_SKEW_LEEWAY_SECS} s = {}",
+            format_unix_time(limit)
+        ),
         exp.map_or_else(|| shown(found), format_unix_time),
         exp.is_some_and(|exp| exp > limit),
     );
@@ -623,7 +638,10 @@ fn check_iat(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
     report.push(
         "iat",
         "OpenID Connect Core §3.1.3.7 step 10, §2: iat present and not in the future",
-        format!("present, at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}", format_unix_time(limit)),
+        format!(
+            "present, at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}",
+            format_unix_time(limit)
+        ),
         iat.map_or_else(|| shown(found), format_unix_time),
         iat.is_some_and(|iat| iat <= limit),
     );
@@ -636,7 +654,10 @@ fn check_nbf(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
     report.push(
         "nbf",
         "RFC 7519 §4.1.5: the token is not used before nbf",
-        format!("absent, or at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}", format_unix_time(limit)),
+        format!(
+            "absent, or at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}",
+            format_unix_time(limit)
+        ),
         match nbf {
             Some(Some(nbf)) => format_unix_time(nbf),
             _ => shown(found),
@@ -651,7 +672,10 @@ fn check_nbf(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
 fn check_nonce(report: &mut ValidationReport, claims: &ClaimSet, expected: Option<&Nonce>) {
     let found = claims.get("nonce");
     let (expected_text, passed) = match expected {
-        Some(nonce) => (quoted(nonce.as_str()), found.and_then(Value::as_str) == Some(nonce.as_str())),
+        Some(nonce) => (
+            quoted(nonce.as_str()),
+            found.and_then(Value::as_str) == Some(nonce.as_str()),
+        ),
         None => ("not checked: no nonce was sent (refresh)".to_owned(), true),
     };
     report.push(
@@ -688,11 +712,30 @@ fn check_crit(report: &mut ValidationReport, header: &JoseHeader) {
     );
 }
 
-fn check_refresh_identity(report: &mut ValidationReport, claims: &ClaimSet, original: &OriginalIdentity) {
+fn check_refresh_identity(
+    report: &mut ValidationReport,
+    claims: &ClaimSet,
+    original: &OriginalIdentity,
+) {
     let pairs = [
-        ("refresh: iss", "OpenID Connect Core §12.2: iss is the same as in the original ID token", &original.iss, "iss"),
-        ("refresh: sub", "OpenID Connect Core §12.2: sub is the same as in the original ID token", &original.sub, "sub"),
-        ("refresh: aud", "OpenID Connect Core §12.2: aud is the same as in the original ID token", &original.aud, "aud"),
+        (
+            "refresh: iss",
+            "OpenID Connect Core §12.2: iss is the same as in the original ID token",
+            &original.iss,
+            "iss",
+        ),
+        (
+            "refresh: sub",
+            "OpenID Connect Core §12.2: sub is the same as in the original ID token",
+            &original.sub,
+            "sub",
+        ),
+        (
+            "refresh: aud",
+            "OpenID Connect Core §12.2: aud is the same as in the original ID token",
+            &original.aud,
+            "aud",
+        ),
     ];
     for (name, citation, before, claim) in pairs {
         let found = claims.get(claim);

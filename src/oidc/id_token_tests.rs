@@ -63,7 +63,9 @@ fn run_with(token: &str, expected: &Expectations) -> Result<ValidatedIdToken, Va
     let unverified = UnverifiedIdToken::parse(token).expect("decodable token");
     let outcome = match unverified.select_key(&test_jwks(&[Some(KID)])) {
         KeySelection::Selected(job) => verify_like_the_browser(&job),
-        KeySelection::UnknownKid(kid) => SignatureOutcome::NoUsableKey(KeyRejection::UnknownKid { kid }),
+        KeySelection::UnknownKid(kid) => {
+            SignatureOutcome::NoUsableKey(KeyRejection::UnknownKid { kid })
+        }
         KeySelection::Rejected(r) => SignatureOutcome::NoUsableKey(r),
     };
     validate(unverified, outcome, expected, NOW)
@@ -86,12 +88,33 @@ fn accepts_a_valid_token_and_reports_every_check_in_spec_order() {
     let names: Vec<&str> = validated.report().checks().iter().map(|c| c.name).collect();
     assert_eq!(
         names,
-        ["iss", "aud", "azp", "signature", "alg", "exp", "iat", "nbf", "nonce", "sub", "crit"]
+        [
+            "iss",
+            "aud",
+            "azp",
+            "signature",
+            "alg",
+            "exp",
+            "iat",
+            "nbf",
+            "nonce",
+            "sub",
+            "crit"
+        ]
     );
     assert!(validated.report().all_passed());
     assert_eq!(validated.claims().name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(validated.claims().tid.as_deref(), Some(TENANT));
-    assert_eq!(validated.claim_set().iter().next().map(|(n, _)| n), Some("ver"));
+    let positions: Vec<usize> = validated
+        .claim_set()
+        .iter()
+        .filter_map(|(n, _)| validated.payload_json().find(&format!("\"{n}\":")))
+        .collect();
+    assert_eq!(positions.len(), validated.claim_set().len());
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "claims keep token order"
+    );
     assert!(validated.payload_json().contains("\"oid\""));
     assert!(validated.header_json().contains("RS256"));
 }
@@ -101,7 +124,10 @@ fn every_check_cites_the_spec_and_states_expected_and_found() {
     let validated = run(&claims()).expect("valid token");
     for check in validated.report().checks() {
         assert!(check.citation.contains('§'), "{check}");
-        assert!(!check.expected.is_empty() && !check.found.is_empty(), "{check}");
+        assert!(
+            !check.expected.is_empty() && !check.found.is_empty(),
+            "{check}"
+        );
     }
 }
 
@@ -109,7 +135,8 @@ fn every_check_cites_the_spec_and_states_expected_and_found() {
 fn signature_job_carries_the_signing_input_signature_and_selected_jwk() {
     let token = mint_rs256(Some(KID), &claims());
     let unverified = UnverifiedIdToken::parse(&token).unwrap();
-    let KeySelection::Selected(job) = unverified.select_key(&test_jwks(&[Some("other"), Some(KID)]))
+    let KeySelection::Selected(job) =
+        unverified.select_key(&test_jwks(&[Some("other"), Some(KID)]))
     else {
         panic!("expected a key");
     };
@@ -117,7 +144,10 @@ fn signature_job_carries_the_signing_input_signature_and_selected_jwk() {
     assert_eq!(job.signing_input(), input.as_bytes());
     assert_eq!(b64url(job.signature()), signature);
     assert_eq!(job.key().kid.as_deref(), Some(KID));
-    assert_eq!((job.key().n.as_str(), job.key().e.as_str()), (test_key().n.as_str(), test_key().e.as_str()));
+    assert_eq!(
+        (job.key().n.as_str(), job.key().e.as_str()),
+        (test_key().n.as_str(), test_key().e.as_str())
+    );
     assert_eq!(job.key().modulus_bits, 2048);
     assert_eq!(verify_like_the_browser(&job), SignatureOutcome::Verified);
 }
@@ -125,8 +155,9 @@ fn signature_job_carries_the_signing_input_signature_and_selected_jwk() {
 #[test]
 fn web_crypto_jwk_json_is_an_rs256_rsa_public_key() {
     let token = mint_rs256(Some(KID), &claims());
-    let KeySelection::Selected(job) =
-        UnverifiedIdToken::parse(&token).unwrap().select_key(&test_jwks(&[Some(KID)]))
+    let KeySelection::Selected(job) = UnverifiedIdToken::parse(&token)
+        .unwrap()
+        .select_key(&test_jwks(&[Some(KID)]))
     else {
         panic!("expected a key");
     };
@@ -145,13 +176,21 @@ fn rejects_a_tampered_payload_as_a_bad_signature() {
     let tampered = format!("{}.{}.{}", parts[0], forged, parts[2]);
     let result = run_with(&tampered, &expectations());
     assert_eq!(failed(&result), ["signature"]);
-    let check = result.unwrap_err().report.check("signature").cloned().unwrap();
+    let check = result
+        .unwrap_err()
+        .report
+        .check("signature")
+        .cloned()
+        .unwrap();
     assert!(check.found.contains("INVALID"), "{check}");
 }
 
 #[test]
 fn signature_outcome_invalid_or_error_fails_the_report() {
-    for outcome in [SignatureOutcome::Invalid, SignatureOutcome::Error("OperationError".into())] {
+    for outcome in [
+        SignatureOutcome::Invalid,
+        SignatureOutcome::Error("OperationError".into()),
+    ] {
         let unverified = UnverifiedIdToken::parse(&mint_rs256(Some(KID), &claims())).unwrap();
         let result = validate(unverified, outcome, &expectations(), NOW);
         assert_eq!(failed(&result), ["signature"]);
@@ -174,12 +213,18 @@ fn rejects_wrong_audience() {
 
 #[test]
 fn rejects_extra_audience_without_azp() {
-    assert_eq!(failed(&run(&with(json!({"aud": [CLIENT, "api://other"]})))), ["azp"]);
+    assert_eq!(
+        failed(&run(&with(json!({"aud": [CLIENT, "api://other"]})))),
+        ["azp"]
+    );
 }
 
 #[test]
 fn accepts_extra_audience_with_azp_equal_to_the_client_id() {
-    assert!(run(&with(json!({"aud": [CLIENT, "api://other"], "azp": CLIENT}))).is_ok());
+    assert!(run(&with(
+        json!({"aud": [CLIENT, "api://other"], "azp": CLIENT})
+    ))
+    .is_ok());
 }
 
 #[test]
@@ -200,7 +245,12 @@ fn accepts_a_token_expired_within_the_leeway() {
 
 #[test]
 fn rejects_iat_in_the_future_beyond_the_leeway() {
-    assert_eq!(failed(&run(&with(json!({"iat": NOW + CLOCK_SKEW_LEEWAY_SECS + 1})))), ["iat"]);
+    assert_eq!(
+        failed(&run(&with(
+            json!({"iat": NOW + CLOCK_SKEW_LEEWAY_SECS + 1})
+        ))),
+        ["iat"]
+    );
 }
 
 #[test]
@@ -210,7 +260,12 @@ fn accepts_iat_in_the_future_within_the_leeway() {
 
 #[test]
 fn rejects_nbf_in_the_future_beyond_the_leeway() {
-    assert_eq!(failed(&run(&with(json!({"nbf": NOW + CLOCK_SKEW_LEEWAY_SECS + 1})))), ["nbf"]);
+    assert_eq!(
+        failed(&run(&with(
+            json!({"nbf": NOW + CLOCK_SKEW_LEEWAY_SECS + 1})
+        ))),
+        ["nbf"]
+    );
 }
 
 #[test]
@@ -233,7 +288,14 @@ fn rejects_missing_iat() {
 fn rejects_an_exp_that_is_not_a_number() {
     let result = run(&with(json!({"exp": "tomorrow"})));
     assert_eq!(failed(&result), ["exp"]);
-    assert_eq!(result.unwrap_err().report.check("exp").map(|c| c.found.as_str()), Some("\"tomorrow\""));
+    assert_eq!(
+        result
+            .unwrap_err()
+            .report
+            .check("exp")
+            .map(|c| c.found.as_str()),
+        Some("\"tomorrow\"")
+    );
 }
 
 #[test]
@@ -258,7 +320,10 @@ fn runs_every_check_even_after_failures() {
     let names: Vec<&str> = failure.report.failures().map(|c| c.name).collect();
     assert_eq!(names, ["iss", "exp", "sub"]);
     let shown = failure.to_string();
-    assert!(shown.starts_with("ID token rejected: 3 of 11 checks failed: iss (expected"), "{shown}");
+    assert!(
+        shown.starts_with("ID token rejected: 3 of 11 checks failed: iss (expected"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -267,7 +332,9 @@ fn rejects_alg_none_before_any_key_and_in_the_report() {
     let unverified = UnverifiedIdToken::parse(&token).unwrap();
     assert_eq!(
         unverified.select_key(&test_jwks(&[Some(KID)])),
-        KeySelection::Rejected(KeyRejection::AlgorithmNotAllowed { found: "none".into() })
+        KeySelection::Rejected(KeyRejection::AlgorithmNotAllowed {
+            found: "none".into()
+        })
     );
     let result = run_with(&token, &expectations());
     assert_eq!(failed(&result), ["signature", "alg"]);
@@ -279,9 +346,14 @@ fn rejects_hs256_signed_with_the_rsa_public_key_as_hmac_secret() {
     let unverified = UnverifiedIdToken::parse(&token).unwrap();
     assert_eq!(
         unverified.select_key(&test_jwks(&[Some(KID)])),
-        KeySelection::Rejected(KeyRejection::AlgorithmNotAllowed { found: "HS256".into() })
+        KeySelection::Rejected(KeyRejection::AlgorithmNotAllowed {
+            found: "HS256".into()
+        })
     );
-    assert_eq!(failed(&run_with(&token, &expectations())), ["signature", "alg"]);
+    assert_eq!(
+        failed(&run_with(&token, &expectations())),
+        ["signature", "alg"]
+    );
 }
 
 #[test]
@@ -301,10 +373,15 @@ fn unknown_kid_asks_for_one_refetch_then_is_final() {
         KeySelection::UnknownKid("rotated".into())
     );
     let refetched = unverified.select_key_after_refetch(&test_jwks(&[Some(KID), Some("rotated")]));
-    assert_eq!(refetched.map(|job| verify_like_the_browser(&job)), Ok(SignatureOutcome::Verified));
+    assert_eq!(
+        refetched.map(|job| verify_like_the_browser(&job)),
+        Ok(SignatureOutcome::Verified)
+    );
     assert_eq!(
         unverified.select_key_after_refetch(&test_jwks(&[Some(KID)])),
-        Err(KeyRejection::UnknownKid { kid: "rotated".into() })
+        Err(KeyRejection::UnknownKid {
+            kid: "rotated".into()
+        })
     );
 }
 
@@ -333,7 +410,10 @@ fn rejects_keys_that_are_ambiguous_encryption_only_or_not_rsa() {
     let unverified = UnverifiedIdToken::parse(&mint_rs256(Some(KID), &claims())).unwrap();
     assert_eq!(
         unverified.select_key(&test_jwks(&[Some(KID), Some(KID)])),
-        KeySelection::Rejected(KeyRejection::AmbiguousKid { kid: KID.into(), count: 2 })
+        KeySelection::Rejected(KeyRejection::AmbiguousKid {
+            kid: KID.into(),
+            count: 2
+        })
     );
     let mut enc = test_jwk(Some(KID));
     enc.common.public_key_use = Some(jsonwebtoken::jwk::PublicKeyUse::Encryption);
@@ -347,7 +427,10 @@ fn rejects_keys_that_are_ambiguous_encryption_only_or_not_rsa() {
     .unwrap();
     assert_eq!(
         unverified.select_key(&ec),
-        KeySelection::Rejected(KeyRejection::NotRsa { kid: Some(KID.into()), found: "EC".into() })
+        KeySelection::Rejected(KeyRejection::NotRsa {
+            kid: Some(KID.into()),
+            found: "EC".into()
+        })
     );
 }
 
@@ -360,7 +443,10 @@ fn rejects_an_rsa_key_smaller_than_2048_bits_and_a_jwk_for_another_alg() {
     .unwrap();
     assert_eq!(
         unverified.select_key(&small),
-        KeySelection::Rejected(KeyRejection::KeyTooSmall { kid: Some(KID.into()), bits: 1024 })
+        KeySelection::Rejected(KeyRejection::KeyTooSmall {
+            kid: Some(KID.into()),
+            bits: 1024
+        })
     );
     let mut ps = test_jwk(Some(KID));
     ps.common.key_algorithm = Some(jsonwebtoken::jwk::KeyAlgorithm::PS256);
@@ -372,7 +458,10 @@ fn rejects_an_rsa_key_smaller_than_2048_bits_and_a_jwk_for_another_alg() {
 
 #[test]
 fn a_token_that_cannot_be_decoded_is_an_error_before_any_report() {
-    assert!(matches!(UnverifiedIdToken::parse("not-a-jwt"), Err(JwtError::NotCompactJws { .. })));
+    assert!(matches!(
+        UnverifiedIdToken::parse("not-a-jwt"),
+        Err(JwtError::NotCompactJws { .. })
+    ));
     assert!(UnverifiedIdToken::parse("a.b.c").is_err());
 }
 
@@ -405,15 +494,24 @@ fn refreshed_token_for_another_subject_is_rejected() {
     let mut expected = expectations();
     expected.nonce = None;
     expected.original = Some(original.identity());
-    let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": null, "sub": "another-user"})));
+    let refreshed = mint_rs256(
+        Some(KID),
+        &with(json!({"nonce": null, "sub": "another-user"})),
+    );
     assert_eq!(failed(&run_with(&refreshed, &expected)), ["refresh: sub"]);
 }
 
 #[test]
 fn formats_unix_time_as_utc() {
     assert_eq!(format_unix_time(0), "0 (1970-01-01 00:00:00 UTC)");
-    assert_eq!(format_unix_time(NOW), "1700000000 (2023-11-14 22:13:20 UTC)");
-    assert_eq!(format_unix_time(951_782_400), "951782400 (2000-02-29 00:00:00 UTC)");
+    assert_eq!(
+        format_unix_time(NOW),
+        "1700000000 (2023-11-14 22:13:20 UTC)"
+    );
+    assert_eq!(
+        format_unix_time(951_782_400),
+        "951782400 (2000-02-29 00:00:00 UTC)"
+    );
 }
 
 #[test]
@@ -423,8 +521,10 @@ fn core_path_runs_without_a_crypto_provider() {
     let job = without_crypto_provider(|| {
         let header = jsonwebtoken::decode_header(&token).expect("decode_header needs no provider");
         assert_eq!(header.kid.as_deref(), Some(KID));
-        let jwks = crate::oidc::process_jwks_response(crate::oidc::HttpResponse::new(200, None, &jwks_json))
-            .expect("JwkSet parsing needs no provider");
+        let jwks = crate::oidc::process_jwks_response(crate::oidc::HttpResponse::new(
+            200, None, &jwks_json,
+        ))
+        .expect("JwkSet parsing needs no provider");
         let unverified = UnverifiedIdToken::parse(&token).unwrap();
         let KeySelection::Selected(job) = unverified.select_key(&jwks) else {
             panic!("expected a key");
@@ -446,6 +546,10 @@ fn the_provider_guard_catches_a_provider_call() {
     let KeySelection::Selected(job) = unverified.select_key(&test_jwks(&[Some(KID)])) else {
         panic!("expected a key");
     };
-    let caught = std::panic::catch_unwind(|| without_crypto_provider(|| verify_like_the_browser(&job)));
-    assert!(caught.is_err(), "verification must go through the guarded provider");
+    let caught =
+        std::panic::catch_unwind(|| without_crypto_provider(|| verify_like_the_browser(&job)));
+    assert!(
+        caught.is_err(),
+        "verification must go through the guarded provider"
+    );
 }

@@ -20,7 +20,10 @@ impl fmt::Display for JwksError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::HttpStatus(body) => {
-                write!(f, "signing keys request failed: {body}: check jwks_uri in discovery")
+                write!(
+                    f,
+                    "signing keys request failed: {body}: check jwks_uri in discovery"
+                )
             }
             Self::NotJwkSet(body) => write!(
                 f,
@@ -54,7 +57,10 @@ mod tests {
         let set = process_jwks_response(HttpResponse::new(200, None, body)).unwrap();
         assert_eq!(set.keys.len(), 3);
         assert!(matches!(set.keys[0].algorithm, AlgorithmParameters::RSA(_)));
-        assert_eq!(set.find("k1").map(|k| k.common.key_id.is_some()), Some(true));
+        assert_eq!(
+            set.find("k1").map(|k| k.common.key_id.is_some()),
+            Some(true)
+        );
     }
 
     #[test]
@@ -64,7 +70,11 @@ mod tests {
             Err(JwksError::NotJwkSet(_))
         ));
         assert!(matches!(
-            process_jwks_response(HttpResponse::new(503, Some("text/html"), "<title>down</title>")),
+            process_jwks_response(HttpResponse::new(
+                503,
+                Some("text/html"),
+                "<title>down</title>"
+            )),
             Err(JwksError::HttpStatus(_))
         ));
     }

@@ -60,7 +60,10 @@ impl fmt::Display for JwtError {
                  off token encryption for the app registration",
             ),
             Self::Base64 { part } => {
-                write!(f, "JWT {part} is not base64url without padding (RFC 7515 §2)")
+                write!(
+                    f,
+                    "JWT {part} is not base64url without padding (RFC 7515 §2)"
+                )
             }
             Self::NotJsonObject { part } => {
                 write!(f, "JWT {part} is not a JSON object (RFC 7519 §7.2)")

@@ -64,6 +64,6 @@ pub use token::{
     refresh_token_request, EntraError, TokenClient, TokenError, TokenRequest, TokenResponse,
 };
 pub use values::{
-    AccessToken, AuthorizationCode, ClientId, ClientSecret, IssuerUrl, Nonce, RandomnessUnavailable,
-    RawIdToken, RedirectUri, RefreshToken, Scope, State,
+    AccessToken, AuthorizationCode, ClientId, ClientSecret, IssuerUrl, Nonce,
+    RandomnessUnavailable, RawIdToken, RedirectUri, RefreshToken, Scope, State,
 };

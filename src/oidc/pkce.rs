@@ -223,7 +223,10 @@ mod tests {
     fn verifier_round_trips_through_json_for_session_storage() {
         let verifier = CodeVerifier::from_bytes([9; 32]);
         let json = serde_json::to_string(&verifier).unwrap();
-        assert_eq!(serde_json::from_str::<CodeVerifier>(&json).unwrap(), verifier);
+        assert_eq!(
+            serde_json::from_str::<CodeVerifier>(&json).unwrap(),
+            verifier
+        );
         assert!(serde_json::from_str::<CodeVerifier>("\"too-short\"").is_err());
     }
 }

@@ -7,8 +7,7 @@ use std::sync::OnceLock;
 use jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
 use jsonwebtoken::crypto::{CryptoProvider, KeyUtils};
 use jsonwebtoken::jwk::{
-    AlgorithmParameters, CommonParameters, Jwk, JwkSet, PublicKeyUse, RSAKeyParameters,
-    RSAKeyType,
+    AlgorithmParameters, CommonParameters, Jwk, JwkSet, PublicKeyUse, RSAKeyParameters, RSAKeyType,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use rsa::pkcs1::EncodeRsaPrivateKey;
@@ -158,19 +157,27 @@ static GUARDED_PROVIDER: CryptoProvider = CryptoProvider {
     key_utils: KeyUtils {
         rsa_pub_components_from_private_key: |der| {
             guard();
-            (DEFAULT_PROVIDER.key_utils.rsa_pub_components_from_private_key)(der)
+            (DEFAULT_PROVIDER
+                .key_utils
+                .rsa_pub_components_from_private_key)(der)
         },
         rsa_pub_components_from_public_key: |der| {
             guard();
-            (DEFAULT_PROVIDER.key_utils.rsa_pub_components_from_public_key)(der)
+            (DEFAULT_PROVIDER
+                .key_utils
+                .rsa_pub_components_from_public_key)(der)
         },
         ec_pub_components_from_private_key: |der, alg| {
             guard();
-            (DEFAULT_PROVIDER.key_utils.ec_pub_components_from_private_key)(der, alg)
+            (DEFAULT_PROVIDER
+                .key_utils
+                .ec_pub_components_from_private_key)(der, alg)
         },
         ed_pub_components_from_private_key: |der, curve| {
             guard();
-            (DEFAULT_PROVIDER.key_utils.ed_pub_components_from_private_key)(der, curve)
+            (DEFAULT_PROVIDER
+                .key_utils
+                .ed_pub_components_from_private_key)(der, curve)
         },
         compute_digest: |data, hash| {
             guard();
@@ -188,9 +195,12 @@ pub fn install_guarded_provider() {
 /// Runs `f` on this thread with every jsonwebtoken provider call turned into a panic.
 pub fn without_crypto_provider<T>(f: impl FnOnce() -> T) -> T {
     install_guarded_provider();
-    let installed = CryptoProvider::try_get_default()
-        .is_some_and(|p| std::ptr::eq(p, &GUARDED_PROVIDER));
-    assert!(installed, "another provider was installed first; the guard cannot prove anything");
+    let installed =
+        CryptoProvider::try_get_default().is_some_and(|p| std::ptr::eq(p, &GUARDED_PROVIDER));
+    assert!(
+        installed,
+        "another provider was installed first; the guard cannot prove anything"
+    );
     PROVIDER_FORBIDDEN.with(|f| f.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     PROVIDER_FORBIDDEN.with(|f| f.set(false));

@@ -166,7 +166,10 @@ impl EntraError {
         if !self.error_codes.is_empty() {
             return self.error_codes.clone();
         }
-        let parsed = self.error_description.as_deref().and_then(parse_aadsts_code);
+        let parsed = self
+            .error_description
+            .as_deref()
+            .and_then(parse_aadsts_code);
         parsed.into_iter().collect()
     }
 
@@ -178,8 +181,16 @@ impl EntraError {
 
 impl fmt::Display for EntraError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "token endpoint answered HTTP {} {}", self.status, self.error)?;
-        if let Some(first_line) = self.error_description.as_deref().and_then(|d| d.lines().next()) {
+        write!(
+            f,
+            "token endpoint answered HTTP {} {}",
+            self.status, self.error
+        )?;
+        if let Some(first_line) = self
+            .error_description
+            .as_deref()
+            .and_then(|d| d.lines().next())
+        {
             write!(f, ": {first_line}")?;
         }
         if let Some(a) = self.advice() {
@@ -360,7 +371,9 @@ mod tests {
     }
 
     fn pairs(body: &str) -> Vec<(String, String)> {
-        form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+        form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     #[test]
@@ -370,7 +383,14 @@ mod tests {
         let names: Vec<String> = pairs(&req.body()).into_iter().map(|(n, _)| n).collect();
         assert_eq!(
             names,
-            ["client_id", "grant_type", "code", "redirect_uri", "code_verifier", "scope"]
+            [
+                "client_id",
+                "grant_type",
+                "code",
+                "redirect_uri",
+                "code_verifier",
+                "scope"
+            ]
         );
         assert!(req.body().contains("code=0.AbC%2Bd%2Fe%3D&"));
         assert!(req.body().contains("scope=openid+profile+offline_access"));
@@ -403,7 +423,9 @@ mod tests {
         assert!(public.contains(&("grant_type".to_owned(), "refresh_token".to_owned())));
         assert!(public.contains(&("refresh_token".to_owned(), "rt".to_owned())));
         assert!(!public.iter().any(|(n, _)| n == "client_secret"));
-        assert!(build(Some(&secret)).body().contains("client_secret=web%7Esecret"));
+        assert!(build(Some(&secret))
+            .body()
+            .contains("client_secret=web%7Esecret"));
     }
 
     #[test]
@@ -411,7 +433,11 @@ mod tests {
         let secret = ClientSecret::new("web~secret");
         let req = code_request(Some(&secret));
         let shown = format!("{req:?}");
-        for value in ["web~secret", "0.AbC+d/e=", CodeVerifier::from_bytes([1; 32]).secret()] {
+        for value in [
+            "web~secret",
+            "0.AbC+d/e=",
+            CodeVerifier::from_bytes([1; 32]).secret(),
+        ] {
             assert!(!shown.contains(value), "{shown}");
         }
         assert!(shown.contains("https://app.example/callback"));
@@ -491,9 +517,18 @@ mod tests {
         assert_eq!(e.aadsts_codes(), [9002326]);
         assert_eq!(e.advice().map(|a| a.code), Some(9002326));
         let shown = err.to_string();
-        assert!(shown.contains("HTTP 400 invalid_request: AADSTS9002326"), "{shown}");
-        assert!(shown.contains("Single-page application platform"), "{shown}");
-        assert!(shown.contains("trace ID trace-1, correlation ID corr-1"), "{shown}");
+        assert!(
+            shown.contains("HTTP 400 invalid_request: AADSTS9002326"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("Single-page application platform"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("trace ID trace-1, correlation ID corr-1"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -514,8 +549,8 @@ mod tests {
     #[test]
     fn html_500_names_status_and_content() {
         let body = "<html><head><title>500 Internal Server Error</title></head></html>";
-        let err = process_token_response(HttpResponse::new(500, Some("text/html"), body))
-            .unwrap_err();
+        let err =
+            process_token_response(HttpResponse::new(500, Some("text/html"), body)).unwrap_err();
         assert!(matches!(err, TokenError::UnexpectedBody(_)));
         let shown = err.to_string();
         assert!(shown.contains("HTTP 500 with text/html"), "{shown}");

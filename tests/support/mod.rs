@@ -203,3 +203,88 @@ pub async fn current_url(client: &Client) -> String {
 pub async fn goto(client: &Client, url: &str) {
     client.goto(url).await.unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
 }
+
+/// The dev tenant on `E2E_TENANT_PORT` (the port the app was built for), started on first use.
+/// It accepts the registered loopback redirect URIs on any port, as Entra does.
+pub fn tenant() -> &'static dev_tenant::DevTenant {
+    static TENANT: OnceLock<dev_tenant::DevTenant> = OnceLock::new();
+    TENANT.get_or_init(|| {
+        let port: u16 = required_env("E2E_TENANT_PORT")
+            .parse()
+            .expect("E2E_TENANT_PORT is a port number");
+        let config = dev_tenant::Config {
+            port,
+            loopback_any_port: true,
+            quiet: true,
+            ..dev_tenant::Config::default()
+        };
+        runtime()
+            .block_on(async { dev_tenant::DevTenant::start(config).await })
+            .unwrap_or_else(|e| panic!("cannot start the dev tenant on port {port}: {e}"))
+    })
+}
+
+/// A fresh email address for a new user.
+pub fn new_email(label: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{label}.{}.{n}@example.com", std::process::id())
+}
+
+pub async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client
+        .wait()
+        .at_most(PAGE_TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field `{css}`: {e}"));
+    field.clear().await.unwrap_or_else(|e| panic!("cannot clear `{css}`: {e}"));
+    field
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
+}
+
+pub async fn click(client: &Client, css: &str) {
+    let element = client
+        .wait()
+        .at_most(PAGE_TIMEOUT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element `{css}` to click: {e}"));
+    element.click().await.unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+}
+
+/// On the dev tenant's pages: the email, the code from the mailbox, and for a new user the sign-up
+/// form. Leaves the browser on its way back to the app.
+pub async fn pass_email_code(client: &Client, email: &str, new_user: bool) {
+    fill(client, "#email", email).await;
+    click(client, "#next").await;
+    let code = wait_for_code(email).await;
+    fill(client, "#code", &code).await;
+    click(client, "#verify").await;
+    if new_user {
+        fill(client, "#displayName", "Ada Lovelace").await;
+        fill(client, "#givenName", "Ada").await;
+        fill(client, "#surname", "Lovelace").await;
+        click(client, "#create").await;
+    }
+}
+
+async fn wait_for_code(email: &str) -> String {
+    let start = Instant::now();
+    loop {
+        if let Some(code) = tenant().tenant().latest_code(email) {
+            return code;
+        }
+        assert!(start.elapsed() < PAGE_TIMEOUT, "no code was mailed to {email}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Serialises the tests that sign in: the tenant's faults apply to whichever token request comes
+/// next, so two sign-ins at once would take each other's faults.
+pub fn tenant_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}

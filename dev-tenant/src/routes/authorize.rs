@@ -302,7 +302,6 @@ pub(super) fn complete(
             let session = Session {
                 sid: sid.clone(),
                 user_oid: user_oid.to_string(),
-                auth_time: now,
                 expires_at: now + crate::clock::secs(lifetimes.session),
             };
             state.sessions.insert(cookie.clone(), session);

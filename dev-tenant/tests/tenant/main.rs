@@ -1,0 +1,13 @@
+//! HTTP-level tests of the dev tenant: every rule of discovery, authorize, the sign-in pages, token, refresh, logout
+//! and the faults, through the router (and, in `server`, through a bound listener). One binary, so that the RSA keys
+//! are generated once.
+
+mod authorize;
+mod discovery;
+mod faults;
+mod logout;
+mod refresh;
+mod server;
+mod signin;
+mod support;
+mod token;
