@@ -219,7 +219,12 @@ fn missing(variable: &'static str, problem: &str, example: &'static str) -> Conf
     }
 }
 
-fn invalid(variable: &'static str, value: &str, problem: &str, example: &'static str) -> ConfigError {
+fn invalid(
+    variable: &'static str,
+    value: &str,
+    problem: &str,
+    example: &'static str,
+) -> ConfigError {
     ConfigError {
         variable,
         value: value.to_string(),
@@ -233,10 +238,7 @@ fn check_tenant_name(value: &str) -> Result<String, ConfigError> {
         Some("give only the subdomain, without .ciamlogin.com")
     } else if value.contains('.') {
         Some("a tenant name is a subdomain and has no dots; for a custom domain set AUTHORITY instead")
-    } else if !value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
+    } else if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         Some("a tenant name has only letters, digits and hyphens")
     } else if value.starts_with('-') || value.ends_with('-') {
         Some("a tenant name cannot start or end with a hyphen")
@@ -249,7 +251,11 @@ fn check_tenant_name(value: &str) -> Result<String, ConfigError> {
     }
 }
 
-fn check_guid(variable: &'static str, value: &str, example: &'static str) -> Result<String, ConfigError> {
+fn check_guid(
+    variable: &'static str,
+    value: &str,
+    example: &'static str,
+) -> Result<String, ConfigError> {
     let groups: Vec<&str> = value.split('-').collect();
     let shape_ok = groups.len() == 5
         && groups
@@ -268,7 +274,11 @@ fn check_guid(variable: &'static str, value: &str, example: &'static str) -> Res
     }
 }
 
-fn check_url(variable: &'static str, value: &str, example: &'static str) -> Result<String, ConfigError> {
+fn check_url(
+    variable: &'static str,
+    value: &str,
+    example: &'static str,
+) -> Result<String, ConfigError> {
     let problem = match value.split_once("://") {
         _ if value.chars().any(char::is_whitespace) => Some("a URL cannot contain spaces"),
         _ if value.contains('#') => Some("a URL here cannot have a #fragment"),
@@ -422,7 +432,12 @@ mod tests {
 
     #[test]
     fn rejects_urls_without_scheme_or_host_or_with_spaces() {
-        for bad in ["localhost:8080/callback", "ftp://x/callback", "https:///callback", "https://a b/"] {
+        for bad in [
+            "localhost:8080/callback",
+            "ftp://x/callback",
+            "https:///callback",
+            "https://a b/",
+        ] {
             let err = parse(RawConfig {
                 redirect_uri: Some(bad),
                 ..RawConfig::default()

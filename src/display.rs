@@ -49,7 +49,10 @@ mod tests {
     #[test]
     fn relative_time_says_in_for_the_future_and_ago_for_the_past() {
         assert_eq!(relative_time(1_000 + 58 * 60, 1_000), "in 58 min");
-        assert_eq!(relative_time(1_000, 1_000 + 3 * 3_600 + 60), "3 h 1 min ago");
+        assert_eq!(
+            relative_time(1_000, 1_000 + 3 * 3_600 + 60),
+            "3 h 1 min ago"
+        );
         assert_eq!(relative_time(1_000, 1_002), "now");
         assert_eq!(relative_time(1_030, 1_000), "in 30 s");
         assert_eq!(relative_time(0, 3 * 86_400), "3 d ago");
@@ -58,8 +61,14 @@ mod tests {
     #[test]
     fn claim_values_show_strings_bare_and_the_rest_as_json() {
         assert_eq!(claim_value_text(&Value::String("a b".into())), "a b");
-        assert_eq!(claim_value_text(&serde_json::json!(["x", "y"])), r#"["x","y"]"#);
-        assert_eq!(claim_value_text(&serde_json::json!(1700000000)), "1700000000");
+        assert_eq!(
+            claim_value_text(&serde_json::json!(["x", "y"])),
+            r#"["x","y"]"#
+        );
+        assert_eq!(
+            claim_value_text(&serde_json::json!(1700000000)),
+            "1700000000"
+        );
     }
 
     #[test]

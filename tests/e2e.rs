@@ -24,15 +24,23 @@ fn home_shows_the_configuration_of_the_build() {
             authority,
             format!("http://127.0.0.1:{}/{DEV_TENANT_ID}/v2.0", tenant_port())
         );
-        assert_eq!(text_of(&client, "#config-client-id").await, DEV_SPA_CLIENT_ID);
+        assert_eq!(
+            text_of(&client, "#config-client-id").await,
+            DEV_SPA_CLIENT_ID
+        );
         let redirect = text_of(&client, "#config-redirect-uri").await;
-        assert!(redirect.starts_with(&format!("{origin}/callback")), "{redirect}");
+        assert!(
+            redirect.starts_with(&format!("{origin}/callback")),
+            "{redirect}"
+        );
         assert_eq!(
             text_of(&client, "#config-scopes").await,
             "openid profile email offline_access"
         );
         assert!(text_of(&client, "#config-secret").await.starts_with("no"));
-        assert!(text_of(&client, "#tenant-source").await.contains("custom authority"));
+        assert!(text_of(&client, "#tenant-source")
+            .await
+            .contains("custom authority"));
         assert!(!is_present(&client, "#secret-banner").await);
     });
 }
@@ -42,8 +50,14 @@ fn default_build_signs_in_to_the_local_dev_tenant_and_says_so() {
     let origin = app_origin(Build::Default);
     with_browser(|client| async move {
         goto(&client, &format!("{origin}/")).await;
-        assert_eq!(text_of(&client, "#config-authority").await, DEV_TENANT_AUTHORITY);
-        assert_eq!(text_of(&client, "#config-client-id").await, DEV_SPA_CLIENT_ID);
+        assert_eq!(
+            text_of(&client, "#config-authority").await,
+            DEV_TENANT_AUTHORITY
+        );
+        assert_eq!(
+            text_of(&client, "#config-client-id").await,
+            DEV_SPA_CLIENT_ID
+        );
         let source = text_of(&client, "#tenant-source").await;
         assert!(source.contains("local dev tenant"), "{source}");
     });
@@ -82,8 +96,14 @@ fn build_with_a_client_secret_shows_the_banner_on_every_page() {
         for path in ["/", "/callback", "/elsewhere"] {
             goto(&client, &format!("{origin}{path}")).await;
             let banner = text_of(&client, "#secret-banner").await;
-            assert!(banner.contains("embeds a client secret"), "{path}: {banner}");
-            assert!(banner.contains("Anyone who loads this app can read it"), "{path}: {banner}");
+            assert!(
+                banner.contains("embeds a client secret"),
+                "{path}: {banner}"
+            );
+            assert!(
+                banner.contains("Anyone who loads this app can read it"),
+                "{path}: {banner}"
+            );
         }
         goto(&client, &format!("{origin}/")).await;
         assert!(text_of(&client, "#config-secret").await.starts_with("yes"));

@@ -49,9 +49,9 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// At start, add a new signing key and keep publishing the old ones.
     pub rotate_keys: bool,
-    /// Pre-generated keys (RSA generation is slow in debug builds, so tests share them). When not empty they are
-    /// used instead of the state file's keys: the first signs, the others are spares that the faults and
-    /// `rotate_keys` use before generating new ones.
+    /// Pre-generated keys (RSA generation is slow in debug builds, so tests share them), used in order wherever the
+    /// tenant would otherwise generate one: the signing key when the state file has none, `rotate_keys`, and the
+    /// faults that need keys of their own. Keys the state file already holds are skipped.
     pub keys: Vec<SigningKey>,
     /// Print neither the request log nor the emulated mail on stdout.
     pub quiet: bool,
@@ -59,9 +59,14 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let redirect_uris: Vec<String> = DEFAULT_REDIRECT_URIS.iter().map(|s| s.to_string()).collect();
-        let post_logout: Vec<String> =
-            DEFAULT_POST_LOGOUT_REDIRECT_URIS.iter().map(|s| s.to_string()).collect();
+        let redirect_uris: Vec<String> = DEFAULT_REDIRECT_URIS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let post_logout: Vec<String> = DEFAULT_POST_LOGOUT_REDIRECT_URIS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         Config {
             port: DEFAULT_PORT,
             tenant_id: TENANT_ID.into(),
@@ -116,18 +121,25 @@ impl Config {
 
     /// The client registered with `client_id`.
     pub fn client(&self, client_id: &str) -> Option<&Client> {
-        self.clients.iter().find(|c| c.client_id.eq_ignore_ascii_case(client_id))
+        self.clients
+            .iter()
+            .find(|c| c.client_id.eq_ignore_ascii_case(client_id))
     }
 
     /// The client registered with `client_id`, to change it.
     pub fn client_mut(&mut self, client_id: &str) -> Option<&mut Client> {
-        self.clients.iter_mut().find(|c| c.client_id.eq_ignore_ascii_case(client_id))
+        self.clients
+            .iter_mut()
+            .find(|c| c.client_id.eq_ignore_ascii_case(client_id))
     }
 
     /// Checks what the tenant cannot work without.
     pub fn validate(&self) -> Result<(), String> {
         if self.tenant_id.is_empty() || self.tenant_id.contains('/') {
-            return Err(format!("tenant id `{}` is not a path segment", self.tenant_id));
+            return Err(format!(
+                "tenant id `{}` is not a path segment",
+                self.tenant_id
+            ));
         }
         if self.subdomain.is_empty() || self.subdomain.contains(['/', '.']) {
             return Err(format!("subdomain `{}` is not a DNS label", self.subdomain));
@@ -136,17 +148,34 @@ impl Config {
             if client.client_id.is_empty() {
                 return Err(format!("client #{} has an empty client id", i + 1));
             }
-            if self.clients[..i].iter().any(|c| c.client_id.eq_ignore_ascii_case(&client.client_id)) {
-                return Err(format!("client id {} is registered twice", client.client_id));
+            if self.clients[..i]
+                .iter()
+                .any(|c| c.client_id.eq_ignore_ascii_case(&client.client_id))
+            {
+                return Err(format!(
+                    "client id {} is registered twice",
+                    client.client_id
+                ));
             }
             if client.kind == ClientKind::Web && client.secret.is_none() {
                 return Err(format!("Web client {} has no secret", client.client_id));
             }
-            for uri in client.redirect_uris.iter().chain(&client.post_logout_redirect_uris) {
-                let parsed = url::Url::parse(uri)
-                    .map_err(|e| format!("client {}: `{uri}` is not an absolute URL ({e})", client.client_id))?;
+            for uri in client
+                .redirect_uris
+                .iter()
+                .chain(&client.post_logout_redirect_uris)
+            {
+                let parsed = url::Url::parse(uri).map_err(|e| {
+                    format!(
+                        "client {}: `{uri}` is not an absolute URL ({e})",
+                        client.client_id
+                    )
+                })?;
                 if parsed.fragment().is_some() {
-                    return Err(format!("client {}: `{uri}` has a fragment", client.client_id));
+                    return Err(format!(
+                        "client {}: `{uri}` has a fragment",
+                        client.client_id
+                    ));
                 }
             }
         }

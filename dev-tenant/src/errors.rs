@@ -26,18 +26,32 @@ pub(crate) struct ErrorContext {
 
 impl ErrorContext {
     /// A new trace id; the correlation id is the client's `client-request-id` when it sent a GUID.
-    pub(crate) fn new(client_request_id: Option<&str>, now: UnixTime, base_url: &str) -> ErrorContext {
+    pub(crate) fn new(
+        client_request_id: Option<&str>,
+        now: UnixTime,
+        base_url: &str,
+    ) -> ErrorContext {
         let correlation_id = client_request_id
             .filter(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
             .map(str::to_lowercase)
             .unwrap_or_else(guid);
-        ErrorContext { trace_id: guid(), correlation_id, now, base_url: base_url.to_string() }
+        ErrorContext {
+            trace_id: guid(),
+            correlation_id,
+            now,
+            base_url: base_url.to_string(),
+        }
     }
 }
 
 impl EntraError {
     fn new(error: &'static str, code: u32, message: impl Into<String>) -> EntraError {
-        EntraError { status: StatusCode::BAD_REQUEST, error, code, message: message.into() }
+        EntraError {
+            status: StatusCode::BAD_REQUEST,
+            error,
+            code,
+            message: message.into(),
+        }
     }
 
     fn unauthorized(mut self) -> EntraError {
@@ -121,7 +135,11 @@ pub(crate) fn redirect_uri_not_registered(uri: &str, client_id: &str) -> EntraEr
 }
 
 pub(crate) fn invalid_request(what: &str) -> EntraError {
-    EntraError::new("invalid_request", 90023, format!("The authentication service request is not valid: {what}"))
+    EntraError::new(
+        "invalid_request",
+        90023,
+        format!("The authentication service request is not valid: {what}"),
+    )
 }
 
 pub(crate) fn unsupported_response_type(response_type: &str) -> EntraError {
@@ -159,15 +177,27 @@ pub(crate) fn pkce_method_not_allowed(method: &str) -> EntraError {
 }
 
 pub(crate) fn code_challenge_malformed() -> EntraError {
-    EntraError::new("invalid_request", 501491, "Invalid size of Code_Challenge parameter.")
+    EntraError::new(
+        "invalid_request",
+        501491,
+        "Invalid size of Code_Challenge parameter.",
+    )
 }
 
 pub(crate) fn login_required() -> EntraError {
-    EntraError::new("login_required", 50058, "A silent sign-in request was sent but no user is signed in.")
+    EntraError::new(
+        "login_required",
+        50058,
+        "A silent sign-in request was sent but no user is signed in.",
+    )
 }
 
 pub(crate) fn user_cancelled() -> EntraError {
-    EntraError::new("access_denied", 65004, "User declined to consent to access the app: the sign-in was cancelled.")
+    EntraError::new(
+        "access_denied",
+        65004,
+        "User declined to consent to access the app: the sign-in was cancelled.",
+    )
 }
 
 pub(crate) fn unsupported_grant_type(grant_type: &str) -> EntraError {
@@ -253,7 +283,9 @@ pub(crate) fn grant_for_other_client(kind: &str) -> EntraError {
     EntraError::new(
         "invalid_grant",
         70000,
-        format!("Provided grant is invalid or malformed: the {kind} was issued to another application."),
+        format!(
+            "Provided grant is invalid or malformed: the {kind} was issued to another application."
+        ),
     )
 }
 
@@ -282,8 +314,12 @@ pub(crate) fn refresh_token_reused() -> EntraError {
 }
 
 pub(crate) fn spa_refresh_expired(issued: UnixTime, lifetime_secs: i64) -> EntraError {
-    let (d, h, m, s) =
-        (lifetime_secs / 86_400, lifetime_secs % 86_400 / 3600, lifetime_secs % 3600 / 60, lifetime_secs % 60);
+    let (d, h, m, s) = (
+        lifetime_secs / 86_400,
+        lifetime_secs % 86_400 / 3600,
+        lifetime_secs % 3600 / 60,
+        lifetime_secs % 60,
+    );
     EntraError::new(
         "invalid_grant",
         700084,
@@ -320,7 +356,9 @@ pub(crate) fn explain(code: u32) -> Option<&'static str> {
         90023 => "The request is not valid (a parameter has an unsupported value).",
         700054 => "Unsupported response_type: only 'code' is enabled.",
         70011 => "Invalid scope.",
-        9002325 => "PKCE (code_challenge with S256) is required for Single-Page Application clients.",
+        9002325 => {
+            "PKCE (code_challenge with S256) is required for Single-Page Application clients."
+        }
         501491 => "The code_challenge has the wrong size.",
         50058 => "prompt=none but no user is signed in.",
         65004 => "The user cancelled the sign-in.",
@@ -333,7 +371,9 @@ pub(crate) fn explain(code: u32) -> Option<&'static str> {
         9002313 => "The code or refresh token is unknown.",
         54005 => "The authorization code was already redeemed.",
         70008 => "The authorization code has expired.",
-        70000 => "The grant is invalid: another client, another redirect URI, or a used refresh token.",
+        70000 => {
+            "The grant is invalid: another client, another redirect URI, or a used refresh token."
+        }
         501481 => "The code_verifier does not match the code_challenge.",
         700084 => "The SPA refresh token reached its fixed lifetime.",
         700082 => "The refresh token expired due to inactivity.",
@@ -367,11 +407,16 @@ mod tests {
     fn correlation_id_echoes_a_client_request_id_guid() {
         let id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
         assert_eq!(ErrorContext::new(Some(id), 0, "").correlation_id, id);
-        assert_ne!(ErrorContext::new(Some("not a guid"), 0, "").correlation_id, "not a guid");
+        assert_ne!(
+            ErrorContext::new(Some("not a guid"), 0, "").correlation_id,
+            "not a guid"
+        );
     }
 
     #[test]
     fn spa_refresh_message_writes_the_lifetime_like_entra() {
-        assert!(spa_refresh_expired(0, 86_400).message.contains("lifetime of 1.00:00:00"));
+        assert!(spa_refresh_expired(0, 86_400)
+            .message
+            .contains("lifetime of 1.00:00:00"));
     }
 }

@@ -213,7 +213,12 @@ pub struct FaultRequest {
 impl FaultRequest {
     /// `faults` for the next response, with the default parameters.
     pub fn new(faults: impl IntoIterator<Item = Fault>) -> FaultRequest {
-        FaultRequest { faults: faults.into_iter().collect(), count: 1, stall_seconds: 10, withheld_fetches: 1 }
+        FaultRequest {
+            faults: faults.into_iter().collect(),
+            count: 1,
+            stall_seconds: 10,
+            withheld_fetches: 1,
+        }
     }
 
     /// Reads the JSON body.
@@ -226,11 +231,14 @@ impl FaultRequest {
             stall_seconds: Option<u64>,
             withheld_fetches: Option<u32>,
         }
-        let body: Body = serde_json::from_slice(body).map_err(|e| FaultError::BadJson(e.to_string()))?;
+        let body: Body =
+            serde_json::from_slice(body).map_err(|e| FaultError::BadJson(e.to_string()))?;
         let faults = body
             .faults
             .iter()
-            .map(|name| Fault::from_name(name).ok_or_else(|| FaultError::UnknownFault(name.clone())))
+            .map(|name| {
+                Fault::from_name(name).ok_or_else(|| FaultError::UnknownFault(name.clone()))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let defaults = FaultRequest::new([]);
         let request = FaultRequest {
@@ -263,10 +271,17 @@ pub enum FaultError {
 impl fmt::Display for FaultError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FaultError::BadJson(e) => write!(f, "bad fault request: {e}; expected {{\"faults\": [names], \"count\": 1}}"),
+            FaultError::BadJson(e) => write!(
+                f,
+                "bad fault request: {e}; expected {{\"faults\": [names], \"count\": 1}}"
+            ),
             FaultError::UnknownFault(name) => {
                 let names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
-                write!(f, "unknown fault `{name}`; known faults: {}", names.join(", "))
+                write!(
+                    f,
+                    "unknown fault `{name}`; known faults: {}",
+                    names.join(", ")
+                )
             }
             FaultError::Conflict(why) => f.write_str(why),
         }
@@ -364,7 +379,9 @@ mod tests {
 
     #[test]
     fn reads_the_documented_json_shape() {
-        let request = FaultRequest::from_json(br#"{"faults":["wrong_aud","token_stall"],"count":2,"stall_seconds":3}"#);
+        let request = FaultRequest::from_json(
+            br#"{"faults":["wrong_aud","token_stall"],"count":2,"stall_seconds":3}"#,
+        );
         assert_eq!(
             request,
             Ok(FaultRequest {

@@ -56,16 +56,25 @@ impl SignInPage<'_> {
     fn messages(&self) -> String {
         let mut out = String::new();
         if let Some(error) = self.error {
-            out.push_str(&format!("<p id=\"error\" class=\"error\" role=\"alert\">{}</p>\n", escape(error)));
+            out.push_str(&format!(
+                "<p id=\"error\" class=\"error\" role=\"alert\">{}</p>\n",
+                escape(error)
+            ));
         }
         if let Some(info) = self.info {
-            out.push_str(&format!("<p id=\"info\" class=\"info\" role=\"status\">{}</p>\n", escape(info)));
+            out.push_str(&format!(
+                "<p id=\"info\" class=\"info\" role=\"status\">{}</p>\n",
+                escape(info)
+            ));
         }
         out
     }
 
     fn hidden(&self) -> String {
-        format!("<input type=\"hidden\" name=\"request_id\" value=\"{}\">", escape(self.request_id))
+        format!(
+            "<input type=\"hidden\" name=\"request_id\" value=\"{}\">",
+            escape(self.request_id)
+        )
     }
 
     fn cancel(&self) -> String {
@@ -172,18 +181,30 @@ impl SignInPage<'_> {
 pub(crate) fn error_page(subdomain: &str, headline: &str, details: &[(&str, &str)]) -> String {
     let rows: String = details
         .iter()
-        .map(|(k, v)| format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>", escape(k), escape(v)))
+        .map(|(k, v)| {
+            format!(
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                escape(k),
+                escape(v)
+            )
+        })
         .collect();
     let body = format!(
         "<p id=\"error\" class=\"error\" role=\"alert\">{}</p>\n<table>{rows}</table>",
         escape(headline)
     );
-    page("Sorry, but we're having trouble signing you in.", subdomain, &body)
+    page(
+        "Sorry, but we're having trouble signing you in.",
+        subdomain,
+        &body,
+    )
 }
 
 /// The logout page when the browser is not sent back to the app.
 pub(crate) fn signed_out(subdomain: &str, note: Option<&str>) -> String {
-    let note = note.map(|n| format!("<p id=\"info\" class=\"info\">{}</p>", escape(n))).unwrap_or_default();
+    let note = note
+        .map(|n| format!("<p id=\"info\" class=\"info\">{}</p>", escape(n)))
+        .unwrap_or_default();
     page(
         "You signed out of your account",
         subdomain,
@@ -195,7 +216,13 @@ pub(crate) fn signed_out(subdomain: &str, note: Option<&str>) -> String {
 pub(crate) fn form_post(subdomain: &str, action: &str, params: &[(&str, String)]) -> String {
     let inputs: String = params
         .iter()
-        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
         .collect();
     let body = format!(
         "<form id=\"form-post\" method=\"post\" action=\"{}\">{inputs}<noscript><button type=\"submit\">Continue</button></noscript></form>\n\
@@ -242,7 +269,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]
@@ -255,7 +285,12 @@ mod tests {
             error: Some("bad"),
             info: None,
         };
-        for html in [p.email("", false), p.code("a@b.c"), p.sign_up("a@b.c", ["", "", ""]), p.account_picker("a", "b")] {
+        for html in [
+            p.email("", false),
+            p.code("a@b.c"),
+            p.sign_up("a@b.c", ["", "", ""]),
+            p.account_picker("a", "b"),
+        ] {
             assert!(html.contains("id=\"cancel\""), "{html}");
             assert!(html.contains("local dev tenant"), "{html}");
             assert!(html.contains("id=\"error\""), "{html}");

@@ -22,7 +22,14 @@ pub(crate) fn guid() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 /// An 8-digit one-time passcode, uniformly drawn.
@@ -53,7 +60,6 @@ pub(crate) fn b64(bytes: &[u8]) -> String {
 pub(crate) fn from_b64(text: &str) -> Option<Vec<u8>> {
     STANDARD.decode(text).ok()
 }
-
 
 #[cfg(test)]
 mod tests {

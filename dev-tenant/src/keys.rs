@@ -59,7 +59,9 @@ struct KeyMaterial {
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.inner.kid).finish_non_exhaustive()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.inner.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -161,8 +163,16 @@ impl SigningKey {
         })
     }
 
+    /// Signs `claims` as an RS256 JWT with this key's `kid`: for test fixtures of other crates.
+    pub fn sign_rs256(&self, claims: &Value) -> Result<String, KeyError> {
+        let mut header = jsonwebtoken::Header::new(Algorithm::RS256);
+        header.kid = Some(self.inner.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding_key())
+            .map_err(|e| key_error("signing a JWT", e))
+    }
+
     /// The JWK the JWKS publishes, shaped like Entra's.
-    pub(crate) fn jwk(&self, issuer: &str) -> Value {
+    pub fn jwk(&self, issuer: &str) -> Value {
         json!({
             "kty": "RSA",
             "use": "sig",
@@ -191,7 +201,12 @@ pub(crate) struct KeyRing {
 
 impl KeyRing {
     pub(crate) fn new(published: Vec<SigningKey>, spares: Vec<SigningKey>) -> KeyRing {
-        KeyRing { published, spares, never_published: None, withheld: Vec::new() }
+        KeyRing {
+            published,
+            spares,
+            never_published: None,
+            withheld: Vec::new(),
+        }
     }
 
     /// The key that signs tokens.
@@ -280,13 +295,19 @@ fn self_signed_certificate(
 ) -> Result<Vec<u8>, KeyError> {
     // sha256WithRSAEncryption (1.2.840.113549.1.1.11), parameters NULL.
     let algorithm = der::sequence(&[
-        der::tlv(0x06, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]),
+        der::tlv(
+            0x06,
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b],
+        ),
         der::tlv(0x05, &[]),
     ]);
     // CN (2.5.4.3) as a UTF8String.
     let name = der::sequence(&[der::tlv(
         0x31,
-        &der::sequence(&[der::tlv(0x06, &[0x55, 0x04, 0x03]), der::tlv(0x0c, b"dev-tenant token signing")]),
+        &der::sequence(&[
+            der::tlv(0x06, &[0x55, 0x04, 0x03]),
+            der::tlv(0x0c, b"dev-tenant token signing"),
+        ]),
     )]);
     let mut serial = random_bytes(16);
     serial[0] = (serial[0] & 0x7f) | 0x40;
@@ -306,7 +327,11 @@ fn self_signed_certificate(
     let signature = rs256(&tbs, key)?;
     let mut bit_string = vec![0u8];
     bit_string.extend_from_slice(&signature);
-    Ok(der::sequence(&[tbs, algorithm, der::tlv(0x03, &bit_string)]))
+    Ok(der::sequence(&[
+        tbs,
+        algorithm,
+        der::tlv(0x03, &bit_string),
+    ]))
 }
 
 /// Just enough DER to write a certificate.
@@ -317,7 +342,11 @@ mod der {
         if len < 0x80 {
             out.push(len as u8);
         } else {
-            let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
             out.push(0x80 | bytes.len() as u8);
             out.extend_from_slice(&bytes);
         }

@@ -28,8 +28,8 @@ mod tenant;
 mod tokens;
 
 pub use config::{
-    Client, ClientKind, ClientSecret, Config, IssuerMode, Lifetimes, DEFAULT_PORT, SPA_CLIENT_ID, TENANT_ID,
-    TENANT_SUBDOMAIN, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
+    Client, ClientKind, ClientSecret, Config, IssuerMode, Lifetimes, DEFAULT_PORT, SPA_CLIENT_ID,
+    TENANT_ID, TENANT_SUBDOMAIN, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
 };
 pub use faults::{Fault, FaultError, FaultRequest};
 pub use keys::{KeyError, SigningKey};
@@ -60,7 +60,9 @@ pub enum StartError {
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StartError::Bind { port, source } => write!(f, "cannot listen on 127.0.0.1:{port}: {source}"),
+            StartError::Bind { port, source } => {
+                write!(f, "cannot listen on 127.0.0.1:{port}: {source}")
+            }
             StartError::Config(e) => write!(f, "configuration: {e}"),
             StartError::StateFile(e) => write!(f, "state file: {e}"),
             StartError::Keys(e) => write!(f, "{e}"),
@@ -90,7 +92,9 @@ pub struct DevTenant {
 
 impl fmt::Debug for DevTenant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DevTenant").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("DevTenant")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -100,8 +104,14 @@ impl DevTenant {
     pub async fn start(mut config: Config) -> Result<DevTenant, StartError> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
             .await
-            .map_err(|source| StartError::Bind { port: config.port, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind { port: config.port, source })?;
+            .map_err(|source| StartError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            port: config.port,
+            source,
+        })?;
         config.port = addr.port();
         let tenant = tokio::task::spawn_blocking(move || Tenant::new(config))
             .await
@@ -116,7 +126,12 @@ impl DevTenant {
                 eprintln!("dev-tenant: the server stopped: {e}");
             }
         });
-        Ok(DevTenant { tenant, addr, stop: Some(stop), task: Some(task) })
+        Ok(DevTenant {
+            tenant,
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     /// `http://127.0.0.1:{port}`.
@@ -151,7 +166,10 @@ impl DevTenant {
         }
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }

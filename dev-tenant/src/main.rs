@@ -51,12 +51,22 @@ struct Args {
 
     /// Register another redirect URI on both clients (repeatable; defaults: http://127.0.0.1:8080/callback and
     /// http://localhost:8080/callback). In the environment: comma-separated.
-    #[arg(long = "redirect-uri", env = "DEV_TENANT_REDIRECT_URIS", value_name = "URI", value_delimiter = ',')]
+    #[arg(
+        long = "redirect-uri",
+        env = "DEV_TENANT_REDIRECT_URIS",
+        value_name = "URI",
+        value_delimiter = ','
+    )]
     redirect_uris: Vec<String>,
 
     /// Register another post-logout redirect URI on both clients (repeatable; defaults: http://127.0.0.1:8080/ and
     /// http://localhost:8080/). In the environment: comma-separated.
-    #[arg(long = "post-logout-redirect-uri", env = "DEV_TENANT_POST_LOGOUT_REDIRECT_URIS", value_name = "URI", value_delimiter = ',')]
+    #[arg(
+        long = "post-logout-redirect-uri",
+        env = "DEV_TENANT_POST_LOGOUT_REDIRECT_URIS",
+        value_name = "URI",
+        value_delimiter = ','
+    )]
     post_logout_redirect_uris: Vec<String>,
 
     /// Accept a registered loopback redirect URI (http://127.0.0.1 or http://localhost) on any port, as Entra does.
@@ -64,31 +74,66 @@ struct Args {
     loopback_any_port: bool,
 
     /// ID token lifetime, in seconds.
-    #[arg(long, env = "DEV_TENANT_ID_TOKEN_LIFETIME", default_value_t = 3600, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "DEV_TENANT_ID_TOKEN_LIFETIME",
+        default_value_t = 3600,
+        value_name = "SECS"
+    )]
     id_token_lifetime: u64,
 
     /// Access token lifetime (`expires_in`), in seconds.
-    #[arg(long, env = "DEV_TENANT_ACCESS_TOKEN_LIFETIME", default_value_t = 3600, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "DEV_TENANT_ACCESS_TOKEN_LIFETIME",
+        default_value_t = 3600,
+        value_name = "SECS"
+    )]
     access_token_lifetime: u64,
 
     /// Authorization code lifetime, in seconds.
-    #[arg(long, env = "DEV_TENANT_CODE_LIFETIME", default_value_t = 600, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "DEV_TENANT_CODE_LIFETIME",
+        default_value_t = 600,
+        value_name = "SECS"
+    )]
     code_lifetime: u64,
 
     /// SPA refresh token lifetime from the sign-in (not extended by rotation), in seconds.
-    #[arg(long, env = "DEV_TENANT_SPA_REFRESH_LIFETIME", default_value_t = 86_400, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "DEV_TENANT_SPA_REFRESH_LIFETIME",
+        default_value_t = 86_400,
+        value_name = "SECS"
+    )]
     spa_refresh_lifetime: u64,
 
     /// Web refresh token lifetime from its last use, in seconds.
-    #[arg(long, env = "DEV_TENANT_WEB_REFRESH_LIFETIME", default_value_t = 7_776_000, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "DEV_TENANT_WEB_REFRESH_LIFETIME",
+        default_value_t = 7_776_000,
+        value_name = "SECS"
+    )]
     web_refresh_lifetime: u64,
 
     /// Emailed one-time passcode lifetime, in seconds.
-    #[arg(long, env = "DEV_TENANT_OTP_LIFETIME", default_value_t = 600, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "DEV_TENANT_OTP_LIFETIME",
+        default_value_t = 600,
+        value_name = "SECS"
+    )]
     otp_lifetime: u64,
 
     /// Sign-in session (cookie) lifetime, in seconds.
-    #[arg(long, env = "DEV_TENANT_SESSION_LIFETIME", default_value_t = 86_400, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "DEV_TENANT_SESSION_LIFETIME",
+        default_value_t = 86_400,
+        value_name = "SECS"
+    )]
     session_lifetime: u64,
 
     /// Print neither the request log nor the emailed codes.
@@ -102,7 +147,11 @@ impl Args {
             port: self.port,
             tenant_id: self.tenant_id,
             subdomain: self.subdomain,
-            issuer_mode: if self.issuer_equals_authority { IssuerMode::Authority } else { IssuerMode::TenantHost },
+            issuer_mode: if self.issuer_equals_authority {
+                IssuerMode::Authority
+            } else {
+                IssuerMode::TenantHost
+            },
             loopback_any_port: self.loopback_any_port,
             state_file: self.state_file,
             rotate_keys: self.rotate_keys,
@@ -155,7 +204,10 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let config = args.into_config();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("dev-tenant: cannot start the async runtime: {e}");
@@ -181,7 +233,11 @@ async fn serve(config: Config) -> ExitCode {
         println!("spa client: {}", spa.client_id);
     }
     if let Some(web) = client_of(ClientKind::Web) {
-        let secret = web.secret.as_ref().map(ClientSecret::expose).unwrap_or_default();
+        let secret = web
+            .secret
+            .as_ref()
+            .map(ClientSecret::expose)
+            .unwrap_or_default();
         println!("web client: {} secret: {secret}", web.client_id);
     }
     println!("mailbox: {}", tenant.tenant().urls().mailbox);
@@ -198,8 +254,12 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Config {
-        let matches = Args::command().try_get_matches_from(args).expect("valid arguments");
-        Args::from_arg_matches(&matches).expect("arguments").into_config()
+        let matches = Args::command()
+            .try_get_matches_from(args)
+            .expect("valid arguments");
+        Args::from_arg_matches(&matches)
+            .expect("arguments")
+            .into_config()
     }
 
     #[test]
@@ -228,18 +288,33 @@ mod tests {
         assert_eq!(config.port, 9000);
         assert_eq!(config.state_file, Some(PathBuf::from("/tmp/x.json")));
         assert_eq!(config.issuer_mode, IssuerMode::Authority);
-        assert!(config.clients.iter().all(|c| c.redirect_uris.contains(&"http://127.0.0.1:5000/cb".to_string())));
+        assert!(config.clients.iter().all(|c| c
+            .redirect_uris
+            .contains(&"http://127.0.0.1:5000/cb".to_string())));
         assert_eq!(config.lifetimes.authorization_code, Duration::from_secs(5));
     }
 
     #[test]
     fn help_documents_every_flag_and_fault() {
-        let help = Args::command().after_long_help(after_help()).render_long_help().to_string();
-        for flag in ["--port", "--state-file", "--rotate-keys", "--issuer-equals-authority", "--loopback-any-port"] {
+        let help = Args::command()
+            .after_long_help(after_help())
+            .render_long_help()
+            .to_string();
+        for flag in [
+            "--port",
+            "--state-file",
+            "--rotate-keys",
+            "--issuer-equals-authority",
+            "--loopback-any-port",
+        ] {
             assert!(help.contains(flag), "{flag} missing from --help");
         }
         for fault in dev_tenant::Fault::ALL {
-            assert!(help.contains(fault.name()), "{} missing from --help", fault.name());
+            assert!(
+                help.contains(fault.name()),
+                "{} missing from --help",
+                fault.name()
+            );
         }
     }
 }

@@ -40,8 +40,8 @@ pub(crate) fn load(path: &Path) -> Result<Option<Saved>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let contents: FileContents =
-        serde_json::from_str(&text).map_err(|e| format!("{} is not a dev-tenant state file: {e}", path.display()))?;
+    let contents: FileContents = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a dev-tenant state file: {e}", path.display()))?;
     if contents.version != VERSION {
         return Err(format!(
             "{} has version {}, expected {VERSION}; delete it to start afresh",
@@ -51,13 +51,21 @@ pub(crate) fn load(path: &Path) -> Result<Option<Saved>, String> {
     }
     let mut keys = Vec::new();
     for stored in contents.keys {
-        let certificate = from_b64(&stored.certificate)
-            .ok_or_else(|| format!("{}: key {} has a bad certificate", path.display(), stored.kid))?;
+        let certificate = from_b64(&stored.certificate).ok_or_else(|| {
+            format!(
+                "{}: key {} has a bad certificate",
+                path.display(),
+                stored.kid
+            )
+        })?;
         let key = SigningKey::from_stored(&stored.private_key, certificate, stored.created_at)
             .map_err(|e| format!("{}: key {}: {e}", path.display(), stored.kid))?;
         keys.push(key);
     }
-    Ok(Some(Saved { keys, users: contents.users }))
+    Ok(Some(Saved {
+        keys,
+        users: contents.users,
+    }))
 }
 
 /// Writes `path` whole (through a temporary file and a rename, so that a crash leaves the old or the new file).
@@ -75,11 +83,24 @@ pub(crate) fn save(path: &Path, keys: &[SigningKey], users: &[User]) -> Result<(
             .collect(),
         users: users.to_vec(),
     };
-    let text = serde_json::to_string_pretty(&contents).map_err(|e| format!("cannot encode the state: {e}"))?;
+    let text = serde_json::to_string_pretty(&contents)
+        .map_err(|e| format!("cannot encode the state: {e}"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    write_private(&tmp, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes a file only its owner may read (it holds private keys).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }

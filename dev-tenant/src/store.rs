@@ -87,7 +87,10 @@ pub(crate) struct Otp {
 
 impl fmt::Debug for Otp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Otp").field("email", &self.email).field("tries_left", &self.tries_left).finish_non_exhaustive()
+        f.debug_struct("Otp")
+            .field("email", &self.email)
+            .field("tries_left", &self.tries_left)
+            .finish_non_exhaustive()
     }
 }
 
@@ -156,12 +159,17 @@ pub struct MailMessage {
 
 impl MailMessage {
     pub(crate) fn new(to: &str, code: &str, now: UnixTime) -> MailMessage {
-        MailMessage { to: to.into(), code: code.into(), sent_at_unix: now, sent_at: rfc3339(now) }
+        MailMessage {
+            to: to.into(),
+            code: code.into(),
+            sent_at_unix: now,
+            sent_at: rfc3339(now),
+        }
     }
 }
 
-/// Everything the tenant remembers, behind one lock.
-#[derive(Debug)]
+/// Everything the tenant remembers, behind one lock. Its `Debug` counts what it holds: codes, refresh tokens and
+/// session cookies are its keys, and never printed.
 pub(crate) struct State {
     pub(crate) users: Vec<User>,
     /// By cookie value.
@@ -176,6 +184,21 @@ pub(crate) struct State {
     pub(crate) mailbox: Vec<MailMessage>,
     pub(crate) keys: KeyRing,
     pub(crate) faults: ArmedFaults,
+}
+
+impl fmt::Debug for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("State")
+            .field("users", &self.users.len())
+            .field("sessions", &self.sessions.len())
+            .field("pending", &self.pending.len())
+            .field("codes", &self.codes.len())
+            .field("refresh_tokens", &self.refresh_tokens.len())
+            .field("mailbox", &self.mailbox.len())
+            .field("keys", &self.keys)
+            .field("faults", &self.faults)
+            .finish()
+    }
 }
 
 impl State {
@@ -198,7 +221,9 @@ impl State {
 
     /// Email addresses compare case-insensitively.
     pub(crate) fn user_by_email(&self, email: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.email.eq_ignore_ascii_case(email))
+        self.users
+            .iter()
+            .find(|u| u.email.eq_ignore_ascii_case(email))
     }
 
     pub(crate) fn send_mail(&mut self, message: MailMessage) {
@@ -216,9 +241,12 @@ impl State {
 
     /// Forgets what has long expired.
     pub(crate) fn sweep(&mut self, now: UnixTime) {
-        self.pending.retain(|_, p| p.created_at + PENDING_LIFETIME_SECS > now);
+        self.pending
+            .retain(|_, p| p.created_at + PENDING_LIFETIME_SECS > now);
         self.sessions.retain(|_, s| s.expires_at > now);
-        self.codes.retain(|_, c| c.expires_at + EXPIRED_KEPT_SECS > now);
-        self.refresh_tokens.retain(|_, r| r.expires_at + EXPIRED_KEPT_SECS > now);
+        self.codes
+            .retain(|_, c| c.expires_at + EXPIRED_KEPT_SECS > now);
+        self.refresh_tokens
+            .retain(|_, r| r.expires_at + EXPIRED_KEPT_SECS > now);
     }
 }

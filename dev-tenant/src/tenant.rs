@@ -36,7 +36,9 @@ impl Urls {
         let tenant = &config.tenant_id;
         let authority = format!("{base}/{tenant}/v2.0");
         let issuer = match config.issuer_mode {
-            crate::IssuerMode::TenantHost => format!("http://{tenant}.localhost:{}/{tenant}/v2.0", config.port),
+            crate::IssuerMode::TenantHost => {
+                format!("http://{tenant}.localhost:{}/{tenant}/v2.0", config.port)
+            }
             crate::IssuerMode::Authority => authority.clone(),
         };
         Urls {
@@ -72,7 +74,9 @@ pub(crate) struct Shared {
 impl Shared {
     /// The tenant's memory. A panic while it was held leaves it usable.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Prints a line on stdout unless the tenant is quiet.
@@ -82,7 +86,7 @@ impl Shared {
         }
     }
 
-    /// Writes the state file, if there is one, with the users of `state`.
+    /// Writes the state file, if there is one: the persisted keys and `users`.
     pub(crate) fn save(&self, users: &[User]) {
         if let Some(path) = &self.config.state_file {
             if let Err(e) = state_file::save(path, &self.persisted_keys, users) {
@@ -143,7 +147,9 @@ pub struct Tenant {
 
 impl std::fmt::Debug for Tenant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tenant").field("urls", &self.shared.urls).finish_non_exhaustive()
+        f.debug_struct("Tenant")
+            .field("urls", &self.shared.urls)
+            .finish_non_exhaustive()
     }
 }
 
@@ -157,23 +163,28 @@ impl Tenant {
             Some(path) => state_file::load(path).map_err(StartError::StateFile)?,
             None => None,
         };
-        let (saved_keys, users) = saved.map(|s| (s.keys, s.users)).unwrap_or_default();
-        let (mut published, mut spares) = if config.keys.is_empty() {
-            (saved_keys, Vec::new())
-        } else {
-            (config.keys[..1].to_vec(), config.keys[1..].to_vec())
+        let (mut published, users) = saved.map(|s| (s.keys, s.users)).unwrap_or_default();
+        // The pre-generated keys stand in for generation, in order; those the state file already has are skipped.
+        let mut pool: Vec<SigningKey> = config
+            .keys
+            .iter()
+            .filter(|k| !published.iter().any(|p| p.kid() == k.kid()))
+            .cloned()
+            .collect();
+        let mut next_key = || {
+            if pool.is_empty() {
+                SigningKey::generate().map_err(StartError::Keys)
+            } else {
+                Ok(pool.remove(0))
+            }
         };
         if published.is_empty() {
-            published.push(SigningKey::generate().map_err(StartError::Keys)?);
+            published.push(next_key()?);
         }
         if config.rotate_keys {
-            let key = if spares.is_empty() {
-                SigningKey::generate().map_err(StartError::Keys)?
-            } else {
-                spares.remove(0)
-            };
-            published.insert(0, key);
+            published.insert(0, next_key()?);
         }
+        let spares = pool;
         let urls = Urls::new(&config);
         let shared = Shared {
             cookie_name: format!("dev_tenant_session_{}", config.port),
@@ -186,7 +197,9 @@ impl Tenant {
         };
         let users = shared.lock().users.clone();
         shared.save(&users);
-        Ok(Tenant { shared: Arc::new(shared) })
+        Ok(Tenant {
+            shared: Arc::new(shared),
+        })
     }
 
     /// The HTTP routes.
@@ -212,7 +225,12 @@ impl Tenant {
     /// The newest code sent to `email`.
     pub fn latest_code(&self, email: &str) -> Option<String> {
         let state = self.shared.lock();
-        state.mailbox.iter().rev().find(|m| m.to.eq_ignore_ascii_case(email)).map(|m| m.code.clone())
+        state
+            .mailbox
+            .iter()
+            .rev()
+            .find(|m| m.to.eq_ignore_ascii_case(email))
+            .map(|m| m.code.clone())
     }
 
     /// Arms faults, as `POST /_dev/faults` does. May generate a key (slow in debug builds).
@@ -229,7 +247,8 @@ impl Tenant {
                 Some(key) => key,
                 None => {
                     drop(state);
-                    let key = SigningKey::generate().map_err(|e| FaultError::Conflict(e.to_string()))?;
+                    let key =
+                        SigningKey::generate().map_err(|e| FaultError::Conflict(e.to_string()))?;
                     state = self.shared.lock();
                     key
                 }
@@ -252,6 +271,12 @@ impl Tenant {
 
     /// The `kid`s the JWKS lists now, the signing key first.
     pub fn published_kids(&self) -> Vec<String> {
-        self.shared.lock().keys.published().iter().map(|k| k.kid().to_string()).collect()
+        self.shared
+            .lock()
+            .keys
+            .published()
+            .iter()
+            .map(|k| k.kid().to_string())
+            .collect()
     }
 }

@@ -50,7 +50,10 @@ impl Grant<'_> {
         let mut claims = Map::new();
         claims.insert("ver".into(), json!("2.0"));
         claims.insert("iss".into(), json!(self.issuer));
-        claims.insert("sub".into(), json!(pairwise_sub(&self.user.oid, self.client_id, "")));
+        claims.insert(
+            "sub".into(),
+            json!(pairwise_sub(&self.user.oid, self.client_id, "")),
+        );
         claims.insert("aud".into(), json!(self.client_id));
         claims.insert("exp".into(), json!(self.now + self.id_token_lifetime));
         claims.insert("iat".into(), json!(self.now));
@@ -74,9 +77,14 @@ impl Grant<'_> {
 
     /// Access token claims: for the API named by a non-OIDC scope, else for Microsoft Graph.
     pub(crate) fn access_token_claims(&self) -> Map<String, Value> {
-        let api_scope = self.scopes.iter().find(|s| !OIDC_SCOPES.contains(&s.as_str()));
+        let api_scope = self
+            .scopes
+            .iter()
+            .find(|s| !OIDC_SCOPES.contains(&s.as_str()));
         let audience = match api_scope {
-            Some(scope) if scope.contains('/') => scope.rsplit_once('/').map(|(aud, _)| aud).unwrap_or(scope),
+            Some(scope) if scope.contains('/') => {
+                scope.rsplit_once('/').map(|(aud, _)| aud).unwrap_or(scope)
+            }
             _ => GRAPH_APP_ID,
         };
         let scp: Vec<&str> = self
@@ -88,7 +96,10 @@ impl Grant<'_> {
         let mut claims = Map::new();
         claims.insert("ver".into(), json!("2.0"));
         claims.insert("iss".into(), json!(self.issuer));
-        claims.insert("sub".into(), json!(pairwise_sub(&self.user.oid, self.client_id, "")));
+        claims.insert(
+            "sub".into(),
+            json!(pairwise_sub(&self.user.oid, self.client_id, "")),
+        );
         claims.insert("aud".into(), json!(audience));
         claims.insert("exp".into(), json!(self.now + self.access_token_lifetime));
         claims.insert("iat".into(), json!(self.now));
@@ -106,12 +117,19 @@ impl Grant<'_> {
 }
 
 /// Changes ID token claims as the claim faults say.
-pub(crate) fn apply_claim_faults(claims: &mut Map<String, Value>, faults: &[Fault], grant: &Grant<'_>) {
+pub(crate) fn apply_claim_faults(
+    claims: &mut Map<String, Value>,
+    faults: &[Fault],
+    grant: &Grant<'_>,
+) {
     for fault in faults {
         match fault {
             Fault::WrongIss => {
                 let other = guid();
-                claims.insert("iss".into(), json!(grant.issuer.replace(grant.tenant_id, &other)));
+                claims.insert(
+                    "iss".into(),
+                    json!(grant.issuer.replace(grant.tenant_id, &other)),
+                );
             }
             Fault::WrongAud => {
                 claims.insert("aud".into(), json!(guid()));
@@ -139,10 +157,20 @@ pub(crate) fn apply_claim_faults(claims: &mut Map<String, Value>, faults: &[Faul
                 claims.insert("iat".into(), json!(grant.now + 3600));
             }
             Fault::WrongNonce => {
-                claims.insert("nonce".into(), json!(format!("not-your-nonce-{}", &opaque()[..16])));
+                claims.insert(
+                    "nonce".into(),
+                    json!(format!("not-your-nonce-{}", &opaque()[..16])),
+                );
             }
             Fault::RefreshDifferentSub => {
-                claims.insert("sub".into(), json!(pairwise_sub(&grant.user.oid, grant.client_id, "another-user")));
+                claims.insert(
+                    "sub".into(),
+                    json!(pairwise_sub(
+                        &grant.user.oid,
+                        grant.client_id,
+                        "another-user"
+                    )),
+                );
             }
             _ => {}
         }
@@ -152,15 +180,24 @@ pub(crate) fn apply_claim_faults(claims: &mut Map<String, Value>, faults: &[Faul
 /// How a token is signed.
 pub(crate) enum Signature {
     /// RS256 with `key`, announcing `kid` (which may name another key, or be absent).
-    Rs256 { key: SigningKey, kid: Option<String> },
+    Rs256 {
+        key: SigningKey,
+        kid: Option<String>,
+    },
     /// `alg: none`, empty signature.
     None,
     /// HS256 keyed with `secret`.
-    Hs256 { secret: Vec<u8>, kid: Option<String> },
+    Hs256 {
+        secret: Vec<u8>,
+        kid: Option<String>,
+    },
 }
 
 /// A compact JWS: `header.claims.signature`.
-pub(crate) fn encode(claims: &Map<String, Value>, signature: &Signature) -> Result<String, KeyError> {
+pub(crate) fn encode(
+    claims: &Map<String, Value>,
+    signature: &Signature,
+) -> Result<String, KeyError> {
     let mut header = Map::new();
     header.insert("typ".into(), json!("JWT"));
     let (alg, kid) = match signature {
@@ -176,7 +213,9 @@ pub(crate) fn encode(claims: &Map<String, Value>, signature: &Signature) -> Resu
     let payload = b64url(Value::Object(claims.clone()).to_string().as_bytes());
     let signing_input = format!("{header}.{payload}");
     let signature = match signature {
-        Signature::Rs256 { key, .. } => b64url(&rs256(signing_input.as_bytes(), &key.encoding_key())?),
+        Signature::Rs256 { key, .. } => {
+            b64url(&rs256(signing_input.as_bytes(), &key.encoding_key())?)
+        }
         Signature::None => String::new(),
         Signature::Hs256 { secret, .. } => {
             let key = EncodingKey::from_secret(secret)
@@ -194,13 +233,17 @@ pub(crate) fn verify(token: &str, keys: &[SigningKey]) -> Option<Map<String, Val
     if header.alg != Algorithm::RS256 {
         return None;
     }
-    let key = keys.iter().find(|k| Some(k.kid()) == header.kid.as_deref())?;
+    let key = keys
+        .iter()
+        .find(|k| Some(k.kid()) == header.kid.as_deref())?;
     let decoding = key.decoding_key();
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_exp = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    jsonwebtoken::decode::<Map<String, Value>>(token, &decoding, &validation).ok().map(|data| data.claims)
+    jsonwebtoken::decode::<Map<String, Value>>(token, &decoding, &validation)
+        .ok()
+        .map(|data| data.claims)
 }
 
 #[cfg(test)]

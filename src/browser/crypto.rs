@@ -47,7 +47,11 @@ pub struct RsaPublicJwk<'a> {
 /// Verifies an RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature with Web Crypto: the key is imported
 /// from the JWK, and the browser's native, constant-time code checks `signature` over `signed`.
 /// `Ok(false)` is a wrong signature; `Err` is a key or API the browser would not use.
-pub async fn verify_rs256(key: RsaPublicJwk<'_>, signed: &[u8], signature: &[u8]) -> Result<bool, BrowserError> {
+pub async fn verify_rs256(
+    key: RsaPublicJwk<'_>,
+    signed: &[u8],
+    signature: &[u8],
+) -> Result<bool, BrowserError> {
     let subtle = subtle()?;
     let jwk = web_sys::JsonWebKey::new("RSA");
     jwk.set_n(key.n);
@@ -75,7 +79,11 @@ pub async fn verify_rs256(key: RsaPublicJwk<'_>, signed: &[u8], signature: &[u8]
     Ok(verdict.as_bool() == Some(true))
 }
 
-fn set(object: &js_sys::Object, name: &str, value: &wasm_bindgen::JsValue) -> Result<(), BrowserError> {
+fn set(
+    object: &js_sys::Object,
+    name: &str,
+    value: &wasm_bindgen::JsValue,
+) -> Result<(), BrowserError> {
     js_sys::Reflect::set(object, &name.into(), value)
         .map(|_| ())
         .map_err(|e| BrowserError::js("cannot build a Web Crypto parameter", e))

@@ -91,7 +91,9 @@ async fn send<R: IntoRequest>(
         detail,
     };
     let controller = web_sys::AbortController::new().map_err(|e| failed(format!("{e:?}")))?;
-    let request = build(&controller.signal()).into_request().map_err(&failed)?;
+    let request = build(&controller.signal())
+        .into_request()
+        .map_err(&failed)?;
     let started = js_sys::Date::now();
     let exchange = Box::pin(async move {
         let failed = &failed;

@@ -38,4 +38,3 @@ pub fn navigate_away(url: &str) -> Result<(), super::BrowserError> {
         .assign(url)
         .map_err(|e| super::BrowserError::js("cannot leave the page", e))
 }
-

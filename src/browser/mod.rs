@@ -10,21 +10,24 @@ pub mod time;
 pub use time::now_secs;
 
 use std::fmt;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A browser API that failed, with what we were doing and what the browser said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BrowserError {
     /// No `window`: the code runs outside a page (a worker, or the host).
     NoWindow,
-    Js { context: &'static str, detail: String },
+    Js {
+        context: &'static str,
+        detail: String,
+    },
 }
 
 impl BrowserError {
     pub(crate) fn js(context: &'static str, value: JsValue) -> Self {
-        let detail = js_sys::Error::try_from(value.clone())
+        let detail = value
+            .dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))
-            .ok()
             .or_else(|| value.as_string())
             .unwrap_or_else(|| format!("{value:?}"));
         BrowserError::Js { context, detail }

@@ -6,7 +6,12 @@ fn session_storage() -> Result<web_sys::Storage, BrowserError> {
     web_sys::window()
         .ok_or(BrowserError::NoWindow)?
         .session_storage()
-        .map_err(|e| BrowserError::js("sessionStorage is unavailable (private mode or blocked storage?)", e))?
+        .map_err(|e| {
+            BrowserError::js(
+                "sessionStorage is unavailable (private mode or blocked storage?)",
+                e,
+            )
+        })?
         .ok_or(BrowserError::Js {
             context: "sessionStorage is unavailable",
             detail: "the browser returned none".into(),

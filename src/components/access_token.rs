@@ -7,9 +7,13 @@ use super::{ClaimsTable, JsonBlock};
 /// The access token, decoded when it is a JWT, marked as the API's to validate.
 #[component]
 pub fn AccessTokenPanel(session: Session) -> impl IntoView {
-    let expires = session
-        .access_token_expires_at
-        .map(|at| format!("{} ({})", crate::browser::time::local_date_time(at), crate::display::relative_time(at, crate::browser::now_secs())));
+    let expires = session.access_token_expires_at.map(|at| {
+        format!(
+            "{} ({})",
+            crate::browser::time::local_date_time(at),
+            crate::display::relative_time(at, crate::browser::now_secs())
+        )
+    });
     view! {
         <section class="card" id="access-token">
             <h2>"Access token"</h2>

@@ -21,7 +21,9 @@ pub enum SignInFailure {
     /// The code of this `state` was already redeemed (a reload or the back button).
     CodeAlreadyUsed,
     /// The sign-in was started too long ago.
-    Expired { age_secs: i64 },
+    Expired {
+        age_secs: i64,
+    },
     Discovery(DiscoveryError),
     Network(NetworkError),
     Token(TokenError),
@@ -140,7 +142,10 @@ impl SignInFailure {
                 rows
             }
             SignInFailure::Token(TokenError::Entra(e)) => {
-                let mut rows = vec![("HTTP status", e.status.to_string()), ("error", e.error.clone())];
+                let mut rows = vec![
+                    ("HTTP status", e.status.to_string()),
+                    ("error", e.error.clone()),
+                ];
                 let codes = e.aadsts_codes();
                 if !codes.is_empty() {
                     let codes: Vec<String> = codes.iter().map(u32::to_string).collect();

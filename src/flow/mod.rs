@@ -118,7 +118,11 @@ async fn discover(config: &BuildConfig) -> Result<ProviderMetadata, SignInFailur
         .map_err(SignInFailure::Discovery)?;
     let key = format!("{DISCOVERY_KEY_PREFIX}{}", config.authority);
     let now = browser::now_secs();
-    if let Some(cached) = storage::get(&key).ok().flatten().and_then(|c| CachedBody::parse(&c)) {
+    if let Some(cached) = storage::get(&key)
+        .ok()
+        .flatten()
+        .and_then(|c| CachedBody::parse(&c))
+    {
         if now - cached.fetched_at < DISCOVERY_TTL_SECS {
             let response = HttpResponse::new(200, Some("application/json"), &cached.body);
             if let Ok(metadata) = oidc::process_discovery_response(response, &rule) {
@@ -157,17 +161,22 @@ impl CachedBody {
 
 /// Everything up to leaving for the tenant: discovery, PKCE, state and nonce, the pending sign-in
 /// in sessionStorage, then the redirect to `/authorize`.
-pub async fn start_sign_in(config: &BuildConfig, prompt: Option<Prompt>) -> Result<(), SignInFailure> {
+pub async fn start_sign_in(
+    config: &BuildConfig,
+    prompt: Option<Prompt>,
+) -> Result<(), SignInFailure> {
     let metadata = discover(config).await?;
     let redirect_uri = location::redirect_uri(config.redirect_uri.as_deref())
         .map(RedirectUri::new)
         .ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
     let now = browser::now_secs();
-    let pending = PendingSignIn::generate(redirect_uri, now).map_err(|e| SignInFailure::Randomness(e.to_string()))?;
+    let pending = PendingSignIn::generate(redirect_uri, now)
+        .map_err(|e| SignInFailure::Randomness(e.to_string()))?;
     let digest = crypto::sha256(pending.code_verifier.ascii_bytes())
         .await
         .map_err(SignInFailure::Browser)?;
-    let challenge = CodeChallenge::from_sha256_digest(&digest).map_err(|e| SignInFailure::Pkce(e.to_string()))?;
+    let challenge = CodeChallenge::from_sha256_digest(&digest)
+        .map_err(|e| SignInFailure::Pkce(e.to_string()))?;
     let client = Client::from_config(config);
     let params = oidc::AuthorizationParams {
         client_id: client.id,
@@ -212,13 +221,17 @@ pub async fn complete_sign_in(
     result
 }
 
-async fn run_callback(config: &BuildConfig, enter: &mut dyn FnMut(Step)) -> Result<Session, SignInFailure> {
+async fn run_callback(
+    config: &BuildConfig,
+    enter: &mut dyn FnMut(Step),
+) -> Result<Session, SignInFailure> {
     enter(Step::ReadResponse);
     let href = location::href().ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
     let parsed = oidc::parse_callback(&href);
     if parsed.is_ok() {
         // The code is single use and must not stay in the address bar, history or bookmarks.
-        location::replace_address(&oidc::strip_callback_params(&href)).map_err(SignInFailure::Browser)?;
+        location::replace_address(&oidc::strip_callback_params(&href))
+            .map_err(SignInFailure::Browser)?;
     }
     let response = match parsed {
         Ok(Callback::Success(response)) => response,
@@ -255,13 +268,17 @@ async fn run_callback(config: &BuildConfig, enter: &mut dyn FnMut(Step)) -> Resu
     )
     .await;
     let token_http = token_http.map_err(SignInFailure::Network)?;
-    let tokens = oidc::process_authorization_code_response(response_of(&token_http)).map_err(SignInFailure::Token)?;
+    let tokens = oidc::process_authorization_code_response(response_of(&token_http))
+        .map_err(SignInFailure::Token)?;
     store.mark_used(response.state.as_str(), now);
 
     enter(Step::FetchKeys);
     let jwks_http = jwks_http.map_err(SignInFailure::Network)?;
     let jwks = oidc::process_jwks_response(response_of(&jwks_http)).map_err(SignInFailure::Jwks)?;
-    let raw_id_token = tokens.id_token.clone().ok_or(SignInFailure::MissingIdToken)?;
+    let raw_id_token = tokens
+        .id_token
+        .clone()
+        .ok_or(SignInFailure::MissingIdToken)?;
     let id_token = UnverifiedIdToken::parse(raw_id_token.secret()).map_err(SignInFailure::Jwt)?;
     let job = select_key(&id_token, jwks, &metadata.jwks_uri).await?;
 
@@ -302,7 +319,8 @@ async fn select_key(
         KeySelection::Rejected(rejection) => Ok(Err(rejection)),
         KeySelection::UnknownKid(_) => {
             let refetched = http::get(jwks_uri).await.map_err(SignInFailure::Network)?;
-            let jwks = oidc::process_jwks_response(response_of(&refetched)).map_err(SignInFailure::Jwks)?;
+            let jwks = oidc::process_jwks_response(response_of(&refetched))
+                .map_err(SignInFailure::Jwks)?;
             Ok(token.select_key_after_refetch(&jwks))
         }
     }

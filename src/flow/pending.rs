@@ -29,7 +29,10 @@ pub struct PendingStore;
 
 impl PendingStore {
     pub fn save(&self, pending: &PendingSignIn) -> Result<(), BrowserError> {
-        storage::set(&pending_key(pending.state.as_str()), &pending.to_storage_json())
+        storage::set(
+            &pending_key(pending.state.as_str()),
+            &pending.to_storage_json(),
+        )
     }
 
     /// Removes and returns the sign-in that `state` names, if it is still valid: at most once.

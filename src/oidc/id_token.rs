@@ -615,58 +615,67 @@ fn check_alg(report: &mut ValidationReport, header: &JoseHeader) {
     );
 }
 
-fn check_exp(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
-    let found = claims.get("exp");
-    let exp = found.and_then(numeric_date);
-    let limit = now.saturating_sub(CLOCK_SKEW_LEEWAY_SECS);
+/// A NumericDate claim compared with a time limit.
+struct TimeRule {
+    claim: &'static str,
+    citation: &'static str,
+    /// The expectation, completed with `= <limit>`.
+    expected: String,
+    limit: i64,
+    absent_passes: bool,
+    holds: fn(value: i64, limit: i64) -> bool,
+}
+
+fn check_time(report: &mut ValidationReport, claims: &ClaimSet, rule: TimeRule) {
+    let found = claims.get(rule.claim);
+    let value = found.and_then(numeric_date);
+    let passed = match (found, value) {
+        (None, _) => rule.absent_passes,
+        (Some(_), value) => value.is_some_and(|v| (rule.holds)(v, rule.limit)),
+    };
     report.push(
-        "exp",
-        "OpenID Connect Core §3.1.3.7 step 9: the current time is before exp",
-        format!(
-            "after now − {CLOCK_SKEW_LEEWAY_SECS} s = {}",
-            format_unix_time(limit)
-        ),
-        exp.map_or_else(|| shown(found), format_unix_time),
-        exp.is_some_and(|exp| exp > limit),
+        rule.claim,
+        rule.citation,
+        format!("{} = {}", rule.expected, format_unix_time(rule.limit)),
+        value.map_or_else(|| shown(found), format_unix_time),
+        passed,
     );
+}
+
+fn check_exp(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
+    let rule = TimeRule {
+        claim: "exp",
+        citation: "OpenID Connect Core §3.1.3.7 step 9: the current time is before exp",
+        expected: format!("after now − {CLOCK_SKEW_LEEWAY_SECS} s"),
+        limit: now.saturating_sub(CLOCK_SKEW_LEEWAY_SECS),
+        absent_passes: false,
+        holds: |exp, limit| exp > limit,
+    };
+    check_time(report, claims, rule);
 }
 
 fn check_iat(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
-    let found = claims.get("iat");
-    let iat = found.and_then(numeric_date);
-    let limit = now.saturating_add(CLOCK_SKEW_LEEWAY_SECS);
-    report.push(
-        "iat",
-        "OpenID Connect Core §3.1.3.7 step 10, §2: iat present and not in the future",
-        format!(
-            "present, at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}",
-            format_unix_time(limit)
-        ),
-        iat.map_or_else(|| shown(found), format_unix_time),
-        iat.is_some_and(|iat| iat <= limit),
-    );
+    let rule = TimeRule {
+        claim: "iat",
+        citation: "OpenID Connect Core §3.1.3.7 step 10, §2: iat present and not in the future",
+        expected: format!("present, at or before now + {CLOCK_SKEW_LEEWAY_SECS} s"),
+        limit: now.saturating_add(CLOCK_SKEW_LEEWAY_SECS),
+        absent_passes: false,
+        holds: |iat, limit| iat <= limit,
+    };
+    check_time(report, claims, rule);
 }
 
 fn check_nbf(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
-    let found = claims.get("nbf");
-    let nbf = found.map(numeric_date);
-    let limit = now.saturating_add(CLOCK_SKEW_LEEWAY_SECS);
-    report.push(
-        "nbf",
-        "RFC 7519 §4.1.5: the token is not used before nbf",
-        format!(
-            "absent, or at or before now + {CLOCK_SKEW_LEEWAY_SECS} s = {}",
-            format_unix_time(limit)
-        ),
-        match nbf {
-            Some(Some(nbf)) => format_unix_time(nbf),
-            _ => shown(found),
-        },
-        match nbf {
-            None => true,
-            Some(nbf) => nbf.is_some_and(|nbf| nbf <= limit),
-        },
-    );
+    let rule = TimeRule {
+        claim: "nbf",
+        citation: "RFC 7519 §4.1.5: the token is not used before nbf",
+        expected: format!("absent, or at or before now + {CLOCK_SKEW_LEEWAY_SECS} s"),
+        limit: now.saturating_add(CLOCK_SKEW_LEEWAY_SECS),
+        absent_passes: true,
+        holds: |nbf, limit| nbf <= limit,
+    };
+    check_time(report, claims, rule);
 }
 
 fn check_nonce(report: &mut ValidationReport, claims: &ClaimSet, expected: Option<&Nonce>) {

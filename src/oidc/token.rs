@@ -210,8 +210,8 @@ impl fmt::Display for EntraError {
 /// Why the token response gave no tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenError {
-    /// RFC 6749 §5.2: the server refused, with Entra's error JSON.
-    Entra(EntraError),
+    /// RFC 6749 §5.2: the server refused, with Entra's error JSON (boxed: it is large).
+    Entra(Box<EntraError>),
     /// Not the JSON of RFC 6749 §5 (e.g. an HTML 500 page from a proxy).
     UnexpectedBody(UnexpectedBody),
     /// RFC 6749 §5.1 / OpenID Connect Core §3.1.3.3: a required field is absent.
@@ -260,7 +260,10 @@ pub fn process_token_response(response: HttpResponse<'_>) -> Result<TokenRespons
         return Err(unexpected());
     };
     if json.contains_key("error") {
-        return Err(TokenError::Entra(entra_error(response.status, &json)?));
+        return Err(TokenError::Entra(Box::new(entra_error(
+            response.status,
+            &json,
+        )?)));
     }
     if response.status != 200 {
         return Err(unexpected());

@@ -146,16 +146,16 @@ secret_value!(
     RawIdToken
 );
 
-/// The `state` parameter binding the callback to this browser session (RFC 6749 §10.12).
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct State(String);
+public_value!(
+    /// The `state` parameter binding the callback to this browser session (RFC 6749 §10.12).
+    State
+);
+public_value!(
+    /// The `nonce` binding the ID token to this sign-in (OpenID Connect Core §3.1.2.1).
+    Nonce
+);
 
-/// The `nonce` binding the ID token to this sign-in (OpenID Connect Core §3.1.2.1).
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Nonce(String);
-
+/// Adds CSPRNG generation to a public value.
 macro_rules! random_value {
     ($name:ident) => {
         impl $name {
@@ -167,28 +167,6 @@ macro_rules! random_value {
             /// The value for 32 given bytes (for tests and for a caller with its own CSPRNG).
             pub fn from_bytes(bytes: [u8; 32]) -> Self {
                 Self(b64url(&bytes))
-            }
-
-            /// A value restored from session storage, as it was sent.
-            pub fn new(value: impl Into<String>) -> Self {
-                Self(value.into())
-            }
-
-            /// The value.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
             }
         }
     };

@@ -30,7 +30,10 @@ fn Profile(session: Session) -> impl IntoView {
     let current = expect_context::<CurrentSession>().0;
     let token = session.id_token.clone();
     let claims = token.claims().clone();
-    let name = claims.name.clone().unwrap_or_else(|| "(no name claim)".into());
+    let name = claims
+        .name
+        .clone()
+        .unwrap_or_else(|| "(no name claim)".into());
     let email = claims
         .email
         .clone()

@@ -1,8 +1,8 @@
 //! Sign-in end to end: the release build in headless Chromium against the in-process dev tenant.
 
 use crate::support::{
-    app_origin, click, current_url, goto, is_present, new_email, pass_email_code, tenant, tenant_lock,
-    text_of, with_browser, Build,
+    app_origin, click, current_url, goto, is_present, new_email, pass_email_code, tenant,
+    tenant_lock, text_of, with_browser, Build,
 };
 use dev_tenant::faults::{Fault, FaultRequest};
 use fantoccini::{Client, Locator};
@@ -21,7 +21,13 @@ async fn failed_checks(client: &Client) -> Vec<String> {
         .unwrap_or_default();
     let mut names = Vec::new();
     for row in rows {
-        names.push(row.attr("data-check").await.ok().flatten().unwrap_or_default());
+        names.push(
+            row.attr("data-check")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        );
     }
     names
 }
@@ -43,12 +49,24 @@ fn sign_up_shows_the_validated_claims_and_removes_the_code_from_the_address() {
             .find_all(Locator::Css("#validation-report tbody tr"))
             .await
             .expect("report rows");
-        assert!(checks.len() >= 10, "only {} checks in the report", checks.len());
+        assert!(
+            checks.len() >= 10,
+            "only {} checks in the report",
+            checks.len()
+        );
         let claims = text_of(&client, "#claims").await;
         for claim in ["iss", "aud", "nonce", "sub", "oid", "tid", "exp"] {
-            assert!(client.find(Locator::Css(&format!("#claims tr[data-claim='{claim}']"))).await.is_ok(), "claim {claim} missing:\n{claims}");
+            assert!(
+                client
+                    .find(Locator::Css(&format!("#claims tr[data-claim='{claim}']")))
+                    .await
+                    .is_ok(),
+                "claim {claim} missing:\n{claims}"
+            );
         }
-        assert!(text_of(&client, "#refresh-token-received").await.starts_with("yes"));
+        assert!(text_of(&client, "#refresh-token-received")
+            .await
+            .starts_with("yes"));
         let url = current_url(&client).await;
         assert_eq!(url, format!("{origin}/profile"));
         assert!(!url.contains("code="));
@@ -56,7 +74,8 @@ fn sign_up_shows_the_validated_claims_and_removes_the_code_from_the_address() {
 }
 
 #[test]
-fn a_second_sign_in_reuses_the_tenant_session_and_a_reload_of_the_callback_says_the_code_was_used() {
+fn a_second_sign_in_reuses_the_tenant_session_and_a_reload_of_the_callback_says_the_code_was_used()
+{
     let _lock = tenant_lock();
     tenant().tenant().clear_faults();
     let origin = app_origin(Build::Spa);
@@ -65,7 +84,9 @@ fn a_second_sign_in_reuses_the_tenant_session_and_a_reload_of_the_callback_says_
         sign_up(&client, &origin, &email).await;
         text_of(&client, "#profile-name").await;
         click(&client, "#sign-out-locally").await;
-        assert!(text_of(&client, "#signed-out").await.contains("Not signed in"));
+        assert!(text_of(&client, "#signed-out")
+            .await
+            .contains("Not signed in"));
 
         goto(&client, &format!("{origin}/")).await;
         click(&client, "#sign-in").await;
@@ -116,14 +137,26 @@ fn a_tampered_state_is_refused_before_any_token_request() {
         goto(&client, &format!("{origin}/")).await;
         click(&client, "#sign-in").await;
         text_of(&client, "#email").await;
-        goto(&client, &format!("{origin}/callback?code=stolen-code&state=forged-state")).await;
+        goto(
+            &client,
+            &format!("{origin}/callback?code=stolen-code&state=forged-state"),
+        )
+        .await;
         let title = text_of(&client, "#error-title").await;
-        assert_eq!(title, "This answer does not belong to a sign-in from this tab");
+        assert_eq!(
+            title,
+            "This answer does not belong to a sign-in from this tab"
+        );
         let exchange = client
-            .find(Locator::XPath("//ol[@class='steps']/li[contains(., 'Exchanging the code')]"))
+            .find(Locator::XPath(
+                "//ol[@class='steps']/li[contains(., 'Exchanging the code')]",
+            ))
             .await
             .expect("the exchange step");
-        assert_eq!(exchange.attr("data-status").await.ok().flatten().as_deref(), Some("pending"));
+        assert_eq!(
+            exchange.attr("data-status").await.ok().flatten().as_deref(),
+            Some("pending")
+        );
         assert!(!current_url(&client).await.contains("stolen-code"));
     });
 }
@@ -140,7 +173,10 @@ fn a_web_client_build_explains_aadsts9002326() {
         assert!(advice.contains("AADSTS9002326"), "{advice}");
         assert!(advice.contains("Single-page application"), "{advice}");
         let page = client.source().await.unwrap_or_default();
-        assert!(!page.contains(dev_tenant::config::WEB_CLIENT_SECRET), "the secret is on the page");
+        assert!(
+            !page.contains(dev_tenant::config::WEB_CLIENT_SECRET),
+            "the secret is on the page"
+        );
         let details = text_of(&client, "#error-details").await;
         assert!(details.contains("trace_id"), "{details}");
     });
@@ -157,9 +193,15 @@ fn sign_in_with_fault(fault: Fault, failing_check: &'static str) {
             .expect("arm the fault");
         let email = new_email(failing_check);
         sign_up(&client, &origin, &email).await;
-        assert_eq!(text_of(&client, "#error-title").await, "The ID token failed validation");
+        assert_eq!(
+            text_of(&client, "#error-title").await,
+            "The ID token failed validation"
+        );
         let failed = failed_checks(&client).await;
-        assert!(failed.iter().any(|c| c == failing_check), "failed checks: {failed:?}");
+        assert!(
+            failed.iter().any(|c| c == failing_check),
+            "failed checks: {failed:?}"
+        );
         tenant().tenant().clear_faults();
         // No session: the way home offers to sign in.
         click(&client, "#sign-in-error a").await;

@@ -57,13 +57,21 @@ pub fn runtime() -> &'static Runtime {
 }
 
 /// The origin serving `build`, started on first use on a free loopback port.
+/// Builds other than the default sign in to the dev tenant, which this starts too.
 pub fn app_origin(build: Build) -> String {
+    if build != Build::Default {
+        tenant();
+    }
     static SERVERS: OnceLock<Mutex<HashMap<Build, SocketAddr>>> = OnceLock::new();
     let servers = SERVERS.get_or_init(|| Mutex::new(HashMap::new()));
     let mut servers = servers.lock().unwrap_or_else(|e| e.into_inner());
     let addr = *servers.entry(build).or_insert_with(|| {
         let dist = build.dist();
-        assert!(dist.join("index.html").is_file(), "{} has no index.html", dist.display());
+        assert!(
+            dist.join("index.html").is_file(),
+            "{} has no index.html",
+            dist.display()
+        );
         runtime().block_on(serve_dist(dist))
     });
     format!("http://{addr}")
@@ -75,7 +83,9 @@ async fn serve_dist(dist: PathBuf) -> SocketAddr {
     use tower_http::services::{ServeDir, ServeFile};
     let service = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
     let app = axum::Router::new().fallback_service(service);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
     runtime().spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -105,7 +115,10 @@ impl Driver {
             .unwrap_or_else(|e| panic!("cannot start {binary}: {e}; run `cargo xtask setup`"));
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not listen on {port}");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not listen on {port}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Driver { child, port }
@@ -156,7 +169,9 @@ where
     let profile = profile_dir();
     runtime().block_on(async {
         let client = open_browser(&driver, &profile).await;
-        let outcome = std::panic::AssertUnwindSafe(test(client.clone())).catch_unwind().await;
+        let outcome = std::panic::AssertUnwindSafe(test(client.clone()))
+            .catch_unwind()
+            .await;
         let _ = client.close().await;
         drop(driver);
         let _ = std::fs::remove_dir_all(&profile);
@@ -197,11 +212,18 @@ pub async fn is_present(client: &Client, css: &str) -> bool {
 }
 
 pub async fn current_url(client: &Client) -> String {
-    client.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+    client
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default()
 }
 
 pub async fn goto(client: &Client, url: &str) {
-    client.goto(url).await.unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    client
+        .goto(url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
 }
 
 /// The dev tenant on `E2E_TENANT_PORT` (the port the app was built for), started on first use.
@@ -238,7 +260,10 @@ pub async fn fill(client: &Client, css: &str, text: &str) {
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no field `{css}`: {e}"));
-    field.clear().await.unwrap_or_else(|e| panic!("cannot clear `{css}`: {e}"));
+    field
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("cannot clear `{css}`: {e}"));
     field
         .send_keys(text)
         .await
@@ -252,7 +277,10 @@ pub async fn click(client: &Client, css: &str) {
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no element `{css}` to click: {e}"));
-    element.click().await.unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
 }
 
 /// On the dev tenant's pages: the email, the code from the mailbox, and for a new user the sign-up
@@ -277,7 +305,10 @@ async fn wait_for_code(email: &str) -> String {
         if let Some(code) = tenant().tenant().latest_code(email) {
             return code;
         }
-        assert!(start.elapsed() < PAGE_TIMEOUT, "no code was mailed to {email}");
+        assert!(
+            start.elapsed() < PAGE_TIMEOUT,
+            "no code was mailed to {email}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -23,8 +23,8 @@ pub fn config_from_env() -> Result<BuildConfig, Failure> {
         authority: get(5),
         scopes: get(6),
     };
-    let config = BuildConfig::parse(raw)
-        .map_err(|e| Failure::new(format!("invalid configuration: {e}")))?;
+    let config =
+        BuildConfig::parse(raw).map_err(|e| Failure::new(format!("invalid configuration: {e}")))?;
     println!("==> configuration");
     println!("    authority: {}", config.authority);
     println!("    client id: {}", config.client_id);
@@ -74,7 +74,11 @@ fn fetch(root: &Path, toolchain: &Toolchain) -> Result<(), Failure> {
         .current_dir(root)
         .env("CARGO_HTTP_TIMEOUT", "60")
         .env("CARGO_NET_RETRY", "2");
-    run(&mut cmd).map_err(|e| Failure::new(format!("{e}; check the network to crates.io, then run: cargo fetch")))
+    run(&mut cmd).map_err(|e| {
+        Failure::new(format!(
+            "{e}; check the network to crates.io, then run: cargo fetch"
+        ))
+    })
 }
 
 pub fn build(root: &Path) -> Result<(), Failure> {
@@ -96,7 +100,11 @@ pub fn print_sizes(dist: &Path) -> Result<u64, Failure> {
         let gz = gzip_size(&file)?;
         raw_total += raw;
         gz_total += gz;
-        let name = file.strip_prefix(dist).unwrap_or(&file).display().to_string();
+        let name = file
+            .strip_prefix(dist)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         println!("    {raw:>10} {gz:>10}  {name}");
     }
     println!("    {raw_total:>10} {gz_total:>10}  total");
@@ -108,6 +116,11 @@ fn dist_files(dist: &Path) -> Result<Vec<PathBuf>, Failure> {
         .map_err(|e| Failure::new(format!("cannot read {}: {e}", dist.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
+        // trunk's own lock file is not served.
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     files.sort();
     Ok(files)
@@ -158,7 +171,9 @@ fn start_dev_tenant(root: &Path, toolchain: &Toolchain) -> Result<std::process::
             )));
         }
         let mut build = toolchain.cargo();
-        build.args(["build", "--quiet", "-p", "dev-tenant"]).current_dir(root);
+        build
+            .args(["build", "--quiet", "-p", "dev-tenant"])
+            .current_dir(root);
         run(&mut build)?;
         let state = root.join("target").join("dev-tenant-state.json");
         let port = DEV_TENANT_PORT.to_string();

@@ -81,7 +81,10 @@ pub fn setup(root: &Path, wants: Wants) -> Result<Tools, Failure> {
 
 /// PATH with cargo's bin folder and our tool folder first, so freshly installed tools are found.
 pub fn tool_path() -> String {
-    let mut parts = vec![tools_bin().display().to_string(), cargo_bin().display().to_string()];
+    let mut parts = vec![
+        tools_bin().display().to_string(),
+        cargo_bin().display().to_string(),
+    ];
     if let Ok(path) = std::env::var("PATH") {
         parts.push(path);
     }
@@ -123,7 +126,10 @@ fn wasm_toolchain() -> Result<Toolchain, Failure> {
             println!("    using the Debian compiler with the wasm32 std built on this machine (toolchain `{DEBIAN_TOOLCHAIN}`)");
             return Ok(Toolchain::Debian);
         }
-        println!("    trying `rustup target add {WASM_TARGET}` (timeout {}s)", RUSTUP_TARGET_ADD_TIMEOUT.as_secs());
+        println!(
+            "    trying `rustup target add {WASM_TARGET}` (timeout {}s)",
+            RUSTUP_TARGET_ADD_TIMEOUT.as_secs()
+        );
         let mut add = Command::new("rustup");
         add.args(["target", "add", WASM_TARGET]);
         match run_with_timeout(&mut add, RUSTUP_TARGET_ADD_TIMEOUT) {
@@ -132,7 +138,9 @@ fn wasm_toolchain() -> Result<Toolchain, Failure> {
                 return Ok(Toolchain::Rustup);
             }
             Ok(()) => println!("    rustup reported success but the target is still missing"),
-            Err(e) => println!("    rustup could not fetch the target ({e}); taking the offline path"),
+            Err(e) => {
+                println!("    rustup could not fetch the target ({e}); taking the offline path")
+            }
         }
         offline_wasm_std()?;
         println!("    path taken: offline (Debian rustc-web + wasm32 std built from rust-web-src)");
@@ -142,7 +150,8 @@ fn wasm_toolchain() -> Result<Toolchain, Failure> {
 
 fn rustup_has_wasm_target() -> bool {
     let mut cmd = Command::new("rustup");
-    cmd.args(["target", "list", "--installed"]).env_remove("RUSTUP_TOOLCHAIN");
+    cmd.args(["target", "list", "--installed"])
+        .env_remove("RUSTUP_TOOLCHAIN");
     run_capture(&mut cmd)
         .map(|out| out.lines().any(|l| l.trim() == WASM_TARGET))
         .unwrap_or(false)
@@ -169,7 +178,10 @@ fn wasm_libdir() -> Option<PathBuf> {
 const STD_STAMP: &str = ".entra-signin-std-built-for";
 
 fn debian_toolchain_ready() -> bool {
-    let (Some(version), Some(libdir)) = (debian_rustc_version(), wasm_libdir().filter(|_| Path::new(DEBIAN_RUSTC).exists())) else {
+    let (Some(version), Some(libdir)) = (
+        debian_rustc_version(),
+        wasm_libdir().filter(|_| Path::new(DEBIAN_RUSTC).exists()),
+    ) else {
         return false;
     };
     let stamp_ok = std::fs::read_to_string(libdir.join(STD_STAMP))
@@ -186,7 +198,10 @@ const HOST_RUST_LLD: &str = "/usr/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-
 
 fn rustup_knows_debian() -> bool {
     run_capture(Command::new("rustup").args(["toolchain", "list"]))
-        .map(|out| out.lines().any(|l| l.split_whitespace().next() == Some(DEBIAN_TOOLCHAIN)))
+        .map(|out| {
+            out.lines()
+                .any(|l| l.split_whitespace().next() == Some(DEBIAN_TOOLCHAIN))
+        })
         .unwrap_or(false)
 }
 
@@ -197,7 +212,10 @@ fn is_root() -> bool {
 }
 
 fn apt_install(packages: &[&str]) -> Result<(), Failure> {
-    let manual = format!("apt-get update && apt-get install -y {}", packages.join(" "));
+    let manual = format!(
+        "apt-get update && apt-get install -y {}",
+        packages.join(" ")
+    );
     if !is_root() {
         return Err(Failure::new(format!(
             "installing {} needs root; run as root: {manual}",
@@ -206,9 +224,17 @@ fn apt_install(packages: &[&str]) -> Result<(), Failure> {
     }
     apt_update_once()?;
     let mut cmd = Command::new("apt-get");
-    cmd.args(["install", "-y", "--no-install-recommends", "-o", "Acquire::http::Timeout=60", "-o", "Dpkg::Use-Pty=0"])
-        .args(packages)
-        .env("DEBIAN_FRONTEND", "noninteractive");
+    cmd.args([
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "-o",
+        "Acquire::http::Timeout=60",
+        "-o",
+        "Dpkg::Use-Pty=0",
+    ])
+    .args(packages)
+    .env("DEBIAN_FRONTEND", "noninteractive");
     run_with_timeout(&mut cmd, APT_TIMEOUT)
         .map_err(|e| Failure::new(format!("apt-get install failed ({e}); run: {manual}")))
 }
@@ -229,38 +255,58 @@ fn apt_update_once() -> Result<(), Failure> {
 
 /// `../shared/TOOLCHAIN.md`, automated: Debian's rustc-web, its own std sources, std built once.
 fn offline_wasm_std() -> Result<(), Failure> {
-    step("install Debian rustc-web, cargo-web, clippy and rustfmt for it", || {
-        apt_install(&["rustc-web", "cargo-web", "rust-web-clippy", "rustfmt-web"])
-    })?;
+    step(
+        "install Debian rustc-web, cargo-web, clippy and rustfmt for it",
+        || apt_install(&["rustc-web", "cargo-web", "rust-web-clippy", "rustfmt-web"]),
+    )?;
     let version = debian_rustc_version()
         .ok_or_else(|| Failure::new("rustc-web installed but /usr/bin/rustc does not run"))?;
     println!("    Debian compiler: {version}");
 
     step("install the linker rust-lld points at", || {
-        let target = std::fs::read_link("/usr/bin/rust-lld")
-            .map_err(|e| Failure::new(format!("/usr/bin/rust-lld is not a symlink ({e}); reinstall rustc-web")))?;
+        let target = std::fs::read_link("/usr/bin/rust-lld").map_err(|e| {
+            Failure::new(format!(
+                "/usr/bin/rust-lld is not a symlink ({e}); reinstall rustc-web"
+            ))
+        })?;
         let package = target
             .file_name()
             .and_then(|n| n.to_str())
             .filter(|n| n.starts_with("lld-"))
-            .ok_or_else(|| Failure::new(format!("unexpected rust-lld target {}", target.display())))?
+            .ok_or_else(|| {
+                Failure::new(format!("unexpected rust-lld target {}", target.display()))
+            })?
             .to_string();
         if !Path::new("/usr/bin").join(&package).exists() {
             apt_install(&[&package])?;
         }
         let lld = PathBuf::from(format!("/usr/lib/llvm-{}/bin/lld", &package[4..]));
-        std::fs::create_dir_all(Path::new(HOST_RUST_LLD).parent().expect("constant path has a parent"))
-            .map_err(|e| Failure::new(format!("cannot create rustc's linker folder: {e}")))?;
+        std::fs::create_dir_all(
+            Path::new(HOST_RUST_LLD)
+                .parent()
+                .expect("constant path has a parent"),
+        )
+        .map_err(|e| Failure::new(format!("cannot create rustc's linker folder: {e}")))?;
         let _ = std::fs::remove_file(HOST_RUST_LLD);
-        std::os::unix::fs::symlink(&lld, HOST_RUST_LLD)
-            .map_err(|e| Failure::new(format!("cannot link {HOST_RUST_LLD} -> {}: {e}", lld.display())))?;
+        std::os::unix::fs::symlink(&lld, HOST_RUST_LLD).map_err(|e| {
+            Failure::new(format!(
+                "cannot link {HOST_RUST_LLD} -> {}: {e}",
+                lld.display()
+            ))
+        })?;
         println!("    {HOST_RUST_LLD} -> {}", lld.display());
         Ok(())
     })?;
 
-    let library = step("unpack rust-web-src (std sources matching the compiler)", unpack_std_sources)?;
-    let libdir = wasm_libdir().ok_or_else(|| Failure::new("rustc cannot print the wasm32 target-libdir"))?;
-    step("build the wasm32 std once (about a minute)", || build_std(&library, &libdir, &version))?;
+    let library = step(
+        "unpack rust-web-src (std sources matching the compiler)",
+        unpack_std_sources,
+    )?;
+    let libdir =
+        wasm_libdir().ok_or_else(|| Failure::new("rustc cannot print the wasm32 target-libdir"))?;
+    step("build the wasm32 std once (about a minute)", || {
+        build_std(&library, &libdir, &version)
+    })?;
 
     step("link the Debian compiler into rustup as `debian`", || {
         if rustup_knows_debian() {
@@ -273,7 +319,8 @@ fn offline_wasm_std() -> Result<(), Failure> {
 
 fn unpack_std_sources() -> Result<PathBuf, Failure> {
     let dir = PathBuf::from("/opt/rust-web-src");
-    std::fs::create_dir_all(&dir).map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))?;
     let existing_library = || -> Option<PathBuf> {
         let src = dir.join("usr/src");
         let version = debian_rustc_version()?;
@@ -286,7 +333,12 @@ fn unpack_std_sources() -> Result<PathBuf, Failure> {
         apt_update_once()?;
         let mut download = Command::new("apt-get");
         download
-            .args(["download", "-o", "Acquire::http::Timeout=60", "rust-web-src"])
+            .args([
+                "download",
+                "-o",
+                "Acquire::http::Timeout=60",
+                "rust-web-src",
+            ])
             .current_dir(&dir);
         run_with_timeout(&mut download, APT_TIMEOUT).map_err(|e| {
             Failure::new(format!("apt-get download rust-web-src failed ({e}); run: cd {} && apt-get download rust-web-src", dir.display()))
@@ -307,7 +359,8 @@ fn unpack_std_sources() -> Result<PathBuf, Failure> {
     std::fs::create_dir_all(link_parent).map_err(|e| Failure::new(e.to_string()))?;
     let link = link_parent.join("library");
     let _ = std::fs::remove_file(&link);
-    std::os::unix::fs::symlink(&library, &link).map_err(|e| Failure::new(format!("cannot link {}: {e}", link.display())))?;
+    std::os::unix::fs::symlink(&library, &link)
+        .map_err(|e| Failure::new(format!("cannot link {}: {e}", link.display())))?;
     println!("    {} -> {}", link.display(), library.display());
     Ok(library)
 }
@@ -316,7 +369,8 @@ fn build_std(_library: &Path, libdir: &Path, version: &str) -> Result<(), Failur
     let scratch = tools_home().join("wasm-std-build");
     std::fs::create_dir_all(scratch.join("src")).map_err(|e| Failure::new(e.to_string()))?;
     let write = |name: &str, text: &str| {
-        std::fs::write(scratch.join(name), text).map_err(|e| Failure::new(format!("cannot write {name}: {e}")))
+        std::fs::write(scratch.join(name), text)
+            .map_err(|e| Failure::new(format!("cannot write {name}: {e}")))
     };
     write(
         "Cargo.toml",
@@ -342,7 +396,10 @@ codegen-units = 10000
 [workspace]
 "#,
     )?;
-    write("src/lib.rs", "#[cfg(test)]\nmod tests {\n    #[test]\n    fn builds() {}\n}\n")?;
+    write(
+        "src/lib.rs",
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn builds() {}\n}\n",
+    )?;
     let mut cmd = Command::new("/usr/bin/cargo");
     cmd.args([
         "test",
@@ -353,7 +410,10 @@ codegen-units = 10000
         WASM_TARGET,
     ])
     .current_dir(&scratch)
-    .env("PATH", format!("/usr/bin:{}", std::env::var("PATH").unwrap_or_default()))
+    .env(
+        "PATH",
+        format!("/usr/bin:{}", std::env::var("PATH").unwrap_or_default()),
+    )
     .env("RUSTC", DEBIAN_RUSTC)
     .env("RUSTC_BOOTSTRAP", "1")
     .env("RUSTFLAGS", "-Cembed-bitcode=yes")
@@ -362,15 +422,26 @@ codegen-units = 10000
     .env_remove("CARGO");
     run_with_timeout(&mut cmd, Duration::from_secs(30 * 60))?;
 
-    let deps = scratch.join("target").join(WASM_TARGET).join("release").join("deps");
+    let deps = scratch
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release")
+        .join("deps");
     std::fs::create_dir_all(libdir).map_err(|e| Failure::new(e.to_string()))?;
     let mut copied = 0;
-    for entry in std::fs::read_dir(&deps).map_err(|e| Failure::new(format!("{}: {e}", deps.display())))? {
+    for entry in
+        std::fs::read_dir(&deps).map_err(|e| Failure::new(format!("{}: {e}", deps.display())))?
+    {
         let path = entry.map_err(|e| Failure::new(e.to_string()))?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let is_lib = name.starts_with("lib") && (name.ends_with(".rlib") || name.ends_with(".rmeta"));
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let is_lib =
+            name.starts_with("lib") && (name.ends_with(".rlib") || name.ends_with(".rmeta"));
         if is_lib && !name.starts_with("libwasm_std_scratch") {
-            std::fs::copy(&path, libdir.join(name)).map_err(|e| Failure::new(format!("copy {name}: {e}")))?;
+            std::fs::copy(&path, libdir.join(name))
+                .map_err(|e| Failure::new(format!("copy {name}: {e}")))?;
             copied += 1;
         }
     }
@@ -388,13 +459,25 @@ fn tool_version(program: &str) -> Option<String> {
     run_capture(&mut cmd).ok().map(|s| s.trim().to_string())
 }
 
-fn cargo_install(toolchain: &Toolchain, krate: &str, version: &str, locked: bool) -> Result<(), Failure> {
+fn cargo_install(
+    toolchain: &Toolchain,
+    krate: &str,
+    version: &str,
+    locked: bool,
+) -> Result<(), Failure> {
     let mut cmd = toolchain.cargo();
-    cmd.args(["install", krate, "--version", version, "--ignore-rust-version"]);
+    cmd.args([
+        "install",
+        krate,
+        "--version",
+        version,
+        "--ignore-rust-version",
+    ]);
     if locked {
         cmd.arg("--locked");
     }
-    cmd.env("CARGO_HTTP_TIMEOUT", "60").env("CARGO_NET_RETRY", "2");
+    cmd.env("CARGO_HTTP_TIMEOUT", "60")
+        .env("CARGO_NET_RETRY", "2");
     let manual = format!(
         "cargo install {krate} --version {version} --ignore-rust-version{}",
         if locked { " --locked" } else { "" }
@@ -410,19 +493,27 @@ fn install_trunk(toolchain: &Toolchain) -> Result<(), Failure> {
             println!("    present");
             return Ok(());
         }
-        println!("    building trunk from crates.io (about 16 minutes on 2 cores, once per machine)");
+        println!(
+            "    building trunk from crates.io (about 16 minutes on 2 cores, once per machine)"
+        );
         cargo_install(toolchain, "trunk", TRUNK_VERSION, true)
     })
 }
 
 /// The wasm-bindgen version the app links against, read from Cargo.lock.
 pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String, Failure> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
-        .map_err(|e| Failure::new(format!("cannot read Cargo.lock ({e}); run: cargo generate-lockfile")))?;
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| {
+        Failure::new(format!(
+            "cannot read Cargo.lock ({e}); run: cargo generate-lockfile"
+        ))
+    })?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return Ok(version.trim_end_matches('"').to_string());
             }
         }
@@ -432,57 +523,77 @@ pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String, Failure> {
 
 fn install_wasm_bindgen(root: &Path, toolchain: &Toolchain) -> Result<(), Failure> {
     let version = locked_wasm_bindgen_version(root)?;
-    step(&format!("wasm-bindgen-cli {version} (the version in Cargo.lock)"), || {
-        let want = format!("wasm-bindgen {version}");
-        if tool_version("wasm-bindgen").as_deref() == Some(want.as_str()) {
-            println!("    present");
-            return Ok(());
-        }
-        println!("    building wasm-bindgen-cli from crates.io (about 4 minutes)");
-        // Not --locked: its lock file names a webpki-roots release the registry mirror lacks.
-        cargo_install(toolchain, "wasm-bindgen-cli", &version, false)
-    })
+    step(
+        &format!("wasm-bindgen-cli {version} (the version in Cargo.lock)"),
+        || {
+            let want = format!("wasm-bindgen {version}");
+            if tool_version("wasm-bindgen").as_deref() == Some(want.as_str()) {
+                println!("    present");
+                return Ok(());
+            }
+            println!("    building wasm-bindgen-cli from crates.io (about 4 minutes)");
+            // Not --locked: its lock file names a webpki-roots release the registry mirror lacks.
+            cargo_install(toolchain, "wasm-bindgen-cli", &version, false)
+        },
+    )
 }
 
 /// wasm-opt from npm's binaryen, behind a wrapper on our tool PATH. Optional: without it the build
 /// is larger but correct, so a failure is a warning.
 fn install_wasm_opt(_root: &Path) {
-    let result = step(&format!("wasm-opt (npm binaryen@{BINARYEN_VERSION})"), || {
-        let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
-        let dir = tools_home().join("binaryen");
-        let wrapper = tools_bin().join("wasm-opt");
-        let script = dir.join("node_modules/binaryen/bin/wasm-opt");
-        if script.exists() && wrapper.exists() && tool_version("wasm-opt").is_some_and(|v| v.contains(major)) {
-            println!("    present");
-            return Ok(());
-        }
-        if which("npm").is_none() {
-            return Err(Failure::new("npm not found; install Node.js and npm, then run: cargo xtask setup"));
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| Failure::new(e.to_string()))?;
-        let mut npm = Command::new("npm");
-        npm.args([
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--fetch-timeout=60000",
-            "--fetch-retries=1",
-            "--prefix",
-        ])
-        .arg(&dir)
-        .arg(format!("binaryen@{BINARYEN_VERSION}"));
-        run_with_timeout(&mut npm, NPM_TIMEOUT).map_err(|e| {
-            Failure::new(format!("{e}; run: npm install --prefix {} binaryen@{BINARYEN_VERSION}", dir.display()))
-        })?;
-        std::fs::create_dir_all(tools_bin()).map_err(|e| Failure::new(e.to_string()))?;
-        std::fs::write(&wrapper, format!("#!/bin/sh\nexec node {} \"$@\"\n", script.display()))
+    let result = step(
+        &format!("wasm-opt (npm binaryen@{BINARYEN_VERSION})"),
+        || {
+            let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
+            let dir = tools_home().join("binaryen");
+            let wrapper = tools_bin().join("wasm-opt");
+            let script = dir.join("node_modules/binaryen/bin/wasm-opt");
+            if script.exists()
+                && wrapper.exists()
+                && tool_version("wasm-opt").is_some_and(|v| v.contains(major))
+            {
+                println!("    present");
+                return Ok(());
+            }
+            if which("npm").is_none() {
+                return Err(Failure::new(
+                    "npm not found; install Node.js and npm, then run: cargo xtask setup",
+                ));
+            }
+            std::fs::create_dir_all(&dir).map_err(|e| Failure::new(e.to_string()))?;
+            let mut npm = Command::new("npm");
+            npm.args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--fetch-timeout=60000",
+                "--fetch-retries=1",
+                "--prefix",
+            ])
+            .arg(&dir)
+            .arg(format!("binaryen@{BINARYEN_VERSION}"));
+            run_with_timeout(&mut npm, NPM_TIMEOUT).map_err(|e| {
+                Failure::new(format!(
+                    "{e}; run: npm install --prefix {} binaryen@{BINARYEN_VERSION}",
+                    dir.display()
+                ))
+            })?;
+            std::fs::create_dir_all(tools_bin()).map_err(|e| Failure::new(e.to_string()))?;
+            std::fs::write(
+                &wrapper,
+                format!("#!/bin/sh\nexec node {} \"$@\"\n", script.display()),
+            )
             .map_err(|e| Failure::new(e.to_string()))?;
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
-            .map_err(|e| Failure::new(e.to_string()))?;
-        println!("    {}", tool_version("wasm-opt").unwrap_or_else(|| "wasm-opt installed".into()));
-        Ok(())
-    });
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| Failure::new(e.to_string()))?;
+            println!(
+                "    {}",
+                tool_version("wasm-opt").unwrap_or_else(|| "wasm-opt installed".into())
+            );
+            Ok(())
+        },
+    );
     if let Err(e) = result {
         println!("    warning: no wasm-opt ({e}); builds stay correct but larger");
     }
@@ -493,7 +604,11 @@ fn install_wasm_opt(_root: &Path) {
 
 fn browser() -> Result<(PathBuf, PathBuf), Failure> {
     step("headless Chromium and chromedriver", || {
-        let from_env = |var: &str| std::env::var_os(var).map(PathBuf::from).filter(|p| p.exists());
+        let from_env = |var: &str| {
+            std::env::var_os(var)
+                .map(PathBuf::from)
+                .filter(|p| p.exists())
+        };
         let chrome = from_env("CHROME").or_else(|| which("chromium"));
         let driver = from_env("CHROMEDRIVER").or_else(|| which("chromedriver"));
         if let (Some(chrome), Some(driver)) = (&chrome, &driver) {
@@ -501,8 +616,10 @@ fn browser() -> Result<(PathBuf, PathBuf), Failure> {
             return Ok((chrome.clone(), driver.clone()));
         }
         apt_install(&["chromium", "chromium-driver"])?;
-        let chrome = which("chromium").ok_or_else(|| Failure::new("chromium missing after install"))?;
-        let driver = which("chromedriver").ok_or_else(|| Failure::new("chromedriver missing after install"))?;
+        let chrome =
+            which("chromium").ok_or_else(|| Failure::new("chromium missing after install"))?;
+        let driver = which("chromedriver")
+            .ok_or_else(|| Failure::new("chromedriver missing after install"))?;
         Ok((chrome, driver))
     })
 }

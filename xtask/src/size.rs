@@ -13,19 +13,33 @@ pub fn size(root: &Path) -> Result<(), Failure> {
     let app_dist = root.join("target").join("size").join("dist-app");
     let baseline_dir = root.join("xtask").join("size-baseline");
     let baseline_dist = root.join("target").join("size").join("dist-baseline");
-    let clear: Vec<(&str, Option<&str>)> = crate::config::VARIABLES.iter().map(|v| (*v, None)).collect();
+    let clear: Vec<(&str, Option<&str>)> = crate::config::VARIABLES
+        .iter()
+        .map(|v| (*v, None))
+        .collect();
 
     trunk_build(root, &tools.toolchain, &app_dist, &clear)?;
     let baseline_target = root.join("target").join("size").join("baseline-target");
     let target_env = baseline_target.display().to_string();
     let mut baseline_env = clear.clone();
     baseline_env.push(("CARGO_TARGET_DIR", Some(&target_env)));
-    trunk_build(&baseline_dir, &tools.toolchain, &baseline_dist, &baseline_env)?;
+    trunk_build(
+        &baseline_dir,
+        &tools.toolchain,
+        &baseline_dist,
+        &baseline_env,
+    )?;
 
-    let app = step("app dist/ (default configuration)", || print_sizes(&app_dist))?;
-    let baseline = step("minimal Leptos CSR app with a router", || print_sizes(&baseline_dist))?;
+    let app = step("app dist/ (default configuration)", || {
+        print_sizes(&app_dist)
+    })?;
+    let baseline = step("minimal Leptos CSR app with a router", || {
+        print_sizes(&baseline_dist)
+    })?;
     let ratio = app as f64 / baseline as f64;
-    println!("app {app} B gzip, baseline {baseline} B gzip, ratio {ratio:.3} (budget {BUDGET_RATIO})");
+    println!(
+        "app {app} B gzip, baseline {baseline} B gzip, ratio {ratio:.3} (budget {BUDGET_RATIO})"
+    );
     if ratio > BUDGET_RATIO {
         return Err(Failure::new(format!(
             "the app is {ratio:.3}x the baseline, over the {BUDGET_RATIO}x budget"

@@ -63,7 +63,8 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
         .ok_or_else(|| Failure::new("no chromedriver"))?;
     let run_dir = root.join("target").join("xtask-test");
     let tmp = run_dir.join("tmp");
-    std::fs::create_dir_all(&tmp).map_err(|e| Failure::new(format!("cannot create {}: {e}", tmp.display())))?;
+    std::fs::create_dir_all(&tmp)
+        .map_err(|e| Failure::new(format!("cannot create {}: {e}", tmp.display())))?;
     let only = |name: &str| args.is_empty() || args.iter().any(|a| name.contains(a.as_str()));
 
     let mut tally = Tally::default();
@@ -79,24 +80,77 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
         cmd
     };
 
-    check(&mut tally, "format (cargo fmt --check)", &mut cargo(&["fmt", "--all", "--check"]));
+    check(
+        &mut tally,
+        "format (cargo fmt --check)",
+        &mut cargo(&["fmt", "--all", "--check"]),
+    );
     check(
         &mut tally,
         "lint host (clippy)",
-        &mut cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
+        &mut cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     );
     check(
         &mut tally,
         "lint wasm32 (clippy)",
         &mut cargo(&[
-            "clippy", "-p", "entra-signin", "--target", WASM_TARGET, "--lib", "--bins", "--test", "web", "--", "-D",
+            "clippy",
+            "-p",
+            "entra-signin",
+            "--target",
+            WASM_TARGET,
+            "--lib",
+            "--bins",
+            "--test",
+            "web",
+            "--",
+            "-D",
             "warnings",
         ]),
     );
-    check(&mut tally, "host tests", &mut cargo(&["test", "--workspace"]));
-    let mut wasm_tests = cargo(&["test", "-p", "entra-signin", "--target", WASM_TARGET, "--test", "web"]);
+    check(
+        &mut tally,
+        "host tests",
+        &mut cargo(&["test", "--workspace"]),
+    );
+    let fixture = run_dir.join("rs256-fixture.json");
+    let mut mint = cargo(&[
+        "run",
+        "--quiet",
+        "-p",
+        "dev-tenant",
+        "--example",
+        "rs256_fixture",
+        "--",
+    ]);
+    mint.arg(&fixture);
+    check(&mut tally, "RS256 fixture signed on the host", &mut mint);
+    let mut wasm_tests = cargo(&[
+        "test",
+        "-p",
+        "entra-signin",
+        "--target",
+        WASM_TARGET,
+        "--test",
+        "web",
+    ]);
     wasm_tests.env("CHROMEDRIVER", &driver).env("TMPDIR", &tmp);
-    check(&mut tally, "browser tests (wasm-bindgen-test, headless Chromium)", &mut wasm_tests);
+    if let Ok(json) = std::fs::read_to_string(&fixture) {
+        wasm_tests.env("RS256_FIXTURE_JSON", json);
+    }
+    check(
+        &mut tally,
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        &mut wasm_tests,
+    );
 
     if only("e2e") || only("build") {
         end_to_end(root, &tools, &run_dir, &tmp, &mut tally);
@@ -134,11 +188,19 @@ fn end_to_end(root: &Path, tools: &Tools, run_dir: &Path, tmp: &Path, tally: &mu
     let web_dist = run_dir.join("dist-web-secret");
     let authority: &'static str = Box::leak(authority.into_boxed_str());
     let builds: [(&str, &PathBuf, Vec<(&str, Option<&str>)>); 3] = [
-        ("release build (default configuration)", &default_dist, clear.clone()),
+        (
+            "release build (default configuration)",
+            &default_dist,
+            clear.clone(),
+        ),
         (
             "release build for end-to-end tests (SPA client)",
             &spa_dist,
-            with(&[("AUTHORITY", authority), ("TENANT_GUID", DEV_TENANT_ID), ("CLIENT_ID", DEV_SPA_CLIENT_ID)]),
+            with(&[
+                ("AUTHORITY", authority),
+                ("TENANT_GUID", DEV_TENANT_ID),
+                ("CLIENT_ID", DEV_SPA_CLIENT_ID),
+            ]),
         ),
         (
             "release build for end-to-end tests (Web client with an embedded secret)",
@@ -163,13 +225,24 @@ fn end_to_end(root: &Path, tools: &Tools, run_dir: &Path, tmp: &Path, tally: &mu
     let _ = print_sizes(&default_dist);
 
     let mut cmd = tools.toolchain.cargo();
-    cmd.args(["test", "-p", "entra-signin", "--features", "e2e", "--test", "e2e"])
-        .current_dir(root)
-        .env("E2E_DIST_DEFAULT", &default_dist)
-        .env("E2E_DIST_SPA", &spa_dist)
-        .env("E2E_DIST_WEB", &web_dist)
-        .env("E2E_TENANT_PORT", port.to_string())
-        .env("TMPDIR", tmp);
+    cmd.args([
+        "test",
+        "-p",
+        "entra-signin",
+        "--features",
+        "e2e",
+        "--test",
+        "e2e",
+        "--",
+        // One test at a time: the dev tenant's faults apply to whichever token request comes next.
+        "--test-threads=1",
+    ])
+    .current_dir(root)
+    .env("E2E_DIST_DEFAULT", &default_dist)
+    .env("E2E_DIST_SPA", &spa_dist)
+    .env("E2E_DIST_WEB", &web_dist)
+    .env("E2E_TENANT_PORT", port.to_string())
+    .env("TMPDIR", tmp);
     if let Some(driver) = &tools.chromedriver {
         cmd.env("CHROMEDRIVER", driver);
     }
@@ -182,7 +255,9 @@ fn end_to_end(root: &Path, tools: &Tools, run_dir: &Path, tmp: &Path, tally: &mu
 }
 
 fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// Runs a command, shows its output, and adds up libtest's `test result:` lines.
@@ -218,7 +293,12 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
     let rest = line.trim().strip_prefix("test result: ")?;
     let number_before = |word: &str| -> Option<u64> {
         let end = rest.find(word)?;
-        rest[..end].trim_end().rsplit([' ', '.']).next()?.parse().ok()
+        rest[..end]
+            .trim_end()
+            .rsplit([' ', '.'])
+            .next()?
+            .parse()
+            .ok()
     };
     Some((number_before(" passed")?, number_before(" failed")?))
 }

@@ -1,12 +1,17 @@
 //! `GET /{tenant}/oauth2/v2.0/authorize`: validates like Entra, then starts the sign-in pages or, with a session,
 //! answers at once; and the redirect back to the app that every sign-in ends with.
 
-use super::{error_context, error_page, noted, param, query_params, session_cookie, set_session_cookie, AppState, LogNote};
+use super::{
+    error_context, error_page, noted, param, query_params, session_cookie, set_session_cookie,
+    AppState, LogNote,
+};
 use crate::config::{Client, ClientKind};
 use crate::errors::{self, EntraError};
 use crate::html::{self, SignInPage};
 use crate::ids::{guid, opaque};
-use crate::store::{AuthRequest, CodeChallenge, CodeGrant, Pending, Prompt, ResponseMode, Session, Stage, State};
+use crate::store::{
+    AuthRequest, CodeChallenge, CodeGrant, Pending, Prompt, ResponseMode, Session, Stage, State,
+};
 use crate::tenant::Shared;
 use axum::extract::{Path, RawQuery, State as AxumState};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -32,7 +37,11 @@ pub(super) struct Target {
 
 impl Target {
     pub(super) fn of(request: &AuthRequest) -> Target {
-        Target { redirect_uri: request.redirect_uri.clone(), mode: request.response_mode, state: request.state.clone() }
+        Target {
+            redirect_uri: request.redirect_uri.clone(),
+            mode: request.response_mode,
+            state: request.state.clone(),
+        }
     }
 }
 
@@ -45,7 +54,12 @@ pub(crate) async fn authorize(
     let params = query_params(query.as_deref());
     let client_id = param(&params, "client_id").map(str::to_string);
     if !shared.is_this_tenant(&tenant) {
-        return error_page(&shared, &headers, &errors::tenant_not_found(&tenant), client_id.as_deref());
+        return error_page(
+            &shared,
+            &headers,
+            &errors::tenant_not_found(&tenant),
+            client_id.as_deref(),
+        );
     }
     let request = match check(&shared, &params) {
         Checked::Page(error) => return error_page(&shared, &headers, &error, client_id.as_deref()),
@@ -59,38 +73,77 @@ pub(crate) async fn authorize(
     let mut state = shared.lock();
     state.sweep(now);
     let session = state.session(cookie.as_deref(), now).cloned();
-    let session_user = session.as_ref().and_then(|s| state.user(&s.user_oid)).cloned();
+    let session_user = session
+        .as_ref()
+        .and_then(|s| state.user(&s.user_oid))
+        .cloned();
     // A login_hint for someone else than the signed-in user is a sign-in as someone else.
-    let hint_matches = |email: &str| request.login_hint.as_deref().is_none_or(|h| h.eq_ignore_ascii_case(email));
+    let hint_matches = |email: &str| {
+        request
+            .login_hint
+            .as_deref()
+            .is_none_or(|h| h.eq_ignore_ascii_case(email))
+    };
     let usable = session_user.filter(|u| hint_matches(&u.email));
     let target = Target::of(&request);
     let client = request.client_id.clone();
     match (request.prompt, usable) {
         (Some(Prompt::None), None) => {
             drop(state);
-            error_redirect(&shared, &headers, &target, &errors::login_required(), Some(&client))
+            error_redirect(
+                &shared,
+                &headers,
+                &target,
+                &errors::login_required(),
+                Some(&client),
+            )
         }
         (None | Some(Prompt::None), Some(user)) => {
             let response = complete(&shared, &mut state, &request, &user.oid, session.as_ref());
-            noted(response, LogNote::new(Some(&client), "signed_in_by_session"))
+            noted(
+                response,
+                LogNote::new(Some(&client), "signed_in_by_session"),
+            )
         }
         (Some(Prompt::SelectAccount), Some(user)) => {
-            let id = add_pending(&mut state, request, now, Stage::AccountPicker { user_oid: user.oid.clone() });
-            let html = page(&shared, &client, &id, None, None).account_picker(&user.email, &user.display_name);
-            noted(Html(html).into_response(), LogNote::new(Some(&client), "account_picker"))
+            let id = add_pending(
+                &mut state,
+                request,
+                now,
+                Stage::AccountPicker {
+                    user_oid: user.oid.clone(),
+                },
+            );
+            let html = page(&shared, &client, &id, None, None)
+                .account_picker(&user.email, &user.display_name);
+            noted(
+                Html(html).into_response(),
+                LogNote::new(Some(&client), "account_picker"),
+            )
         }
         (prompt, _) => {
             let prefill = request.login_hint.clone().unwrap_or_default();
             let id = add_pending(&mut state, request, now, Stage::Email);
-            let html = page(&shared, &client, &id, None, None).email(&prefill, prompt == Some(Prompt::Create));
-            noted(Html(html).into_response(), LogNote::new(Some(&client), "email_page"))
+            let html = page(&shared, &client, &id, None, None)
+                .email(&prefill, prompt == Some(Prompt::Create));
+            noted(
+                Html(html).into_response(),
+                LogNote::new(Some(&client), "email_page"),
+            )
         }
     }
 }
 
 fn add_pending(state: &mut State, request: AuthRequest, now: i64, stage: Stage) -> String {
     let id = opaque();
-    state.pending.insert(id.clone(), Pending { request, created_at: now, stage });
+    state.pending.insert(
+        id.clone(),
+        Pending {
+            request,
+            created_at: now,
+            stage,
+        },
+    );
     id
 }
 
@@ -105,7 +158,10 @@ pub(super) fn page<'a>(
     SignInPage {
         prefix: &shared.prefix,
         subdomain: &shared.config.subdomain,
-        app_name: shared.client(client_id).map(|c| c.display_name.as_str()).unwrap_or("the application"),
+        app_name: shared
+            .client(client_id)
+            .map(|c| c.display_name.as_str())
+            .unwrap_or("the application"),
         request_id,
         error,
         info,
@@ -124,10 +180,17 @@ fn check(shared: &Shared, params: &HashMap<String, String>) -> Checked {
         return Checked::Page(errors::missing_parameter("redirect_uri"));
     };
     if !redirect_uri_registered(client, redirect_uri, shared.config.loopback_any_port) {
-        return Checked::Page(errors::redirect_uri_not_registered(redirect_uri, &client.client_id));
+        return Checked::Page(errors::redirect_uri_not_registered(
+            redirect_uri,
+            &client.client_id,
+        ));
     }
-    let state = params.get("state").cloned();
-    let mut target = Target { redirect_uri: redirect_uri.to_string(), mode: ResponseMode::Query, state };
+    let state = param(params, "state").map(str::to_string);
+    let mut target = Target {
+        redirect_uri: redirect_uri.to_string(),
+        mode: ResponseMode::Query,
+        state,
+    };
     match check_parameters(client, params, &mut target) {
         Ok(request) => Checked::Valid(request),
         Err(error) => Checked::Redirect(error, target),
@@ -143,9 +206,14 @@ fn check_parameters(
         None | Some("query") => ResponseMode::Query,
         Some("fragment") => ResponseMode::Fragment,
         Some("form_post") => ResponseMode::FormPost,
-        Some(other) => return Err(errors::invalid_request(&format!("response_mode '{other}' is not supported."))),
+        Some(other) => {
+            return Err(errors::invalid_request(&format!(
+                "response_mode '{other}' is not supported."
+            )))
+        }
     };
-    let response_type = param(params, "response_type").ok_or_else(|| errors::missing_parameter("response_type"))?;
+    let response_type =
+        param(params, "response_type").ok_or_else(|| errors::missing_parameter("response_type"))?;
     if response_type != "code" {
         return Err(errors::unsupported_response_type(response_type));
     }
@@ -166,9 +234,17 @@ fn check_parameters(
         Some("select_account") => Some(Prompt::SelectAccount),
         Some("create") => Some(Prompt::Create),
         Some("none") => Some(Prompt::None),
-        Some(other) => return Err(errors::invalid_request(&format!("prompt '{other}' is not supported."))),
+        Some(other) => {
+            return Err(errors::invalid_request(&format!(
+                "prompt '{other}' is not supported."
+            )))
+        }
     };
-    let code_challenge = check_pkce(client, param(params, "code_challenge"), param(params, "code_challenge_method"))?;
+    let code_challenge = check_pkce(
+        client,
+        param(params, "code_challenge"),
+        param(params, "code_challenge_method"),
+    )?;
     Ok(AuthRequest {
         client_id: client.client_id.clone(),
         redirect_uri: target.redirect_uri.clone(),
@@ -193,7 +269,9 @@ fn check_pkce(
         (ClientKind::Web, Some("plain")) => false,
         (ClientKind::Spa, Some(other)) => return Err(errors::pkce_method_not_allowed(other)),
         (ClientKind::Web, Some(other)) => {
-            return Err(errors::invalid_request(&format!("code_challenge_method '{other}' is not supported.")))
+            return Err(errors::invalid_request(&format!(
+                "code_challenge_method '{other}' is not supported."
+            )))
         }
     };
     let Some(challenge) = challenge else {
@@ -208,12 +286,17 @@ fn check_pkce(
         return Err(errors::pkce_method_not_allowed("plain"));
     }
     let well_formed = (43..=128).contains(&challenge.len())
-        && challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
         && (!s256 || challenge.len() == 43);
     if !well_formed {
         return Err(errors::code_challenge_malformed());
     }
-    Ok(Some(CodeChallenge { challenge: challenge.to_string(), s256 }))
+    Ok(Some(CodeChallenge {
+        challenge: challenge.to_string(),
+        s256,
+    }))
 }
 
 /// Exact match, or with `loopback_any_port` the same loopback URI on another port.
@@ -224,15 +307,23 @@ fn redirect_uri_registered(client: &Client, uri: &str, loopback_any_port: bool) 
     if !loopback_any_port {
         return false;
     }
-    let Ok(requested) = url::Url::parse(uri) else { return false };
-    let is_loopback = |u: &url::Url| u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1" | "localhost"));
+    let Ok(requested) = url::Url::parse(uri) else {
+        return false;
+    };
+    let is_loopback = |u: &url::Url| {
+        u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1" | "localhost"))
+    };
     is_loopback(&requested)
-        && client.redirect_uris.iter().filter_map(|r| url::Url::parse(r).ok()).any(|registered| {
-            is_loopback(&registered)
-                && registered.host_str() == requested.host_str()
-                && registered.path() == requested.path()
-                && registered.query() == requested.query()
-        })
+        && client
+            .redirect_uris
+            .iter()
+            .filter_map(|r| url::Url::parse(r).ok())
+            .any(|registered| {
+                is_loopback(&registered)
+                    && registered.host_str() == requested.host_str()
+                    && registered.path() == requested.path()
+                    && registered.query() == requested.query()
+            })
 }
 
 /// Sends `params` to the app as its response mode says.
@@ -242,15 +333,19 @@ pub(super) fn to_client(shared: &Shared, target: &Target, params: Vec<(&str, Str
         all.push(("state", state.clone()));
     }
     match target.mode {
-        ResponseMode::FormPost => {
-            Html(html::form_post(&shared.config.subdomain, &target.redirect_uri, &all)).into_response()
-        }
+        ResponseMode::FormPost => Html(html::form_post(
+            &shared.config.subdomain,
+            &target.redirect_uri,
+            &all,
+        ))
+        .into_response(),
         ResponseMode::Query | ResponseMode::Fragment => {
             let Ok(mut url) = url::Url::parse(&target.redirect_uri) else {
                 return (StatusCode::BAD_REQUEST, "unusable redirect URI").into_response();
             };
             if target.mode == ResponseMode::Query {
-                url.query_pairs_mut().extend_pairs(all.iter().map(|(k, v)| (*k, v.as_str())));
+                url.query_pairs_mut()
+                    .extend_pairs(all.iter().map(|(k, v)| (*k, v.as_str())));
             } else {
                 let fragment = form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(all.iter().map(|(k, v)| (*k, v.as_str())))
@@ -280,7 +375,10 @@ pub(super) fn error_redirect(
         ("error_description", error.description(&ctx)),
         ("error_uri", error.error_uri(&ctx)),
     ];
-    noted(to_client(shared, target, params), LogNote::error(client, error))
+    noted(
+        to_client(shared, target, params),
+        LogNote::error(client, error),
+    )
 }
 
 /// Ends a sign-in of `user_oid`: keeps or starts the session, issues a code, and redirects with `code`, `state` and
@@ -323,7 +421,11 @@ pub(super) fn complete(
             redeemed: false,
         },
     );
-    let mut response = to_client(shared, &Target::of(request), vec![("code", code), ("session_state", sid)]);
+    let mut response = to_client(
+        shared,
+        &Target::of(request),
+        vec![("code", code), ("session_state", sid)],
+    );
     if let Some(cookie) = cookie {
         set_session_cookie(shared, &mut response, Some(&cookie));
     }
@@ -348,11 +450,31 @@ mod tests {
     #[test]
     fn loopback_redirect_uris_match_any_port_only_when_allowed() {
         let c = client(ClientKind::Spa, &["http://127.0.0.1:8080/callback"]);
-        assert!(redirect_uri_registered(&c, "http://127.0.0.1:8080/callback", false));
-        assert!(!redirect_uri_registered(&c, "http://127.0.0.1:9999/callback", false));
-        assert!(redirect_uri_registered(&c, "http://127.0.0.1:9999/callback", true));
-        assert!(!redirect_uri_registered(&c, "http://127.0.0.1:9999/other", true));
-        assert!(!redirect_uri_registered(&c, "http://localhost:9999/callback", true));
+        assert!(redirect_uri_registered(
+            &c,
+            "http://127.0.0.1:8080/callback",
+            false
+        ));
+        assert!(!redirect_uri_registered(
+            &c,
+            "http://127.0.0.1:9999/callback",
+            false
+        ));
+        assert!(redirect_uri_registered(
+            &c,
+            "http://127.0.0.1:9999/callback",
+            true
+        ));
+        assert!(!redirect_uri_registered(
+            &c,
+            "http://127.0.0.1:9999/other",
+            true
+        ));
+        assert!(!redirect_uri_registered(
+            &c,
+            "http://localhost:9999/callback",
+            true
+        ));
     }
 
     #[test]
@@ -361,9 +483,22 @@ mod tests {
         let good = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
         assert!(check_pkce(&spa, Some(good), Some("S256")).is_ok());
         assert_eq!(check_pkce(&spa, None, None).unwrap_err().code, 9002325);
-        assert_eq!(check_pkce(&spa, Some(good), Some("plain")).unwrap_err().code, 9002325);
-        assert_eq!(check_pkce(&spa, Some(good), None).unwrap_err().code, 9002325);
-        assert_eq!(check_pkce(&spa, Some("short"), Some("S256")).unwrap_err().code, 501491);
+        assert_eq!(
+            check_pkce(&spa, Some(good), Some("plain"))
+                .unwrap_err()
+                .code,
+            9002325
+        );
+        assert_eq!(
+            check_pkce(&spa, Some(good), None).unwrap_err().code,
+            9002325
+        );
+        assert_eq!(
+            check_pkce(&spa, Some("short"), Some("S256"))
+                .unwrap_err()
+                .code,
+            501491
+        );
         let web = client(ClientKind::Web, &[]);
         assert_eq!(check_pkce(&web, None, None), Ok(None));
         assert!(check_pkce(&web, Some(good), Some("plain")).is_ok());

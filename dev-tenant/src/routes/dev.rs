@@ -12,7 +12,11 @@ use axum::Json;
 use serde_json::json;
 
 /// `GET /_dev/mailbox`: newest first; JSON with `?format=json` or `Accept: application/json`; `?to=` filters.
-pub(crate) async fn mailbox(State(shared): AppState, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+pub(crate) async fn mailbox(
+    State(shared): AppState,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let params = query_params(query.as_deref());
     let wants_json = param(&params, "format") == Some("json")
         || headers
@@ -22,13 +26,25 @@ pub(crate) async fn mailbox(State(shared): AppState, RawQuery(query): RawQuery, 
     let to = param(&params, "to");
     let messages: Vec<_> = {
         let state = shared.lock();
-        state.mailbox.iter().rev().filter(|m| to.is_none_or(|to| m.to.eq_ignore_ascii_case(to))).cloned().collect()
+        state
+            .mailbox
+            .iter()
+            .rev()
+            .filter(|m| to.is_none_or(|to| m.to.eq_ignore_ascii_case(to)))
+            .cloned()
+            .collect()
     };
     let response = if wants_json {
         Json(json!(messages)).into_response()
     } else {
-        let rows: Vec<MailRow<'_>> =
-            messages.iter().map(|m| MailRow { to: &m.to, code: &m.code, sent_at: m.sent_at_unix }).collect();
+        let rows: Vec<MailRow<'_>> = messages
+            .iter()
+            .map(|m| MailRow {
+                to: &m.to,
+                code: &m.code,
+                sent_at: m.sent_at_unix,
+            })
+            .collect();
         Html(html::mailbox(&shared.config.subdomain, &rows)).into_response()
     };
     noted(super::allow_any_origin(response), LogNote::new(None, "ok"))
@@ -45,24 +61,39 @@ pub(crate) async fn arm_faults(State(shared): AppState, body: Bytes) -> Response
     let request = match FaultRequest::from_json(&body) {
         Ok(request) => request,
         Err(e) => {
-            let response = (StatusCode::BAD_REQUEST, Json(json!({"error": e.to_string()}))).into_response();
+            let response = (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": e.to_string()})),
+            )
+                .into_response();
             return noted(response, LogNote::new(None, "bad_fault_request"));
         }
     };
-    let tenant = crate::Tenant { shared: shared.clone() };
-    let armed = tokio::task::spawn_blocking(move || tenant.arm_faults(&request).map(|()| request)).await;
+    let tenant = crate::Tenant {
+        shared: shared.clone(),
+    };
+    let armed =
+        tokio::task::spawn_blocking(move || tenant.arm_faults(&request).map(|()| request)).await;
     match armed {
         Ok(Ok(request)) => {
             let names: Vec<&str> = request.faults.iter().map(|f| f.name()).collect();
             let body = shared.lock().faults.to_json();
-            noted(Json(body).into_response(), LogNote::new(None, format!("armed={}", names.join(","))))
+            noted(
+                Json(body).into_response(),
+                LogNote::new(None, format!("armed={}", names.join(","))),
+            )
         }
         Ok(Err(e)) => {
-            let response = (StatusCode::CONFLICT, Json(json!({"error": e.to_string()}))).into_response();
+            let response =
+                (StatusCode::CONFLICT, Json(json!({"error": e.to_string()}))).into_response();
             noted(response, LogNote::new(None, "fault_conflict"))
         }
         Err(e) => {
-            let response = (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": e.to_string()}))).into_response();
+            let response = (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"error": e.to_string()})),
+            )
+                .into_response();
             noted(response, LogNote::new(None, "fault_error"))
         }
     }
@@ -78,9 +109,13 @@ pub(crate) async fn clear_faults(State(shared): AppState) -> Response {
 /// `GET /error?code=N`: what `error_uri` points to.
 pub(crate) async fn error_code(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let params = query_params(query.as_deref());
-    let code = param(&params, "code").and_then(|c| c.trim_start_matches("AADSTS").parse::<u32>().ok());
+    let code =
+        param(&params, "code").and_then(|c| c.trim_start_matches("AADSTS").parse::<u32>().ok());
     let text = match code.and_then(|c| explain(c).map(|e| (c, e))) {
-        Some((code, explanation)) => format!("<p id=\"error-code\">AADSTS{code}</p><p>{}</p>", escape(explanation)),
+        Some((code, explanation)) => format!(
+            "<p id=\"error-code\">AADSTS{code}</p><p>{}</p>",
+            escape(explanation)
+        ),
         None => "<p>This code is not one the local dev tenant uses.</p>".to_string(),
     };
     let html = html::page("Error code", &shared.config.subdomain, &text);
@@ -99,7 +134,10 @@ pub(crate) async fn home(State(shared): AppState) -> Response {
         ("Mailbox", &urls.mailbox),
         ("Faults", &urls.faults),
     ] {
-        body.push_str(&format!("<dt>{name}</dt><dd><code>{}</code></dd>", escape(value)));
+        body.push_str(&format!(
+            "<dt>{name}</dt><dd><code>{}</code></dd>",
+            escape(value)
+        ));
     }
     body.push_str("</dl><h2>App registrations</h2><ul>");
     for client in &shared.config.clients {

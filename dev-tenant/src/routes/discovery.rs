@@ -1,6 +1,8 @@
 //! OpenID Connect discovery, the JWKS and userinfo.
 
-use super::{allow_any_origin, html_server_error, no_store, noted, tenant_error_json, AppState, LogNote};
+use super::{
+    allow_any_origin, html_server_error, no_store, noted, tenant_error_json, AppState, LogNote,
+};
 use crate::faults::Phase;
 use crate::keys::jwks as jwks_document;
 use crate::tokens::verify;
@@ -47,17 +49,33 @@ pub(crate) async fn openid_configuration(
         "msgraph_host": "graph.microsoft.com",
         "rbac_url": "https://pas.windows.net"
     });
-    noted(allow_any_origin(no_store(Json(document).into_response())), LogNote::new(None, "ok"))
+    public_document(document)
+}
+
+/// A document any origin may read, never cached (the faults change it).
+fn public_document(document: serde_json::Value) -> Response {
+    noted(
+        allow_any_origin(no_store(Json(document).into_response())),
+        LogNote::new(None, "ok"),
+    )
 }
 
 /// `GET /{tenant}/discovery/v2.0/keys`.
-pub(crate) async fn jwks(State(shared): AppState, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
+pub(crate) async fn jwks(
+    State(shared): AppState,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if !shared.is_this_tenant(&tenant) {
         return tenant_error_json(&shared, &headers, &tenant);
     }
     let (failing, keys) = {
         let mut state = shared.lock();
-        let failing = state.faults.take(Phase::Jwks).iter().any(|a| a.fault == crate::Fault::JwksUnavailable);
+        let failing = state
+            .faults
+            .take(Phase::Jwks)
+            .iter()
+            .any(|a| a.fault == crate::Fault::JwksUnavailable);
         // A failed fetch is still a fetch: withheld keys count it.
         (failing, state.keys.fetch())
     };
@@ -66,27 +84,44 @@ pub(crate) async fn jwks(State(shared): AppState, Path(tenant): Path<String>, he
         return noted(response, LogNote::new(None, "fault=jwks_unavailable"));
     }
     let document = jwks_document(&keys, &shared.urls.issuer);
-    noted(allow_any_origin(no_store(Json(document).into_response())), LogNote::new(None, "ok"))
+    public_document(document)
 }
 
 /// `GET|POST /{tenant}/openid/v2.0/userinfo` with `Authorization: Bearer {access token}` (Entra's is
 /// `https://graph.microsoft.com/oidc/userinfo`).
-pub(crate) async fn userinfo(State(shared): AppState, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
+pub(crate) async fn userinfo(
+    State(shared): AppState,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if !shared.is_this_tenant(&tenant) {
         return tenant_error_json(&shared, &headers, &tenant);
     }
     let unauthorized = |why: &str| {
-        let mut response = (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_token", "error_description": why})))
+        let mut response = (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_token", "error_description": why})),
+        )
             .into_response();
-        if let Ok(value) = format!("Bearer error=\"invalid_token\", error_description=\"{why}\"").parse() {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+        if let Ok(value) =
+            format!("Bearer error=\"invalid_token\", error_description=\"{why}\"").parse()
+        {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
         }
-        noted(allow_any_origin(response), LogNote::new(None, "invalid_token"))
+        noted(
+            allow_any_origin(response),
+            LogNote::new(None, "invalid_token"),
+        )
     };
     let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
     else {
         return unauthorized("no bearer token");
     };
@@ -95,14 +130,24 @@ pub(crate) async fn userinfo(State(shared): AppState, Path(tenant): Path<String>
         return unauthorized("the token is not one this tenant signed");
     };
     let now = shared.clock.now();
-    if claims.get("exp").and_then(|v| v.as_i64()).is_none_or(|exp| exp <= now) {
+    if claims
+        .get("exp")
+        .and_then(|v| v.as_i64())
+        .is_none_or(|exp| exp <= now)
+    {
         return unauthorized("the token has expired");
     }
     if claims.get("scp").is_none() {
         return unauthorized("not an access token");
     }
-    let oid = claims.get("oid").and_then(|v| v.as_str()).unwrap_or_default();
-    let client = claims.get("azp").and_then(|v| v.as_str()).map(str::to_string);
+    let oid = claims
+        .get("oid")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let client = claims
+        .get("azp")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
     let Some(user) = shared.lock().user(oid).cloned() else {
         return unauthorized("the user no longer exists");
     };
@@ -113,5 +158,8 @@ pub(crate) async fn userinfo(State(shared): AppState, Path(tenant): Path<String>
         "family_name": user.surname,
         "email": user.email,
     });
-    noted(allow_any_origin(Json(body).into_response()), LogNote::new(client.as_deref(), "ok"))
+    noted(
+        allow_any_origin(Json(body).into_response()),
+        LogNote::new(client.as_deref(), "ok"),
+    )
 }

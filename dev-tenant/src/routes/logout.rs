@@ -1,7 +1,9 @@
 //! `GET /{tenant}/oauth2/v2.0/logout`: ends the session, then returns to a registered `post_logout_redirect_uri`
 //! (with `state`) or shows a "signed out" page.
 
-use super::{error_page, noted, param, query_params, session_cookie, set_session_cookie, AppState, LogNote};
+use super::{
+    error_page, noted, param, query_params, session_cookie, set_session_cookie, AppState, LogNote,
+};
 use crate::errors;
 use crate::html;
 use crate::tokens::verify;
@@ -30,8 +32,15 @@ pub(crate) async fn logout(
     // The client: `client_id`, or the audience of a (possibly expired) ID token this tenant signed.
     let hinted_client = param(&params, "id_token_hint")
         .and_then(|t| verify(t, &keys))
-        .and_then(|claims| claims.get("aud").and_then(|a| a.as_str()).map(str::to_string));
-    let client_id = param(&params, "client_id").map(str::to_string).or(hinted_client);
+        .and_then(|claims| {
+            claims
+                .get("aud")
+                .and_then(|a| a.as_str())
+                .map(str::to_string)
+        });
+    let client_id = param(&params, "client_id")
+        .map(str::to_string)
+        .or(hinted_client);
     let post_logout = param(&params, "post_logout_redirect_uri");
     let registered = post_logout.filter(|uri| {
         let mut clients = shared.config.clients.iter();
@@ -52,7 +61,10 @@ pub(crate) async fn logout(
                 if let Ok(location) = HeaderValue::from_str(url.as_str()) {
                     response.headers_mut().insert(header::LOCATION, location);
                 }
-                noted(response, LogNote::new(client_id.as_deref(), "signed_out_redirect"))
+                noted(
+                    response,
+                    LogNote::new(client_id.as_deref(), "signed_out_redirect"),
+                )
             }
             Err(_) => signed_out(&shared.config.subdomain, None, client_id.as_deref()),
         },
@@ -67,5 +79,8 @@ pub(crate) async fn logout(
 }
 
 fn signed_out(subdomain: &str, note: Option<&str>, client: Option<&str>) -> Response {
-    noted(Html(html::signed_out(subdomain, note)).into_response(), LogNote::new(client, "signed_out_page"))
+    noted(
+        Html(html::signed_out(subdomain, note)).into_response(),
+        LogNote::new(client, "signed_out_page"),
+    )
 }

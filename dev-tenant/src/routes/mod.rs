@@ -27,13 +27,21 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/{tenant}/v2.0/.well-known/openid-configuration",
             get(discovery::openid_configuration).options(preflight_any_origin),
         )
-        .route("/{tenant}/discovery/v2.0/keys", get(discovery::jwks).options(preflight_any_origin))
+        .route(
+            "/{tenant}/discovery/v2.0/keys",
+            get(discovery::jwks).options(preflight_any_origin),
+        )
         .route(
             "/{tenant}/openid/v2.0/userinfo",
-            get(discovery::userinfo).post(discovery::userinfo).options(preflight_any_origin),
+            get(discovery::userinfo)
+                .post(discovery::userinfo)
+                .options(preflight_any_origin),
         )
         .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize))
-        .route("/{tenant}/oauth2/v2.0/token", post(token::token).options(token::preflight))
+        .route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(token::token).options(token::preflight),
+        )
         .route("/{tenant}/oauth2/v2.0/logout", get(logout::logout))
         .route("/{tenant}/signin/email", post(signin::email))
         .route("/{tenant}/signin/code", post(signin::code))
@@ -43,7 +51,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/{tenant}/signin/another", get(signin::another))
         .route("/{tenant}/signin/cancel", get(signin::cancel))
         .route("/_dev/mailbox", get(dev::mailbox))
-        .route("/_dev/faults", get(dev::list_faults).post(dev::arm_faults).delete(dev::clear_faults))
+        .route(
+            "/_dev/faults",
+            get(dev::list_faults)
+                .post(dev::arm_faults)
+                .delete(dev::clear_faults),
+        )
         .route("/error", get(dev::error_code))
         .route("/", get(dev::home))
         .layer(middleware::from_fn_with_state(shared.clone(), log_request))
@@ -60,11 +73,19 @@ pub(crate) struct LogNote {
 
 impl LogNote {
     pub(crate) fn new(client: Option<&str>, outcome: impl Into<String>) -> LogNote {
-        LogNote { client: client.map(str::to_string), outcome: outcome.into(), aadsts: None }
+        LogNote {
+            client: client.map(str::to_string),
+            outcome: outcome.into(),
+            aadsts: None,
+        }
     }
 
     pub(crate) fn error(client: Option<&str>, error: &EntraError) -> LogNote {
-        LogNote { client: client.map(str::to_string), outcome: error.error.to_string(), aadsts: Some(error.code) }
+        LogNote {
+            client: client.map(str::to_string),
+            outcome: error.error.to_string(),
+            aadsts: Some(error.code),
+        }
     }
 }
 
@@ -81,8 +102,15 @@ async fn log_request(State(shared): AppState, request: Request, next: Next) -> R
     let path = request.uri().path().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
-    let note = response.extensions().get::<LogNote>().cloned().unwrap_or_default();
-    let mut line = format!("dev-tenant request method={method} path={path} status={}", response.status().as_u16());
+    let note = response
+        .extensions()
+        .get::<LogNote>()
+        .cloned()
+        .unwrap_or_default();
+    let mut line = format!(
+        "dev-tenant request method={method} path={path} status={}",
+        response.status().as_u16()
+    );
     if let Some(client) = &note.client {
         line.push_str(&format!(" client={client}"));
     }
@@ -99,27 +127,40 @@ async fn log_request(State(shared): AppState, request: Request, next: Next) -> R
 
 /// `client-request-id`, which Entra echoes as the correlation id.
 pub(crate) fn error_context(shared: &Shared, headers: &HeaderMap) -> ErrorContext {
-    let client_request_id = headers.get("client-request-id").and_then(|v| v.to_str().ok());
+    let client_request_id = headers
+        .get("client-request-id")
+        .and_then(|v| v.to_str().ok());
     ErrorContext::new(client_request_id, shared.clock.now(), &shared.urls.base)
 }
 
 /// The `Origin` request header.
 pub(crate) fn origin(headers: &HeaderMap) -> Option<String> {
-    headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// The query string as name/value pairs; the first of repeated names wins.
 pub(crate) fn query_params(query: Option<&str>) -> std::collections::HashMap<String, String> {
     let mut params = std::collections::HashMap::new();
     for (k, v) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-        params.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        params
+            .entry(k.into_owned())
+            .or_insert_with(|| v.into_owned());
     }
     params
 }
 
 /// A non-empty parameter.
-pub(crate) fn param<'a>(params: &'a std::collections::HashMap<String, String>, name: &str) -> Option<&'a str> {
-    params.get(name).map(String::as_str).filter(|v| !v.is_empty())
+pub(crate) fn param<'a>(
+    params: &'a std::collections::HashMap<String, String>,
+    name: &str,
+) -> Option<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
 }
 
 /// The JSON error of an unknown tenant, for the API endpoints.
@@ -131,7 +172,12 @@ pub(crate) fn tenant_error_json(shared: &Shared, headers: &HeaderMap, tenant: &s
 }
 
 /// An HTML error page for what cannot be sent back to the app.
-pub(crate) fn error_page(shared: &Shared, headers: &HeaderMap, error: &EntraError, client: Option<&str>) -> Response {
+pub(crate) fn error_page(
+    shared: &Shared,
+    headers: &HeaderMap,
+    error: &EntraError,
+    client: Option<&str>,
+) -> Response {
     let ctx = error_context(shared, headers);
     let timestamp = crate::clock::entra_timestamp(ctx.now);
     let html = html::error_page(
@@ -141,12 +187,25 @@ pub(crate) fn error_page(shared: &Shared, headers: &HeaderMap, error: &EntraErro
             ("Request Id", &ctx.trace_id),
             ("Correlation Id", &ctx.correlation_id),
             ("Timestamp", &timestamp),
-            ("App name", client.and_then(|c| shared.client(c)).map(|c| c.display_name.as_str()).unwrap_or("")),
+            (
+                "App name",
+                client
+                    .and_then(|c| shared.client(c))
+                    .map(|c| c.display_name.as_str())
+                    .unwrap_or(""),
+            ),
             ("App id", client.unwrap_or("")),
         ],
     );
-    let status = if error.status == StatusCode::NOT_FOUND { StatusCode::NOT_FOUND } else { StatusCode::BAD_REQUEST };
-    noted((status, Html(html)).into_response(), LogNote::error(client, error))
+    let status = if error.status == StatusCode::NOT_FOUND {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    noted(
+        (status, Html(html)).into_response(),
+        LogNote::error(client, error),
+    )
 }
 
 /// A page for a sign-in form whose pending request is gone.
@@ -156,7 +215,10 @@ pub(crate) fn expired_request_page(shared: &Shared) -> Response {
         "This sign-in request has expired or is unknown. Go back to the application and sign in again.",
         &[],
     );
-    noted((StatusCode::BAD_REQUEST, Html(html)).into_response(), LogNote::new(None, "unknown_request"))
+    noted(
+        (StatusCode::BAD_REQUEST, Html(html)).into_response(),
+        LogNote::new(None, "unknown_request"),
+    )
 }
 
 fn set_header(response: &mut Response, name: header::HeaderName, value: &str) {
@@ -188,12 +250,28 @@ fn requested_headers(headers: &HeaderMap) -> String {
 }
 
 /// A preflight answer.
-pub(crate) fn preflight(headers: &HeaderMap, allow_origin_value: &str, methods: &[Method]) -> Response {
+pub(crate) fn preflight(
+    headers: &HeaderMap,
+    allow_origin_value: &str,
+    methods: &[Method],
+) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
-    set_header(&mut response, header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin_value);
+    set_header(
+        &mut response,
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        allow_origin_value,
+    );
     let methods: Vec<&str> = methods.iter().map(Method::as_str).collect();
-    set_header(&mut response, header::ACCESS_CONTROL_ALLOW_METHODS, &methods.join(", "));
-    set_header(&mut response, header::ACCESS_CONTROL_ALLOW_HEADERS, &requested_headers(headers));
+    set_header(
+        &mut response,
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        &methods.join(", "),
+    );
+    set_header(
+        &mut response,
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        &requested_headers(headers),
+    );
     set_header(&mut response, header::ACCESS_CONTROL_MAX_AGE, "86400");
     if allow_origin_value != "*" {
         set_header(&mut response, header::VARY, "Origin");
@@ -242,7 +320,10 @@ pub(crate) fn set_session_cookie(shared: &Shared, response: &mut Response, value
             shared.cookie_name,
             shared.config.lifetimes.session.as_secs()
         ),
-        None => format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", shared.cookie_name),
+        None => format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+            shared.cookie_name
+        ),
     };
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);

@@ -20,12 +20,23 @@ fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
 
 /// A page of the flow, logged with the client.
 fn show(client: &str, outcome: &str, html: String) -> Response {
-    noted(Html(html).into_response(), LogNote::new(Some(client), outcome))
+    noted(
+        Html(html).into_response(),
+        LogNote::new(Some(client), outcome),
+    )
+}
+
+/// A form submitted out of order (a code before an email, a sign-up before a code): back to the email page.
+fn out_of_order(shared: &Shared, client: &str, id: &str, message: &str) -> Response {
+    let html = page(shared, client, id, Some(message), None).email("", false);
+    show(client, "out_of_order", html)
 }
 
 /// A plausible email address: one `@`, something on both sides, a dot in the domain, no spaces.
 fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else { return false };
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -64,7 +75,14 @@ pub(crate) async fn email(AxumState(shared): AppState, Form(fields): Fields) -> 
     let create = pending.request.prompt == Some(crate::store::Prompt::Create);
     let email = field(&fields, "email").to_string();
     if !is_email(&email) {
-        let html = page(&shared, &client, &id, Some("Enter a valid email address."), None).email(&email, create);
+        let html = page(
+            &shared,
+            &client,
+            &id,
+            Some("Enter a valid email address."),
+            None,
+        )
+        .email(&email, create);
         return show(&client, "invalid_email", html);
     }
     let otp = send_code(&shared, &mut state, &email);
@@ -76,9 +94,16 @@ pub(crate) async fn email(AxumState(shared): AppState, Form(fields): Fields) -> 
 }
 
 /// `POST /{tenant}/signin/code`: page 2 submitted.
-pub(crate) async fn code(AxumState(shared): AppState, headers: HeaderMap, Form(fields): Fields) -> Response {
+pub(crate) async fn code(
+    AxumState(shared): AppState,
+    headers: HeaderMap,
+    Form(fields): Fields,
+) -> Response {
     let id = field(&fields, "request_id").to_string();
-    let entered: String = field(&fields, "code").chars().filter(|c| !c.is_whitespace()).collect();
+    let entered: String = field(&fields, "code")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let now = shared.clock.now();
     let mut state = shared.lock();
     let Some(pending) = state.pending.get(&id).cloned() else {
@@ -86,8 +111,7 @@ pub(crate) async fn code(AxumState(shared): AppState, headers: HeaderMap, Form(f
     };
     let client = pending.request.client_id.clone();
     let Stage::Code(mut otp) = pending.stage.clone() else {
-        let html = page(&shared, &client, &id, Some("Enter your email address first."), None).email("", false);
-        return show(&client, "no_code_sent", html);
+        return out_of_order(&shared, &client, &id, "Enter your email address first.");
     };
     let error = if otp.tries_left == 0 {
         Some("Too many wrong codes. Request a new code with \"Resend code\".".to_string())
@@ -115,9 +139,12 @@ pub(crate) async fn code(AxumState(shared): AppState, headers: HeaderMap, Form(f
         Some(user) => finish(&shared, &mut state, &headers, &id, &pending, &user.oid),
         None => {
             if let Some(pending) = state.pending.get_mut(&id) {
-                pending.stage = Stage::SignUp { email: otp.email.clone() };
+                pending.stage = Stage::SignUp {
+                    email: otp.email.clone(),
+                };
             }
-            let html = page(&shared, &client, &id, None, Some("Email verified.")).sign_up(&otp.email, ["", "", ""]);
+            let html = page(&shared, &client, &id, None, Some("Email verified."))
+                .sign_up(&otp.email, ["", "", ""]);
             show(&client, "sign_up_page", html)
         }
     }
@@ -133,8 +160,7 @@ pub(crate) async fn resend(AxumState(shared): AppState, RawQuery(query): RawQuer
     };
     let client = pending.request.client_id.clone();
     let Stage::Code(old) = pending.stage else {
-        let html = page(&shared, &client, &id, Some("Enter your email address first."), None).email("", false);
-        return show(&client, "no_code_sent", html);
+        return out_of_order(&shared, &client, &id, "Enter your email address first.");
     };
     let otp = send_code(&shared, &mut state, &old.email);
     if let Some(pending) = state.pending.get_mut(&id) {
@@ -145,7 +171,11 @@ pub(crate) async fn resend(AxumState(shared): AppState, RawQuery(query): RawQuer
 }
 
 /// `POST /{tenant}/signin/signup`: the attributes of a first-time user.
-pub(crate) async fn sign_up(AxumState(shared): AppState, headers: HeaderMap, Form(fields): Fields) -> Response {
+pub(crate) async fn sign_up(
+    AxumState(shared): AppState,
+    headers: HeaderMap,
+    Form(fields): Fields,
+) -> Response {
     let id = field(&fields, "request_id").to_string();
     let mut state = shared.lock();
     let Some(pending) = state.pending.get(&id).cloned() else {
@@ -153,13 +183,22 @@ pub(crate) async fn sign_up(AxumState(shared): AppState, headers: HeaderMap, For
     };
     let client = pending.request.client_id.clone();
     let Stage::SignUp { email } = &pending.stage else {
-        let html = page(&shared, &client, &id, Some("Verify your email address first."), None).email("", false);
-        return show(&client, "not_verified", html);
+        return out_of_order(&shared, &client, &id, "Verify your email address first.");
     };
-    let values = [field(&fields, "displayName"), field(&fields, "givenName"), field(&fields, "surname")];
+    let values = [
+        field(&fields, "displayName"),
+        field(&fields, "givenName"),
+        field(&fields, "surname"),
+    ];
     if values[0].is_empty() || values.iter().any(|v| v.chars().count() > 256) {
-        let html = page(&shared, &client, &id, Some("Enter a display name (at most 256 characters)."), None)
-            .sign_up(email, values);
+        let html = page(
+            &shared,
+            &client,
+            &id,
+            Some("Enter a display name (at most 256 characters)."),
+            None,
+        )
+        .sign_up(email, values);
         return show(&client, "invalid_sign_up", html);
     }
     let oid = match state.user_by_email(email) {
@@ -185,7 +224,11 @@ pub(crate) async fn sign_up(AxumState(shared): AppState, headers: HeaderMap, For
 }
 
 /// `POST /{tenant}/signin/continue`: the account picker's "Continue as".
-pub(crate) async fn continue_as(AxumState(shared): AppState, headers: HeaderMap, Form(fields): Fields) -> Response {
+pub(crate) async fn continue_as(
+    AxumState(shared): AppState,
+    headers: HeaderMap,
+    Form(fields): Fields,
+) -> Response {
     let id = field(&fields, "request_id").to_string();
     let now = shared.clock.now();
     let cookie = session_cookie(&shared, &headers);
@@ -194,7 +237,9 @@ pub(crate) async fn continue_as(AxumState(shared): AppState, headers: HeaderMap,
         return expired_request_page(&shared);
     };
     let client = pending.request.client_id.clone();
-    let session_user = state.session(cookie.as_deref(), now).map(|s| s.user_oid.clone());
+    let session_user = state
+        .session(cookie.as_deref(), now)
+        .map(|s| s.user_oid.clone());
     match (&pending.stage, session_user) {
         (Stage::AccountPicker { user_oid }, Some(session_user)) if *user_oid == session_user => {
             finish(&shared, &mut state, &headers, &id, &pending, &session_user)
@@ -203,7 +248,14 @@ pub(crate) async fn continue_as(AxumState(shared): AppState, headers: HeaderMap,
             if let Some(pending) = state.pending.get_mut(&id) {
                 pending.stage = Stage::Email;
             }
-            let html = page(&shared, &client, &id, Some("Your session has ended. Sign in again."), None).email("", false);
+            let html = page(
+                &shared,
+                &client,
+                &id,
+                Some("Your session has ended. Sign in again."),
+                None,
+            )
+            .email("", false);
             show(&client, "session_ended", html)
         }
     }
@@ -224,14 +276,24 @@ pub(crate) async fn another(AxumState(shared): AppState, RawQuery(query): RawQue
 }
 
 /// `GET /{tenant}/signin/cancel?request_id=`: `error=access_denied` back to the app.
-pub(crate) async fn cancel(AxumState(shared): AppState, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn cancel(
+    AxumState(shared): AppState,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let params = query_params(query.as_deref());
     let id = param(&params, "request_id").unwrap_or("");
     let Some(pending) = shared.lock().pending.remove(id) else {
         return expired_request_page(&shared);
     };
     let target = Target::of(&pending.request);
-    error_redirect(&shared, &headers, &target, &errors::user_cancelled(), Some(&pending.request.client_id))
+    error_redirect(
+        &shared,
+        &headers,
+        &target,
+        &errors::user_cancelled(),
+        Some(&pending.request.client_id),
+    )
 }
 
 /// The end of the flow: the pending request is done, the app gets its code.
@@ -248,7 +310,10 @@ fn finish(
     let cookie = session_cookie(shared, headers);
     let session = state.session(cookie.as_deref(), now).cloned();
     let response = complete(shared, state, &pending.request, user_oid, session.as_ref());
-    noted(response, LogNote::new(Some(&pending.request.client_id), "signed_in"))
+    noted(
+        response,
+        LogNote::new(Some(&pending.request.client_id), "signed_in"),
+    )
 }
 
 #[cfg(test)]
@@ -259,7 +324,16 @@ mod tests {
     fn accepts_plain_addresses_and_rejects_the_rest() {
         assert!(is_email("ada@example.com"));
         assert!(is_email("a.b+c@sub.example.org"));
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "ada @example.com", "a@b@c.com", "a@.com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada @example.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

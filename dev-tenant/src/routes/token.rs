@@ -1,7 +1,10 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: the authorization code (with PKCE) and refresh token grants, with Entra's
 //! client-type rules (SPA: cross-origin only, no secret; Web: secret, never cross-origin) and its JSON errors.
 
-use super::{allow_origin, error_context, html_server_error, no_store, noted, preflight as preflight_response};
+use super::{
+    allow_origin, error_context, html_server_error, no_store, noted,
+    preflight as preflight_response,
+};
 use super::{origin, AppState, LogNote};
 use crate::clock::secs;
 use crate::config::{Client, ClientKind};
@@ -45,8 +48,14 @@ pub(crate) async fn token(
             tokio::time::sleep(Duration::from_secs(armed.stall_seconds)).await;
         }
     }
-    if request_faults.iter().any(|a| a.fault == Fault::TokenServerError) {
-        return noted(with_cors(html_server_error("The token service failed.")), LogNote::new(None, "fault=token_server_error"));
+    if request_faults
+        .iter()
+        .any(|a| a.fault == Fault::TokenServerError)
+    {
+        return noted(
+            with_cors(html_server_error("The token service failed.")),
+            LogNote::new(None, "fault=token_server_error"),
+        );
     }
     if !shared.is_this_tenant(&tenant) {
         return super::tenant_error_json(&shared, &headers, &tenant);
@@ -58,11 +67,17 @@ pub(crate) async fn token(
     let client_id = client_credentials(&params, &headers).0;
     let result = redeem(&shared, &params, &headers, origin.as_deref());
     let response = match result.and_then(|prepared| sign(&shared, prepared)) {
-        Ok((body, outcome)) => noted(no_store(Json(body).into_response()), LogNote::new(client_id.as_deref(), outcome)),
+        Ok((body, outcome)) => noted(
+            no_store(Json(body).into_response()),
+            LogNote::new(client_id.as_deref(), outcome),
+        ),
         Err(error) => {
             let ctx = error_context(&shared, &headers);
             let response = (error.status, Json(error.to_json(&ctx))).into_response();
-            noted(no_store(response), LogNote::error(client_id.as_deref(), &error))
+            noted(
+                no_store(response),
+                LogNote::error(client_id.as_deref(), &error),
+            )
         }
     };
     with_cors(response)
@@ -72,22 +87,35 @@ pub(crate) async fn token(
 fn form(body: &[u8]) -> HashMap<String, String> {
     let mut params = HashMap::new();
     for (k, v) in form_urlencoded::parse(body) {
-        params.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        params
+            .entry(k.into_owned())
+            .or_insert_with(|| v.into_owned());
     }
     params
 }
 
 /// `client_id` and `client_secret` from the body (client_secret_post) or `Authorization: Basic` (client_secret_basic).
-fn client_credentials(params: &HashMap<String, String>, headers: &HeaderMap) -> (Option<String>, Option<String>) {
+fn client_credentials(
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> (Option<String>, Option<String>) {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|pair| {
             let (id, secret) = pair.split_once(':')?;
-            let decode = |s: &str| form_urlencoded::parse(format!("v={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+            let decode = |s: &str| {
+                form_urlencoded::parse(format!("v={s}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+            };
             Some((decode(id)?, decode(secret)?))
         });
     let from_body = |name: &str| params.get(name).filter(|v| !v.is_empty()).cloned();
@@ -115,22 +143,38 @@ fn redeem(
     headers: &HeaderMap,
     origin: Option<&str>,
 ) -> Result<Prepared, EntraError> {
-    let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    let get = |name: &str| {
+        params
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
     let grant_type = get("grant_type").ok_or_else(|| errors::missing_parameter("grant_type"))?;
     let (client_id, secret) = client_credentials(params, headers);
     let client_id = client_id.ok_or_else(|| errors::missing_parameter("client_id"))?;
     let client = shared
         .client(&client_id)
         .ok_or_else(|| errors::token_unknown_client(&client_id, &shared.config.tenant_id))?;
-    check_client(client, secret.as_deref(), get("client_assertion").is_some(), origin)?;
+    check_client(
+        client,
+        secret.as_deref(),
+        get("client_assertion").is_some(),
+        origin,
+    )?;
     let now = shared.clock.now();
     let mut state = shared.lock();
     let (grant, refresh) = match grant_type {
         "authorization_code" => (redeem_code(&mut state, client, &get, now)?, false),
-        "refresh_token" => (redeem_refresh_token(shared, &mut state, client, &get, now)?, true),
+        "refresh_token" => (
+            redeem_refresh_token(shared, &mut state, client, &get, now)?,
+            true,
+        ),
         other => return Err(errors::unsupported_grant_type(other)),
     };
-    let user = state.user(&grant.user_oid).cloned().ok_or_else(|| errors::grant_malformed("grant's user"))?;
+    let user = state
+        .user(&grant.user_oid)
+        .cloned()
+        .ok_or_else(|| errors::grant_malformed("grant's user"))?;
     let lifetimes = &shared.config.lifetimes;
     let claims_input = Grant {
         issuer: &shared.urls.issuer,
@@ -144,8 +188,16 @@ fn redeem(
         id_token_lifetime: secs(lifetimes.id_token),
         access_token_lifetime: secs(lifetimes.access_token),
     };
-    let active = state.keys.active().cloned().ok_or_else(|| errors::grant_malformed("signing key"))?;
-    let mut outcome = if refresh { "tokens_refreshed".to_string() } else { "tokens_issued".to_string() };
+    let active = state
+        .keys
+        .active()
+        .cloned()
+        .ok_or_else(|| errors::grant_malformed("signing key"))?;
+    let mut outcome = if refresh {
+        "tokens_refreshed".to_string()
+    } else {
+        "tokens_issued".to_string()
+    };
     let id_token = if grant.scopes.iter().any(|s| s == "openid") {
         let mut faults = state.faults.take(Phase::IdToken);
         if refresh {
@@ -158,7 +210,11 @@ fn redeem(
         let mut claims = claims_input.id_token_claims();
         let fault_list: Vec<Fault> = faults.iter().map(|a| a.fault).collect();
         apply_claim_faults(&mut claims, &fault_list, &claims_input);
-        let signature = id_token_signature(&mut state, &active, faults.iter().find(|a| a.fault.is_signing()));
+        let signature = id_token_signature(
+            &mut state,
+            &active,
+            faults.iter().find(|a| a.fault.is_signing()),
+        );
         Some((claims, signature))
     } else {
         None
@@ -166,8 +222,14 @@ fn redeem(
     let refresh_token = if grant.scopes.iter().any(|s| s == "offline_access") {
         let token = opaque();
         let (chain_issued_at, expires_at) = match client.kind {
-            ClientKind::Spa => (grant.chain_issued_at, grant.chain_issued_at + secs(lifetimes.spa_refresh_token)),
-            ClientKind::Web => (grant.chain_issued_at, now + secs(lifetimes.web_refresh_token)),
+            ClientKind::Spa => (
+                grant.chain_issued_at,
+                grant.chain_issued_at + secs(lifetimes.spa_refresh_token),
+            ),
+            ClientKind::Web => (
+                grant.chain_issued_at,
+                now + secs(lifetimes.web_refresh_token),
+            ),
         };
         state.refresh_tokens.insert(
             token.clone(),
@@ -190,14 +252,22 @@ fn redeem(
         scopes: grant.scopes.clone(),
         access_claims: claims_input.access_token_claims(),
         id_token,
-        access_signature: Signature::Rs256 { kid: Some(active.kid().to_string()), key: active },
+        access_signature: Signature::Rs256 {
+            kid: Some(active.kid().to_string()),
+            key: active,
+        },
         refresh_token,
         outcome,
     })
 }
 
 /// Entra's client-type rules.
-fn check_client(client: &Client, secret: Option<&str>, assertion: bool, origin: Option<&str>) -> Result<(), EntraError> {
+fn check_client(
+    client: &Client,
+    secret: Option<&str>,
+    assertion: bool,
+    origin: Option<&str>,
+) -> Result<(), EntraError> {
     match client.kind {
         ClientKind::Spa => {
             if secret.is_some() || assertion {
@@ -238,7 +308,10 @@ fn redeem_code<'a>(
     now: i64,
 ) -> Result<Granted, EntraError> {
     let code = get("code").ok_or_else(|| errors::missing_parameter("code"))?;
-    let grant = state.codes.get(code).ok_or_else(|| errors::grant_malformed("authorization code"))?;
+    let grant = state
+        .codes
+        .get(code)
+        .ok_or_else(|| errors::grant_malformed("authorization code"))?;
     if grant.redeemed {
         return Err(errors::code_redeemed());
     }
@@ -248,12 +321,14 @@ fn redeem_code<'a>(
     if !grant.client_id.eq_ignore_ascii_case(&client.client_id) {
         return Err(errors::grant_for_other_client("authorization code"));
     }
-    let redirect_uri = get("redirect_uri").ok_or_else(|| errors::missing_parameter("redirect_uri"))?;
+    let redirect_uri =
+        get("redirect_uri").ok_or_else(|| errors::missing_parameter("redirect_uri"))?;
     if redirect_uri != grant.redirect_uri {
         return Err(errors::redirect_uri_differs());
     }
     if let Some(challenge) = &grant.code_challenge {
-        let verifier = get("code_verifier").ok_or_else(|| errors::missing_parameter("code_verifier"))?;
+        let verifier =
+            get("code_verifier").ok_or_else(|| errors::missing_parameter("code_verifier"))?;
         if !pkce_matches(challenge, verifier) {
             return Err(errors::pkce_mismatch());
         }
@@ -275,8 +350,14 @@ fn redeem_code<'a>(
 /// verifier of 43 to 128 unreserved characters (§4.1).
 fn pkce_matches(challenge: &CodeChallenge, verifier: &str) -> bool {
     let well_formed = (43..=128).contains(&verifier.len())
-        && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-    let derived = if challenge.s256 { b64url(&Sha256::digest(verifier.as_bytes())) } else { verifier.to_string() };
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    let derived = if challenge.s256 {
+        b64url(&Sha256::digest(verifier.as_bytes()))
+    } else {
+        verifier.to_string()
+    };
     well_formed && derived == challenge.challenge
 }
 
@@ -288,7 +369,10 @@ fn redeem_refresh_token<'a>(
     now: i64,
 ) -> Result<Granted, EntraError> {
     let token = get("refresh_token").ok_or_else(|| errors::missing_parameter("refresh_token"))?;
-    let grant = state.refresh_tokens.get(token).ok_or_else(|| errors::grant_malformed("refresh token"))?;
+    let grant = state
+        .refresh_tokens
+        .get(token)
+        .ok_or_else(|| errors::grant_malformed("refresh token"))?;
     if !grant.client_id.eq_ignore_ascii_case(&client.client_id) {
         return Err(errors::grant_for_other_client("refresh token"));
     }
@@ -297,9 +381,10 @@ fn redeem_refresh_token<'a>(
     }
     if now >= grant.expires_at {
         return Err(match client.kind {
-            ClientKind::Spa => {
-                errors::spa_refresh_expired(grant.chain_issued_at, secs(shared.config.lifetimes.spa_refresh_token))
-            }
+            ClientKind::Spa => errors::spa_refresh_expired(
+                grant.chain_issued_at,
+                secs(shared.config.lifetimes.spa_refresh_token),
+            ),
             ClientKind::Web => errors::refresh_expired_inactivity(),
         });
     }
@@ -332,8 +417,15 @@ fn redeem_refresh_token<'a>(
 }
 
 /// How the ID token is signed: normally by the active key with its `kid`; a signing fault changes that.
-fn id_token_signature(state: &mut State, active: &crate::SigningKey, fault: Option<&Armed>) -> Signature {
-    let normal = || Signature::Rs256 { key: active.clone(), kid: Some(active.kid().to_string()) };
+fn id_token_signature(
+    state: &mut State,
+    active: &crate::SigningKey,
+    fault: Option<&Armed>,
+) -> Signature {
+    let normal = || Signature::Rs256 {
+        key: active.clone(),
+        kid: Some(active.kid().to_string()),
+    };
     let Some(armed) = fault else { return normal() };
     match armed.fault {
         Fault::AlgNone => Signature::None,
@@ -342,21 +434,33 @@ fn id_token_signature(state: &mut State, active: &crate::SigningKey, fault: Opti
             kid: Some(active.kid().to_string()),
         },
         Fault::UnpublishedSigningKey => match state.keys.never_published() {
-            Some(key) => Signature::Rs256 { key: key.clone(), kid: Some(active.kid().to_string()) },
+            Some(key) => Signature::Rs256 {
+                key: key.clone(),
+                kid: Some(active.kid().to_string()),
+            },
             None => normal(),
         },
         Fault::UnknownKid => match state.keys.never_published() {
-            Some(key) => Signature::Rs256 { key: key.clone(), kid: Some(key.kid().to_string()) },
+            Some(key) => Signature::Rs256 {
+                key: key.clone(),
+                kid: Some(key.kid().to_string()),
+            },
             None => normal(),
         },
         Fault::KidNotYetPublished => match state.keys.take_spare() {
             Some(key) => {
                 state.keys.withhold(key.clone(), armed.withheld_fetches);
-                Signature::Rs256 { kid: Some(key.kid().to_string()), key }
+                Signature::Rs256 {
+                    kid: Some(key.kid().to_string()),
+                    key,
+                }
             }
             None => normal(),
         },
-        Fault::MissingKidSingleKey | Fault::MissingKidSeveralKeys => Signature::Rs256 { key: active.clone(), kid: None },
+        Fault::MissingKidSingleKey | Fault::MissingKidSeveralKeys => Signature::Rs256 {
+            key: active.clone(),
+            kid: None,
+        },
         _ => normal(),
     }
 }
@@ -395,10 +499,18 @@ mod tests {
 
     #[test]
     fn pkce_s256_matches_the_rfc_7636_example() {
-        let challenge =
-            CodeChallenge { challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(), s256: true };
-        assert!(pkce_matches(&challenge, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
-        assert!(!pkce_matches(&challenge, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj"));
+        let challenge = CodeChallenge {
+            challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
+            s256: true,
+        };
+        assert!(pkce_matches(
+            &challenge,
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        ));
+        assert!(!pkce_matches(
+            &challenge,
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj"
+        ));
         assert!(!pkce_matches(&challenge, "short"));
     }
 
@@ -406,7 +518,10 @@ mod tests {
     fn basic_authentication_carries_form_encoded_credentials() {
         let mut headers = HeaderMap::new();
         let encoded = base64::engine::general_purpose::STANDARD.encode("my%20id:s%3Acret");
-        headers.insert(header::AUTHORIZATION, format!("Basic {encoded}").parse().unwrap());
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Basic {encoded}").parse().unwrap(),
+        );
         let (id, secret) = client_credentials(&HashMap::new(), &headers);
         assert_eq!(id.as_deref(), Some("my id"));
         assert_eq!(secret.as_deref(), Some("s:cret"));

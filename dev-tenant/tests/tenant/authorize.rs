@@ -29,7 +29,10 @@ async fn unregistered_redirect_uri_gets_an_error_page_not_a_redirect_aadsts50011
     let reply = h.get(&auth.url(), &[]).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.header("location").is_none());
-    assert!(reply.element_text("error").unwrap().starts_with("AADSTS50011:"));
+    assert!(reply
+        .element_text("error")
+        .unwrap()
+        .starts_with("AADSTS50011:"));
 }
 
 #[tokio::test]
@@ -37,7 +40,10 @@ async fn missing_client_id_gets_an_error_page_with_aadsts900144() {
     let h = Harness::new();
     let reply = h.get(&authorize_path("response_type=code"), &[]).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.element_text("error").unwrap().starts_with("AADSTS900144:"));
+    assert!(reply
+        .element_text("error")
+        .unwrap()
+        .starts_with("AADSTS900144:"));
 }
 
 #[tokio::test]
@@ -110,9 +116,15 @@ async fn error_redirects_carry_entras_description_lines_and_error_uri() {
     assert!(lines[1].starts_with("Trace ID: "));
     assert!(lines[2].starts_with("Correlation ID: "));
     assert!(lines[3].starts_with("Timestamp: ") && lines[3].ends_with('Z'));
-    assert_eq!(params["error_uri"], "http://127.0.0.1:8081/error?code=9002325");
+    assert_eq!(
+        params["error_uri"],
+        "http://127.0.0.1:8081/error?code=9002325"
+    );
     let page = h.get("/error?code=9002325", &[]).await;
-    assert_eq!(page.element_text("error-code").as_deref(), Some("AADSTS9002325"));
+    assert_eq!(
+        page.element_text("error-code").as_deref(),
+        Some("AADSTS9002325")
+    );
 }
 
 #[tokio::test]
@@ -123,7 +135,10 @@ async fn fragment_response_mode_sends_the_error_in_the_fragment() {
     let reply = h.get(&auth.url(), &[]).await;
     let location = reply.location();
     assert!(location.query().is_none());
-    assert!(location.fragment().unwrap().contains("error=invalid_request"));
+    assert!(location
+        .fragment()
+        .unwrap()
+        .contains("error=invalid_request"));
 }
 
 #[tokio::test]
@@ -154,20 +169,36 @@ async fn authorize_shows_the_email_page_with_stable_ids_and_the_dev_marker() {
         assert!(reply.has_element(id), "#{id} missing: {}", reply.body);
     }
     assert!(reply.body.contains("local dev tenant"));
-    assert!(reply.body.contains("<label for=\"email\">"), "inputs are labelled");
+    assert!(
+        reply.body.contains("<label for=\"email\">"),
+        "inputs are labelled"
+    );
     assert!(!reply.request_id().is_empty());
 }
 
 #[tokio::test]
 async fn login_hint_prefills_the_email() {
     let h = Harness::new();
-    let reply = h.get(&Authorization::spa().with("login_hint", "ada@example.com").url(), &[]).await;
-    assert!(reply.body.contains("value=\"ada@example.com\""), "{}", reply.body);
+    let reply = h
+        .get(
+            &Authorization::spa()
+                .with("login_hint", "ada@example.com")
+                .url(),
+            &[],
+        )
+        .await;
+    assert!(
+        reply.body.contains("value=\"ada@example.com\""),
+        "{}",
+        reply.body
+    );
 }
 
 #[tokio::test]
 async fn added_redirect_uris_are_accepted() {
-    let h = Harness::with(|c| *c = std::mem::take(c).with_redirect_uri("http://127.0.0.1:45678/callback"));
+    let h = Harness::with(|c| {
+        *c = std::mem::take(c).with_redirect_uri("http://127.0.0.1:45678/callback")
+    });
     let mut auth = Authorization::spa();
     auth.redirect_uri = "http://127.0.0.1:45678/callback".into();
     assert_eq!(h.get(&auth.url(), &[]).await.status, StatusCode::OK);
@@ -178,7 +209,10 @@ async fn loopback_any_port_accepts_a_registered_loopback_uri_on_another_port() {
     let mut auth = Authorization::spa();
     auth.redirect_uri = "http://127.0.0.1:45679/callback".into();
     let strict = Harness::new();
-    assert_eq!(strict.get(&auth.url(), &[]).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        strict.get(&auth.url(), &[]).await.status,
+        StatusCode::BAD_REQUEST
+    );
     let lenient = Harness::with(|c| c.loopback_any_port = true);
     assert_eq!(lenient.get(&auth.url(), &[]).await.status, StatusCode::OK);
 }
@@ -189,5 +223,8 @@ async fn the_web_client_shares_the_default_redirect_uris() {
     let query = format!(
         "client_id={WEB_CLIENT_ID}&response_type=code&redirect_uri=http://localhost:8080/callback&scope=openid&state=s"
     );
-    assert_eq!(h.get(&authorize_path(&query), &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        h.get(&authorize_path(&query), &[]).await.status,
+        StatusCode::OK
+    );
 }

@@ -7,7 +7,9 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use dev_tenant::{Config, SigningKey, Tenant, SPA_CLIENT_ID, TENANT_ID, WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use dev_tenant::{
+    Config, SigningKey, Tenant, SPA_CLIENT_ID, TENANT_ID, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
+};
 use http_body_util::BodyExt;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
@@ -25,10 +27,16 @@ pub const SCOPES: &str = "openid profile email offline_access";
 pub fn shared_keys() -> Vec<SigningKey> {
     static KEYS: OnceLock<Vec<SigningKey>> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let handles: Vec<_> = (0..4).map(|_| std::thread::spawn(SigningKey::generate)).collect();
+        let handles: Vec<_> = (0..4)
+            .map(|_| std::thread::spawn(SigningKey::generate))
+            .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("key generation thread").expect("an RSA key"))
+            .map(|h| {
+                h.join()
+                    .expect("key generation thread")
+                    .expect("an RSA key")
+            })
             .collect()
     })
     .clone()
@@ -36,7 +44,11 @@ pub fn shared_keys() -> Vec<SigningKey> {
 
 /// The default configuration, quiet, with the shared keys.
 pub fn test_config() -> Config {
-    Config { keys: shared_keys(), quiet: true, ..Config::default() }
+    Config {
+        keys: shared_keys(),
+        quiet: true,
+        ..Config::default()
+    }
 }
 
 /// A tenant and its router.
@@ -63,21 +75,33 @@ impl Reply {
     }
 
     pub fn location(&self) -> url::Url {
-        let location = self.header("location").unwrap_or_else(|| panic!("no Location: {} {}", self.status, self.body));
+        let location = self
+            .header("location")
+            .unwrap_or_else(|| panic!("no Location: {} {}", self.status, self.body));
         url::Url::parse(location).expect("an absolute Location")
     }
 
     /// The parameters of a redirect back to the app, from its query or its fragment.
     pub fn redirect_params(&self) -> HashMap<String, String> {
         let url = self.location();
-        let text = url.fragment().map(str::to_string).or_else(|| url.query().map(str::to_string)).unwrap_or_default();
-        form_urlencoded::parse(text.as_bytes()).into_owned().collect()
+        let text = url
+            .fragment()
+            .map(str::to_string)
+            .or_else(|| url.query().map(str::to_string))
+            .unwrap_or_default();
+        form_urlencoded::parse(text.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     /// The hidden `request_id` of a sign-in page.
     pub fn request_id(&self) -> String {
         let marker = "name=\"request_id\" value=\"";
-        let start = self.body.find(marker).unwrap_or_else(|| panic!("no request_id in {}", self.body)) + marker.len();
+        let start = self
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no request_id in {}", self.body))
+            + marker.len();
         let end = self.body[start..].find('"').expect("closing quote") + start;
         self.body[start..end].to_string()
     }
@@ -88,12 +112,22 @@ impl Reply {
         let at = self.body.find(&marker)?;
         let start = self.body[at..].find('>')? + at + 1;
         let end = self.body[start..].find('<')? + start;
-        Some(self.body[start..end].replace("&#39;", "'").replace("&quot;", "\""))
+        Some(
+            self.body[start..end]
+                .replace("&#39;", "'")
+                .replace("&quot;", "\""),
+        )
     }
 
     pub fn has_element(&self, id: &str) -> bool {
         self.body.contains(&format!("id=\"{id}\""))
     }
+}
+
+/// A harness around an existing tenant.
+pub fn harness_of(tenant: Tenant) -> Harness {
+    let router = tenant.router();
+    Harness { tenant, router }
 }
 
 impl Harness {
@@ -104,9 +138,7 @@ impl Harness {
     pub fn with(change: impl FnOnce(&mut Config)) -> Harness {
         let mut config = test_config();
         change(&mut config);
-        let tenant = Tenant::new(config).expect("a tenant");
-        let router = tenant.router();
-        Harness { tenant, router }
+        harness_of(Tenant::new(config).expect("a tenant"))
     }
 
     pub fn authority(&self) -> String {
@@ -118,11 +150,25 @@ impl Harness {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.expect("the router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// `GET` a path or a full URL of this tenant.
@@ -131,11 +177,19 @@ impl Harness {
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        self.send(request.body(Body::empty()).expect("a request")).await
+        self.send(request.body(Body::empty()).expect("a request"))
+            .await
     }
 
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
-        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
         let mut request = Request::builder()
             .method(Method::POST)
             .uri(path_of(path))
@@ -143,7 +197,8 @@ impl Harness {
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        self.send(request.body(Body::from(body)).expect("a request")).await
+        self.send(request.body(Body::from(body)).expect("a request"))
+            .await
     }
 
     pub async fn send_json(&self, method: Method, path: &str, body: &str) -> Reply {
@@ -163,7 +218,9 @@ impl Harness {
     }
 
     pub async fn jwks(&self) -> Value {
-        let reply = self.get(&format!("/{TENANT_ID}/discovery/v2.0/keys"), &[]).await;
+        let reply = self
+            .get(&format!("/{TENANT_ID}/discovery/v2.0/keys"), &[])
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         reply.json()
     }
@@ -172,12 +229,16 @@ impl Harness {
     pub async fn spa_token(&self, fields: &[(&str, &str)]) -> Reply {
         let mut all = vec![("client_id", SPA_CLIENT_ID)];
         all.extend_from_slice(fields);
-        self.post_form(&token_path(), &all, &[("origin", APP_ORIGIN)]).await
+        self.post_form(&token_path(), &all, &[("origin", APP_ORIGIN)])
+            .await
     }
 
     /// `POST` to the token endpoint as a server does it for the Web client: no `Origin`, with the secret.
     pub async fn web_token(&self, fields: &[(&str, &str)]) -> Reply {
-        let mut all = vec![("client_id", WEB_CLIENT_ID), ("client_secret", WEB_CLIENT_SECRET)];
+        let mut all = vec![
+            ("client_id", WEB_CLIENT_ID),
+            ("client_secret", WEB_CLIENT_SECRET),
+        ];
         all.extend_from_slice(fields);
         self.post_form(&token_path(), &all, &[]).await
     }
@@ -185,16 +246,19 @@ impl Harness {
     /// Signs `email` in with the SPA client (signing up on first use) and redeems the code: the token response.
     pub async fn spa_tokens(&self, email: &str) -> (Value, Authorization) {
         let auth = Authorization::spa();
-        let mut browser = Browser::default();
-        let params = self.sign_in(&mut browser, &auth, email).await;
+        let browser = Browser::default();
+        let params = self.sign_in(&browser, &auth, email).await;
         let reply = self.redeem(&auth, &params["code"]).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         (reply.json(), auth)
     }
 
     pub async fn redeem(&self, auth: &Authorization, code: &str) -> Reply {
-        let mut fields =
-            vec![("grant_type", "authorization_code"), ("code", code), ("redirect_uri", auth.redirect_uri.as_str())];
+        let mut fields = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", auth.redirect_uri.as_str()),
+        ];
         if let Some(pkce) = &auth.pkce {
             fields.push(("code_verifier", pkce.verifier.as_str()));
         }
@@ -205,27 +269,49 @@ impl Harness {
     }
 
     /// The whole user flow: authorize, email, code from the mailbox, sign-up if new. The redirect's parameters.
-    pub async fn sign_in(&self, browser: &mut Browser, auth: &Authorization, email: &str) -> HashMap<String, String> {
+    pub async fn sign_in(
+        &self,
+        browser: &Browser,
+        auth: &Authorization,
+        email: &str,
+    ) -> HashMap<String, String> {
         let reply = self.sign_in_reply(browser, auth, email).await;
         assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
         reply.redirect_params()
     }
 
     /// Like `sign_in`, the final response itself.
-    pub async fn sign_in_reply(&self, browser: &mut Browser, auth: &Authorization, email: &str) -> Reply {
+    pub async fn sign_in_reply(
+        &self,
+        browser: &Browser,
+        auth: &Authorization,
+        email: &str,
+    ) -> Reply {
         let page = browser.get(self, &auth.url()).await;
         if page.status == StatusCode::FOUND {
             return page;
         }
         assert!(page.has_element("email"), "no email page: {}", page.body);
         let id = page.request_id();
-        let code_page = browser.post(self, &signin_path("email"), &[("request_id", &id), ("email", email)]).await;
-        assert!(code_page.has_element("code"), "no code page: {}", code_page.body);
-        let code = self.tenant.latest_code(email).expect("a code in the mailbox");
-        let next = browser.post(self, &signin_path("code"), &[("request_id", &id), ("code", &code)]).await;
+        let code_page = browser.submit_email(self, &id, email).await;
+        assert!(
+            code_page.has_element("code"),
+            "no code page: {}",
+            code_page.body
+        );
+        let code = self
+            .tenant
+            .latest_code(email)
+            .expect("a code in the mailbox");
+        let next = browser.submit_code(self, &id, &code).await;
         if next.has_element("displayName") {
             let name = email.split('@').next().unwrap_or("someone");
-            let fields = [("request_id", id.as_str()), ("displayName", name), ("givenName", "Given"), ("surname", "Sur")];
+            let fields = [
+                ("request_id", id.as_str()),
+                ("displayName", name),
+                ("givenName", "Given"),
+                ("surname", "Sur"),
+            ];
             return browser.post(self, &signin_path("signup"), &fields).await;
         }
         next
@@ -267,14 +353,51 @@ impl Browser {
     }
 
     fn cookie_header(&self) -> Vec<(&'static str, String)> {
-        match self.cookie.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+        match self
+            .cookie
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
             Some(cookie) => vec![("cookie", cookie)],
             None => vec![],
         }
     }
 
+    /// Page 1: submits the email address.
+    pub async fn submit_email(&self, h: &Harness, request_id: &str, email: &str) -> Reply {
+        let fields = [("request_id", request_id), ("email", email)];
+        self.post(h, &signin_path("email"), &fields).await
+    }
+
+    /// Page 2: submits a code.
+    pub async fn submit_code(&self, h: &Harness, request_id: &str, code: &str) -> Reply {
+        let fields = [("request_id", request_id), ("code", code)];
+        self.post(h, &signin_path("code"), &fields).await
+    }
+
+    /// Page 2: follows the resend link.
+    pub async fn resend(&self, h: &Harness, request_id: &str) -> Reply {
+        self.get(
+            h,
+            &format!("{}?request_id={request_id}", signin_path("resend")),
+        )
+        .await
+    }
+
+    /// The `name=value` of the session cookie.
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     pub fn has_session(&self) -> bool {
-        self.cookie.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+        self.cookie
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
 
     pub async fn get(&self, h: &Harness, path: &str) -> Reply {
@@ -307,7 +430,10 @@ impl Pkce {
         getrandom::fill(&mut bytes).expect("random bytes");
         let verifier = URL_SAFE_NO_PAD.encode(bytes);
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        Pkce { verifier, challenge }
+        Pkce {
+            verifier,
+            challenge,
+        }
     }
 }
 
@@ -337,7 +463,10 @@ impl Authorization {
     }
 
     pub fn web() -> Authorization {
-        Authorization { client_id: WEB_CLIENT_ID.into(), ..Authorization::spa() }
+        Authorization {
+            client_id: WEB_CLIENT_ID.into(),
+            ..Authorization::spa()
+        }
     }
 
     pub fn with(mut self, name: &str, value: &str) -> Authorization {
@@ -380,10 +509,14 @@ pub fn parts(jwt: &str) -> (Value, Value) {
 
 /// Whether `jwt`'s RS256 signature verifies with `jwk`.
 pub fn rs256_verifies(jwt: &str, jwk: &Value) -> bool {
-    let key = DecodingKey::from_rsa_components(jwk["n"].as_str().unwrap_or(""), jwk["e"].as_str().unwrap_or(""))
-        .expect("RSA components");
+    let key = DecodingKey::from_rsa_components(
+        jwk["n"].as_str().unwrap_or(""),
+        jwk["e"].as_str().unwrap_or(""),
+    )
+    .expect("RSA components");
     let (message, signature) = jwt.rsplit_once('.').expect("a signature");
-    jsonwebtoken::crypto::verify(signature, message.as_bytes(), &key, Algorithm::RS256).unwrap_or(false)
+    jsonwebtoken::crypto::verify(signature, message.as_bytes(), &key, Algorithm::RS256)
+        .unwrap_or(false)
 }
 
 /// The JWK of the JWKS with `kid`.
@@ -393,10 +526,17 @@ pub fn jwk_for<'a>(jwks: &'a Value, kid: &str) -> Option<&'a Value> {
 
 /// The `aadsts` code of an Entra error body.
 pub fn aadsts(reply: &Reply) -> u64 {
-    reply.json()["error_codes"][0].as_u64().unwrap_or_else(|| panic!("no error code: {}", reply.body))
+    reply.json()["error_codes"][0]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no error code: {}", reply.body))
 }
 
 /// A unique email address per test.
 pub fn email(name: &str) -> String {
-    format!("{name}-{}@example.com", &Pkce::new().verifier[..8].to_lowercase().replace(['-', '_'], "x"))
+    format!(
+        "{name}-{}@example.com",
+        &Pkce::new().verifier[..8]
+            .to_lowercase()
+            .replace(['-', '_'], "x")
+    )
 }

@@ -1,0 +1,107 @@
+//! The logout endpoint.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use dev_tenant::{SPA_CLIENT_ID, TENANT_ID};
+
+fn logout_path(query: &str) -> String {
+    format!("/{TENANT_ID}/oauth2/v2.0/logout?{query}")
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_returns_to_a_registered_uri_with_state() {
+    let h = Harness::new();
+    let browser = Browser::default();
+    h.sign_in(&browser, &Authorization::spa(), &email("logout"))
+        .await;
+    assert!(browser.has_session());
+    let reply = browser
+        .get(&h, &logout_path("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F&state=bye&client_id=6a1c3f2e-9b8d-4e7f-a0c1-d2e3f4a5b6c7"))
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert_eq!(
+        reply.location().as_str(),
+        "http://127.0.0.1:8080/?state=bye"
+    );
+    assert!(!browser.has_session(), "the cookie is cleared");
+    let silent = browser
+        .get(&h, &Authorization::spa().with("prompt", "none").url())
+        .await;
+    assert_eq!(silent.redirect_params()["error"], "login_required");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server_too() {
+    let h = Harness::new();
+    let browser = Browser::default();
+    h.sign_in(&browser, &Authorization::spa(), &email("stale"))
+        .await;
+    let old_cookie = browser.cookie().expect("a session cookie");
+    browser.get(&h, &logout_path("")).await;
+    let replayed = h
+        .get(&Authorization::spa().url(), &[("cookie", &old_cookie)])
+        .await;
+    assert_eq!(
+        replayed.status,
+        StatusCode::OK,
+        "a replayed cookie no longer skips the sign-in"
+    );
+    assert!(replayed.has_element("email"));
+}
+
+#[tokio::test]
+async fn logout_with_an_id_token_hint_finds_the_client() {
+    let h = Harness::new();
+    let (tokens, _) = h.spa_tokens(&email("hint")).await;
+    let query = format!(
+        "post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A8080%2F&id_token_hint={}",
+        tokens["id_token"].as_str().unwrap()
+    );
+    let reply = h.get(&logout_path(&query), &[]).await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert_eq!(reply.location().as_str(), "http://localhost:8080/");
+}
+
+#[tokio::test]
+async fn logout_to_an_unregistered_uri_shows_the_signed_out_page() {
+    let h = Harness::new();
+    let reply = h
+        .get(
+            &logout_path(&format!(
+                "post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F&client_id={SPA_CLIENT_ID}"
+            )),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.has_element("signed-out"));
+    assert!(reply
+        .element_text("info")
+        .unwrap()
+        .contains("not registered"));
+    assert!(reply.header("set-cookie").unwrap().contains("Max-Age=0"));
+}
+
+#[tokio::test]
+async fn logout_without_a_uri_shows_the_signed_out_page() {
+    let h = Harness::new();
+    let reply = h.get(&logout_path(""), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.has_element("signed-out"));
+    assert!(reply.has_element("dev-tenant-marker"));
+}
+
+#[tokio::test]
+async fn tests_may_register_more_post_logout_uris() {
+    let h = Harness::with(|c| {
+        *c = std::mem::take(c).with_post_logout_redirect_uri("http://127.0.0.1:45680/bye")
+    });
+    let reply = h
+        .get(
+            &logout_path("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A45680%2Fbye"),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert_eq!(reply.location().as_str(), "http://127.0.0.1:45680/bye");
+}
