@@ -13,6 +13,9 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The name under which the Debian compiler is linked into rustup on machines without the target.
 pub const DEBIAN_TOOLCHAIN: &str = "debian";
+/// `XTASK_WASM_TOOLCHAIN=debian` takes the offline path even where rustup has the target (to test
+/// it, or where rustup's target is broken).
+const FORCE_DEBIAN_VAR: &str = "XTASK_WASM_TOOLCHAIN";
 
 const RUSTUP_TARGET_ADD_TIMEOUT: Duration = Duration::from_secs(60);
 const APT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -118,6 +121,17 @@ fn tools_bin() -> PathBuf {
 
 fn wasm_toolchain() -> Result<Toolchain, Failure> {
     step("wasm32 target", || {
+        let forced = std::env::var(FORCE_DEBIAN_VAR).is_ok_and(|v| v == DEBIAN_TOOLCHAIN);
+        if forced {
+            println!("    {FORCE_DEBIAN_VAR}={DEBIAN_TOOLCHAIN}: taking the offline path");
+            if !debian_toolchain_ready() {
+                offline_wasm_std()?;
+            }
+            println!(
+                "    path taken: offline (Debian rustc-web + wasm32 std built from rust-web-src)"
+            );
+            return Ok(Toolchain::Debian);
+        }
         if rustup_has_wasm_target() {
             println!("    rustup's default toolchain has {WASM_TARGET}: using it");
             return Ok(Toolchain::Rustup);
