@@ -7,6 +7,9 @@ mod support;
 #[path = "e2e/sign_in.rs"]
 mod sign_in;
 
+#[path = "e2e/timing.rs"]
+mod timing;
+
 use entra_signin::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_AUTHORITY, DEV_TENANT_ID};
 use support::{app_origin, goto, is_present, text_of, with_browser, Build};
 

@@ -54,8 +54,9 @@ fn code_verifier_comes_from_the_browser_csprng() {
 
 /// An ID token signed on the host by the dev tenant's key code (`cargo xtask test` passes it in).
 fn host_signed_job() -> SignatureJob {
-    let fixture = option_env!("RS256_FIXTURE_JSON")
-        .expect("RS256_FIXTURE_JSON is not set: run the browser tests with `cargo xtask test`");
+    let Some(fixture) = option_env!("RS256_FIXTURE_JSON") else {
+        panic!("RS256_FIXTURE_JSON is not set: run the browser tests with `cargo xtask test`");
+    };
     let fixture: serde_json::Value = serde_json::from_str(fixture).expect("fixture JSON");
     let token = fixture["id_token"].as_str().expect("id_token");
     let jwks: JwkSet = serde_json::from_value(fixture["jwks"].clone()).expect("JWKS");

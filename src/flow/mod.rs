@@ -81,6 +81,8 @@ pub struct Session {
     /// When the access token expires (Unix seconds), from `expires_in`.
     pub access_token_expires_at: Option<i64>,
     pub issuer: String,
+    /// Milliseconds from the callback page's load to the validated session.
+    pub completed_after_ms: f64,
 }
 
 /// The configured client, as the core's types.
@@ -304,6 +306,7 @@ async fn run_callback(
         scope: tokens.scope,
         received_at,
         issuer: metadata.issuer.as_str().to_string(),
+        completed_after_ms: browser::time::page_age_ms(),
         id_token: validated,
     })
 }

@@ -42,12 +42,13 @@ pub fn config_from_env() -> Result<BuildConfig, Failure> {
     Ok(config)
 }
 
-/// `trunk build --release` into `dist`, with `env` added to (or, for `None`, removed from) the environment.
+/// `trunk build --release` into `dist`, with `env` added to (or, for `None`, removed from) the
+/// environment.
 pub fn trunk_build(
     root: &Path,
     toolchain: &Toolchain,
     dist: &Path,
-    env: &[(&str, Option<&str>)],
+    env: &[(&str, Option<String>)],
 ) -> Result<(), Failure> {
     step(&format!("release build into {}", dist.display()), || {
         fetch(root, toolchain)?;

@@ -13,16 +13,18 @@ pub fn size(root: &Path) -> Result<(), Failure> {
     let app_dist = root.join("target").join("size").join("dist-app");
     let baseline_dir = root.join("xtask").join("size-baseline");
     let baseline_dist = root.join("target").join("size").join("dist-baseline");
-    let clear: Vec<(&str, Option<&str>)> = crate::config::VARIABLES
+    let clear: Vec<(&str, Option<String>)> = crate::config::VARIABLES
         .iter()
         .map(|v| (*v, None))
         .collect();
 
     trunk_build(root, &tools.toolchain, &app_dist, &clear)?;
     let baseline_target = root.join("target").join("size").join("baseline-target");
-    let target_env = baseline_target.display().to_string();
     let mut baseline_env = clear.clone();
-    baseline_env.push(("CARGO_TARGET_DIR", Some(&target_env)));
+    baseline_env.push((
+        "CARGO_TARGET_DIR",
+        Some(baseline_target.display().to_string()),
+    ));
     trunk_build(
         &baseline_dir,
         &tools.toolchain,

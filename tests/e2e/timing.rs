@@ -1,0 +1,52 @@
+//! Ten sign-ins in a row: each one validated, and the time from the callback page's load to the
+//! rendered profile reported (a measurement, not an assertion).
+
+use crate::support::{
+    app_origin, click, goto, new_email, pass_email_code, tenant, tenant_lock, text_of,
+    with_browser, Build,
+};
+use fantoccini::Locator;
+
+const RUNS: usize = 10;
+
+#[test]
+fn ten_sign_ins_in_a_row_each_validate_and_report_their_duration() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        let email = new_email("timing");
+        goto(&client, &format!("{origin}/")).await;
+        click(&client, "#sign-up").await;
+        pass_email_code(&client, &email, true).await;
+        let mut durations = Vec::new();
+        for run in 0..RUNS {
+            if run > 0 {
+                click(&client, "#sign-out-locally").await;
+                goto(&client, &format!("{origin}/")).await;
+                click(&client, "#sign-in").await;
+            }
+            assert_eq!(text_of(&client, "#profile-email").await, email, "run {run}");
+            let element = client
+                .find(Locator::Css("#sign-in-duration"))
+                .await
+                .expect("the duration line");
+            let ms: f64 = element
+                .attr("data-ms")
+                .await
+                .ok()
+                .flatten()
+                .and_then(|v| v.parse().ok())
+                .expect("a duration in ms");
+            assert!(ms > 0.0, "run {run}: {ms} ms");
+            durations.push(ms);
+        }
+        durations.sort_by(f64::total_cmp);
+        let median = (durations[RUNS / 2 - 1] + durations[RUNS / 2]) / 2.0;
+        println!(
+            "callback page load to validated profile, {RUNS} runs (headless Chromium, release build): median {median:.0} ms, min {:.0} ms, max {:.0} ms",
+            durations[0],
+            durations[RUNS - 1]
+        );
+    });
+}
