@@ -45,7 +45,8 @@ fn Profile(session: Session) -> impl IntoView {
         "no (ask for the offline_access scope to get one)"
     };
     let passed = token.report().checks().len();
-    let duration_ms = session.completed_after_ms.round();
+    // Whole milliseconds: an integer keeps float formatting out of the bundle.
+    let duration_ms = session.completed_after_ms.round() as u64;
     view! {
         <section class="card" id="profile">
             <h1 id="profile-name">{name}</h1>
