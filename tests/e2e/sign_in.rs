@@ -1,8 +1,8 @@
 //! Sign-in end to end: the release build in headless Chromium against the in-process dev tenant.
 
 use crate::support::{
-    app_origin, click, current_url, goto, is_present, new_email, pass_email_code, tenant,
-    tenant_lock, text_of, with_browser, Build,
+    app_origin, click, current_url, goto, is_present, new_email, pass_email_code, screenshot,
+    tenant, tenant_lock, text_of, with_browser, Build,
 };
 use dev_tenant::faults::{Fault, FaultRequest};
 use fantoccini::{Client, Locator};
@@ -67,6 +67,7 @@ fn sign_up_shows_the_validated_claims_and_removes_the_code_from_the_address() {
         assert!(text_of(&client, "#refresh-token-received")
             .await
             .starts_with("yes"));
+        screenshot(&client, "profile").await;
         let url = current_url(&client).await;
         assert_eq!(url, format!("{origin}/profile"));
         assert!(!url.contains("code="));
@@ -170,6 +171,7 @@ fn a_web_client_build_explains_aadsts9002326() {
         let email = new_email("web");
         sign_up(&client, &origin, &email).await;
         let advice = text_of(&client, "#error-advice").await;
+        screenshot(&client, "aadsts9002326").await;
         assert!(advice.contains("AADSTS9002326"), "{advice}");
         assert!(advice.contains("Single-page application"), "{advice}");
         let page = client.source().await.unwrap_or_default();
@@ -197,6 +199,7 @@ fn sign_in_with_fault(fault: Fault, failing_check: &'static str) {
             text_of(&client, "#error-title").await,
             "The ID token failed validation"
         );
+        screenshot(&client, &format!("rejected-{failing_check}")).await;
         let failed = failed_checks(&client).await;
         assert!(
             failed.iter().any(|c| c == failing_check),

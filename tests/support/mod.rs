@@ -319,3 +319,14 @@ pub fn tenant_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// Saves what the browser shows to `$E2E_SCREENSHOTS/{name}.png`, for people reviewing a run.
+pub async fn screenshot(client: &Client, name: &str) {
+    let Ok(dir) = std::env::var("E2E_SCREENSHOTS") else {
+        return;
+    };
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png);
+    }
+}
