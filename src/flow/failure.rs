@@ -46,7 +46,7 @@ impl SignInFailure {
             SignInFailure::Provider(_) => "The tenant refused the sign-in request",
             SignInFailure::Callback(_) => "The tenant's answer is malformed",
             SignInFailure::UnknownState => "This answer does not belong to a sign-in from this tab",
-            SignInFailure::CodeAlreadyUsed => "This sign-in was already completed",
+            SignInFailure::CodeAlreadyUsed => "This answer was already used",
             SignInFailure::Expired { .. } => "The sign-in took too long",
             SignInFailure::Discovery(_) => "The tenant's OpenID metadata is unusable",
             SignInFailure::Network(_) => "The tenant could not be reached",
@@ -74,8 +74,8 @@ impl SignInFailure {
                 so the answer was not used and no token was requested. It may have been tampered with, or started in another \
                 browser tab or window."
                 .into(),
-            SignInFailure::CodeAlreadyUsed => "The authorization code in this answer was already redeemed and removed \
-                from the address bar. Codes are single use, so it was not sent again."
+            SignInFailure::CodeAlreadyUsed => "The authorization code in this answer was already sent to the token \
+                endpoint once and removed from the address bar. Codes are single use, so it was not sent again."
                 .into(),
             SignInFailure::Expired { age_secs } => format!(
                 "The sign-in started {} minutes ago; a pending sign-in is valid for {} minutes. No token was requested.",

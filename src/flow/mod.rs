@@ -230,10 +230,11 @@ async fn run_callback(
     enter(Step::ReadResponse);
     let href = location::href().ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
     let parsed = oidc::parse_callback(&href);
-    if parsed.is_ok() {
-        // The code is single use and must not stay in the address bar, history or bookmarks.
-        location::replace_address(&oidc::strip_callback_params(&href))
-            .map_err(SignInFailure::Browser)?;
+    // A code is single use and must not stay in the address bar, history or bookmarks, even when
+    // the rest of the answer is malformed.
+    let stripped = oidc::strip_callback_params(&href);
+    if stripped != href {
+        location::replace_address(&stripped).map_err(SignInFailure::Browser)?;
     }
     let response = match parsed {
         Ok(Callback::Success(response)) => response,
@@ -249,6 +250,8 @@ async fn run_callback(
     let store = PendingStore;
     let now = browser::now_secs();
     let pending = store.claim(response.state.as_str(), now)?;
+    // From here the code is spent: a reload must say so rather than try again.
+    store.mark_used(response.state.as_str(), now);
     oidc::process_callback(&href, &pending.state).map_err(SignInFailure::Callback)?;
 
     enter(Step::Discovery);
@@ -272,7 +275,6 @@ async fn run_callback(
     let token_http = token_http.map_err(SignInFailure::Network)?;
     let tokens = oidc::process_authorization_code_response(response_of(&token_http))
         .map_err(SignInFailure::Token)?;
-    store.mark_used(response.state.as_str(), now);
 
     enter(Step::FetchKeys);
     let jwks_http = jwks_http.map_err(SignInFailure::Network)?;

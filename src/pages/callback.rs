@@ -61,7 +61,7 @@ fn NoSignInInProgress() -> impl IntoView {
             <p>"This address receives the answer of the tenant after you sign in, and no sign-in was started from this tab."</p>
             {last.map(|at| view! {
                 <p id="code-already-used">
-                    "The last sign-in of this tab completed at " {crate::browser::time::local_date_time(at)}
+                    "The last sign-in answer of this tab arrived at " {crate::browser::time::local_date_time(at)}
                     ". Its authorization code was used once and removed from the address bar, so reloading this page cannot "
                     "sign you in again."
                 </p>

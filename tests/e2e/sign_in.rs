@@ -222,3 +222,23 @@ fn an_id_token_for_another_audience_is_rejected() {
 fn an_id_token_with_a_bad_signature_is_rejected() {
     sign_in_with_fault(Fault::UnpublishedSigningKey, "signature");
 }
+
+#[test]
+fn a_malformed_answer_is_refused_and_its_code_removed_from_the_address() {
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        goto(
+            &client,
+            &format!("{origin}/callback?code=first&code=second&state=s"),
+        )
+        .await;
+        assert_eq!(
+            text_of(&client, "#error-title").await,
+            "The tenant's answer is malformed"
+        );
+        let explanation = text_of(&client, "#error-explanation").await;
+        assert!(explanation.contains("code"), "{explanation}");
+        let url = current_url(&client).await;
+        assert!(!url.contains("first") && !url.contains("second"), "{url}");
+    });
+}
