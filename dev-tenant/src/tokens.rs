@@ -45,8 +45,8 @@ impl Grant<'_> {
         self.scopes.iter().any(|s| s == scope)
     }
 
-    /// ID token claims (Entra v2.0): `name` and `preferred_username` with the `profile` scope, `email` with `email`.
-    pub(crate) fn id_token_claims(&self) -> Map<String, Value> {
+    /// The claims both tokens start with, in Entra's order: `ver`, `iss`, `sub`, `aud`, `exp`, `iat`, `nbf`.
+    fn common_claims(&self, audience: Value, lifetime: i64) -> Map<String, Value> {
         let mut claims = Map::new();
         claims.insert("ver".into(), json!("2.0"));
         claims.insert("iss".into(), json!(self.issuer));
@@ -54,10 +54,16 @@ impl Grant<'_> {
             "sub".into(),
             json!(pairwise_sub(&self.user.oid, self.client_id, "")),
         );
-        claims.insert("aud".into(), json!(self.client_id));
-        claims.insert("exp".into(), json!(self.now + self.id_token_lifetime));
+        claims.insert("aud".into(), audience);
+        claims.insert("exp".into(), json!(self.now + lifetime));
         claims.insert("iat".into(), json!(self.now));
         claims.insert("nbf".into(), json!(self.now));
+        claims
+    }
+
+    /// ID token claims (Entra v2.0): `name` and `preferred_username` with the `profile` scope, `email` with `email`.
+    pub(crate) fn id_token_claims(&self) -> Map<String, Value> {
+        let mut claims = self.common_claims(json!(self.client_id), self.id_token_lifetime);
         if let Some(nonce) = self.nonce {
             claims.insert("nonce".into(), json!(nonce));
         }
@@ -93,17 +99,7 @@ impl Grant<'_> {
             .map(|s| s.rsplit_once('/').map(|(_, name)| name).unwrap_or(s))
             .filter(|s| *s != "offline_access")
             .collect();
-        let mut claims = Map::new();
-        claims.insert("ver".into(), json!("2.0"));
-        claims.insert("iss".into(), json!(self.issuer));
-        claims.insert(
-            "sub".into(),
-            json!(pairwise_sub(&self.user.oid, self.client_id, "")),
-        );
-        claims.insert("aud".into(), json!(audience));
-        claims.insert("exp".into(), json!(self.now + self.access_token_lifetime));
-        claims.insert("iat".into(), json!(self.now));
-        claims.insert("nbf".into(), json!(self.now));
+        let mut claims = self.common_claims(json!(audience), self.access_token_lifetime);
         claims.insert("azp".into(), json!(self.client_id));
         claims.insert("oid".into(), json!(self.user.oid));
         claims.insert("tid".into(), json!(self.tenant_id));
