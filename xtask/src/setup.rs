@@ -124,9 +124,11 @@ fn wasm_toolchain() -> Result<Toolchain, Failure> {
         let forced = std::env::var(FORCE_DEBIAN_VAR).is_ok_and(|v| v == DEBIAN_TOOLCHAIN);
         if forced {
             println!("    {FORCE_DEBIAN_VAR}={DEBIAN_TOOLCHAIN}: taking the offline path");
-            if !debian_toolchain_ready() {
-                offline_wasm_std()?;
+            if debian_toolchain_ready() {
+                println!("    using the Debian compiler with the wasm32 std built on this machine (toolchain `{DEBIAN_TOOLCHAIN}`)");
+                return Ok(Toolchain::Debian);
             }
+            offline_wasm_std()?;
             println!(
                 "    path taken: offline (Debian rustc-web + wasm32 std built from rust-web-src)"
             );
@@ -277,24 +279,21 @@ fn offline_wasm_std() -> Result<(), Failure> {
         .ok_or_else(|| Failure::new("rustc-web installed but /usr/bin/rustc does not run"))?;
     println!("    Debian compiler: {version}");
 
-    step("install the linker rust-lld points at", || {
-        let target = std::fs::read_link("/usr/bin/rust-lld").map_err(|e| {
-            Failure::new(format!(
-                "/usr/bin/rust-lld is not a symlink ({e}); reinstall rustc-web"
-            ))
-        })?;
-        let package = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .filter(|n| n.starts_with("lld-"))
-            .ok_or_else(|| {
-                Failure::new(format!("unexpected rust-lld target {}", target.display()))
-            })?
+    step("install the lld of rustc-web's LLVM", || {
+        // `/usr/bin/rust-lld` comes from rust-web-llvm, a mere recommendation (with all of
+        // llvm-NN) that `--no-install-recommends` skips; rustc names its LLVM itself.
+        let verbose = run_capture(Command::new(DEBIAN_RUSTC).arg("-vV"))?;
+        let major = verbose
+            .lines()
+            .find_map(|l| l.strip_prefix("LLVM version: "))
+            .and_then(|v| v.trim().split('.').next())
+            .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_digit()))
+            .ok_or_else(|| Failure::new("`rustc -vV` names no LLVM version"))?
             .to_string();
-        if !Path::new("/usr/bin").join(&package).exists() {
-            apt_install(&[&package])?;
+        let lld = PathBuf::from(format!("/usr/lib/llvm-{major}/bin/lld"));
+        if !lld.exists() {
+            apt_install(&[&format!("lld-{major}")])?;
         }
-        let lld = PathBuf::from(format!("/usr/lib/llvm-{}/bin/lld", &package[4..]));
         std::fs::create_dir_all(
             Path::new(HOST_RUST_LLD)
                 .parent()
