@@ -247,6 +247,7 @@ fn end_to_end(root: &Path, tools: &Tools, run_dir: &Path, tmp: &Path, tally: &mu
     .env("E2E_DIST_SPA", &spa_dist)
     .env("E2E_DIST_WEB", &web_dist)
     .env("E2E_TENANT_PORT", port.to_string())
+    .env("E2E_SCREENSHOTS", run_dir.join("screenshots"))
     .env("TMPDIR", tmp);
     if let Some(driver) = &tools.chromedriver {
         cmd.env("CHROMEDRIVER", driver);
