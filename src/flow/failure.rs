@@ -68,7 +68,12 @@ impl SignInFailure {
             SignInFailure::NoSignInInProgress => {
                 "This address receives the tenant's answer after a sign-in, and no sign-in was started from this tab.".into()
             }
-            SignInFailure::Provider(e) => e.to_string(),
+            // The advice box shows Entra's meaning and fix; here only what the tenant said.
+            SignInFailure::Provider(e) => format!(
+                "The tenant answered with error {:?}: {}",
+                e.error,
+                first_line(e.error_description.as_deref())
+            ),
             SignInFailure::Callback(e) => e.to_string(),
             SignInFailure::UnknownState => "The state parameter in the address matches no pending sign-in of this tab, \
                 so the answer was not used and no token was requested. It may have been tampered with, or started in another \
@@ -84,6 +89,12 @@ impl SignInFailure {
             ),
             SignInFailure::Discovery(e) => e.to_string(),
             SignInFailure::Network(e) => e.to_string(),
+            SignInFailure::Token(TokenError::Entra(e)) => format!(
+                "The token endpoint answered HTTP {} {:?}: {}",
+                e.status,
+                e.error,
+                first_line(e.error_description.as_deref())
+            ),
             SignInFailure::Token(e) => e.to_string(),
             SignInFailure::Jwks(e) => e.to_string(),
             SignInFailure::MissingIdToken => "The token endpoint answered without an id_token; was the openid scope granted?".into(),
@@ -172,5 +183,30 @@ impl SignInFailure {
             SignInFailure::Validation(f) => Some(&f.report),
             _ => None,
         }
+    }
+}
+
+/// The first line of an Entra `error_description` (the rest repeats trace and correlation ids).
+fn first_line(description: Option<&str>) -> &str {
+    description
+        .and_then(|d| d.lines().next())
+        .filter(|l| !l.trim().is_empty())
+        .unwrap_or("(no description)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_line;
+
+    #[test]
+    fn shows_only_the_first_line_of_an_entra_description() {
+        let description =
+            "AADSTS9002326: Cross-origin token redemption...\r\nTrace ID: t\r\nCorrelation ID: c";
+        assert_eq!(
+            first_line(Some(description)),
+            "AADSTS9002326: Cross-origin token redemption..."
+        );
+        assert_eq!(first_line(None), "(no description)");
+        assert_eq!(first_line(Some("  ")), "(no description)");
     }
 }

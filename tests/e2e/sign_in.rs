@@ -172,6 +172,13 @@ fn a_web_client_build_explains_aadsts9002326() {
         sign_up(&client, &origin, &email).await;
         let advice = text_of(&client, "#error-advice").await;
         screenshot(&client, "aadsts9002326").await;
+        let explanation = text_of(&client, "#error-explanation").await;
+        assert!(
+            explanation.starts_with(
+                "The token endpoint answered HTTP 400 \"invalid_request\": AADSTS9002326"
+            ),
+            "{explanation}"
+        );
         assert!(advice.contains("AADSTS9002326"), "{advice}");
         assert!(advice.contains("Single-page application"), "{advice}");
         let page = client.source().await.unwrap_or_default();
