@@ -11,22 +11,8 @@ fn main() {
     for variable in VARIABLES {
         println!("cargo:rerun-if-env-changed={variable}");
     }
-    let values: Vec<Option<String>> = VARIABLES.iter().map(|v| std::env::var(v).ok()).collect();
-    let get = |name: &str| {
-        VARIABLES
-            .iter()
-            .position(|v| *v == name)
-            .and_then(|i| values[i].as_deref())
-    };
-    let raw = RawConfig {
-        tenant_name: get("TENANT_NAME"),
-        tenant_guid: get("TENANT_GUID"),
-        client_id: get("CLIENT_ID"),
-        client_secret: get("CLIENT_SECRET"),
-        redirect_uri: get("REDIRECT_URI"),
-        authority: get("AUTHORITY"),
-        scopes: get("SCOPES"),
-    };
+    let values = VARIABLES.map(|v| std::env::var(v).ok());
+    let raw = RawConfig::from_values(&values);
     match BuildConfig::parse(raw) {
         Ok(config) => {
             if config.client_secret.is_some() {

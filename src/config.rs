@@ -36,6 +36,24 @@ pub struct RawConfig<'a> {
     pub scopes: Option<&'a str>,
 }
 
+impl<'a> RawConfig<'a> {
+    /// The variables from `values`, given in the order of [`VARIABLES`] (as `build.rs` and
+    /// `xtask` read them from their environment).
+    pub fn from_values(values: &'a [Option<String>; VARIABLES.len()]) -> Self {
+        let [tenant_name, tenant_guid, client_id, client_secret, redirect_uri, authority, scopes] =
+            values.each_ref().map(Option::as_deref);
+        RawConfig {
+            tenant_name,
+            tenant_guid,
+            client_id,
+            client_secret,
+            redirect_uri,
+            authority,
+            scopes,
+        }
+    }
+}
+
 impl RawConfig<'static> {
     /// The values this app was compiled with.
     pub fn compiled() -> Self {

@@ -191,13 +191,18 @@ fn profile_dir() -> PathBuf {
 
 /// The text of the element matching `css`, once it is on the page.
 pub async fn text_of(client: &Client, css: &str) -> String {
+    wait_for(client, css).await.text().await.unwrap_or_default()
+}
+
+/// The element matching `css` once it is on the page; else the test fails with the page's source.
+pub async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
     let found = client
         .wait()
         .at_most(PAGE_TIMEOUT)
         .for_element(Locator::Css(css))
         .await;
     match found {
-        Ok(element) => element.text().await.unwrap_or_default(),
+        Ok(element) => element,
         Err(e) => {
             let url = current_url(client).await;
             let body = client.source().await.unwrap_or_default();
@@ -254,12 +259,7 @@ pub fn new_email(label: &str) -> String {
 }
 
 pub async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client
-        .wait()
-        .at_most(PAGE_TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no field `{css}`: {e}"));
+    let field = wait_for(client, css).await;
     field
         .clear()
         .await
@@ -271,12 +271,7 @@ pub async fn fill(client: &Client, css: &str, text: &str) {
 }
 
 pub async fn click(client: &Client, css: &str) {
-    let element = client
-        .wait()
-        .at_most(PAGE_TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element `{css}` to click: {e}"));
+    let element = wait_for(client, css).await;
     element
         .click()
         .await

@@ -12,17 +12,8 @@ pub const DEV_TENANT_PORT: u16 = 8081;
 
 /// Reads and validates the configuration variables from this process's environment.
 pub fn config_from_env() -> Result<BuildConfig, Failure> {
-    let values: Vec<Option<String>> = VARIABLES.iter().map(|v| std::env::var(v).ok()).collect();
-    let get = |i: usize| values[i].as_deref();
-    let raw = RawConfig {
-        tenant_name: get(0),
-        tenant_guid: get(1),
-        client_id: get(2),
-        client_secret: get(3),
-        redirect_uri: get(4),
-        authority: get(5),
-        scopes: get(6),
-    };
+    let values = VARIABLES.map(|v| std::env::var(v).ok());
+    let raw = RawConfig::from_values(&values);
     let config =
         BuildConfig::parse(raw).map_err(|e| Failure::new(format!("invalid configuration: {e}")))?;
     println!("==> configuration");
