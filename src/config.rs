@@ -488,6 +488,19 @@ mod tests {
     }
 
     #[test]
+    fn values_in_variable_order_fill_the_matching_fields() {
+        let values = VARIABLES.map(|v| Some(v.to_string()));
+        let raw = RawConfig::from_values(&values);
+        assert_eq!(raw.tenant_name, Some("TENANT_NAME"));
+        assert_eq!(raw.tenant_guid, Some("TENANT_GUID"));
+        assert_eq!(raw.client_id, Some("CLIENT_ID"));
+        assert_eq!(raw.client_secret, Some("CLIENT_SECRET"));
+        assert_eq!(raw.redirect_uri, Some("REDIRECT_URI"));
+        assert_eq!(raw.authority, Some("AUTHORITY"));
+        assert_eq!(raw.scopes, Some("SCOPES"));
+    }
+
+    #[test]
     fn debug_output_never_contains_the_secret() {
         let config = parse(RawConfig {
             client_secret: Some("s3cr3t-value"),

@@ -196,7 +196,57 @@ fn first_line(description: Option<&str>) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::first_line;
+    use super::{first_line, SignInFailure};
+    use crate::browser::http::NetworkError;
+
+    #[test]
+    fn a_stale_or_foreign_answer_says_no_token_was_requested_and_to_start_again() {
+        let expired = SignInFailure::Expired { age_secs: 1_500 };
+        assert_eq!(expired.title(), "The sign-in took too long");
+        assert!(
+            expired.explanation().contains("started 25 minutes ago"),
+            "{}",
+            expired.explanation()
+        );
+        assert!(expired.explanation().contains("valid for 10 minutes"));
+        for failure in [expired, SignInFailure::UnknownState] {
+            let text = failure.explanation().to_lowercase();
+            assert!(text.contains("no token was requested"), "{text}");
+            assert_eq!(
+                failure.next_step(),
+                "Start a new sign-in from the home page."
+            );
+        }
+        let used = SignInFailure::CodeAlreadyUsed;
+        assert_eq!(used.title(), "This answer was already used");
+        assert!(used.explanation().contains("single use"));
+    }
+
+    #[test]
+    fn a_network_failure_names_the_url_and_the_likely_causes() {
+        let failed = SignInFailure::Network(NetworkError::Failed {
+            url: "http://127.0.0.1:9/token".into(),
+            detail: "TypeError: Failed to fetch".into(),
+        });
+        assert_eq!(failed.title(), "The tenant could not be reached");
+        let text = failed.explanation();
+        assert!(
+            text.contains("http://127.0.0.1:9/token") && text.contains("CORS"),
+            "{text}"
+        );
+        assert!(failed.next_step().contains("cargo xtask serve"));
+        let timeout = SignInFailure::Network(NetworkError::Timeout {
+            url: "http://127.0.0.1:9/token".into(),
+            after_ms: 30_000,
+        });
+        assert!(timeout.explanation().contains("did not answer within 30 s"));
+    }
+
+    #[test]
+    fn a_token_response_without_an_id_token_points_at_the_openid_scope() {
+        let failure = SignInFailure::MissingIdToken;
+        assert!(failure.explanation().contains("openid scope"));
+    }
 
     #[test]
     fn shows_only_the_first_line_of_an_entra_description() {
