@@ -1,26 +1,23 @@
 //! The router and the parts of the page every route shares.
 
-use crate::components::{ConfigErrorPanel, SecretBanner};
+use crate::components::{ConfigErrorPanel, SecretBanner, SessionEndedPanel, SignedOutNotice};
 use crate::config::BuildConfig;
-use crate::flow::Session;
 use crate::pages::{CallbackPage, HomePage, NotFoundPage, ProfilePage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-pub const PRODUCT_NAME: &str = "Entra Sign-in Inspector";
+use crate::session_context::SessionContext;
 
-/// The signed-in session of this tab, in memory only: a reload signs out.
-#[derive(Clone, Copy)]
-pub struct CurrentSession(pub RwSignal<Option<Session>>);
+pub const PRODUCT_NAME: &str = "Entra Sign-in Inspector";
 
 #[component]
 pub fn App() -> impl IntoView {
     match BuildConfig::compiled() {
         Ok(config) => {
             let secret_embedded = config.client_secret.is_some();
-            provide_context(config);
-            provide_context(CurrentSession(RwSignal::new(None)));
+            provide_context(config.clone());
+            SessionContext::provide(config);
             view! {
                 <Router>
                     <Header/>
@@ -28,6 +25,8 @@ pub fn App() -> impl IntoView {
                         <SecretBanner/>
                     </Show>
                     <main>
+                        <SignedOutNotice/>
+                        <SessionEndedPanel/>
                         <Routes fallback=NotFoundPage>
                             <Route path=path!("/") view=HomePage/>
                             <Route path=path!("/callback") view=CallbackPage/>

@@ -14,7 +14,7 @@ pub const DEV_TENANT_AUTHORITY: &str =
 pub const DEFAULT_SCOPES: &str = "openid profile email offline_access";
 
 /// The variables the build reads; the names are the seed script's, so its users can reuse their shell.
-pub const VARIABLES: [&str; 7] = [
+pub const VARIABLES: [&str; 8] = [
     "TENANT_NAME",
     "TENANT_GUID",
     "CLIENT_ID",
@@ -22,6 +22,7 @@ pub const VARIABLES: [&str; 7] = [
     "REDIRECT_URI",
     "AUTHORITY",
     "SCOPES",
+    "POST_LOGOUT_REDIRECT_URI",
 ];
 
 /// The configuration variables as they were found, before validation.
@@ -34,13 +35,14 @@ pub struct RawConfig<'a> {
     pub redirect_uri: Option<&'a str>,
     pub authority: Option<&'a str>,
     pub scopes: Option<&'a str>,
+    pub post_logout_redirect_uri: Option<&'a str>,
 }
 
 impl<'a> RawConfig<'a> {
     /// The variables from `values`, given in the order of [`VARIABLES`] (as `build.rs` and
     /// `xtask` read them from their environment).
     pub fn from_values(values: &'a [Option<String>; VARIABLES.len()]) -> Self {
-        let [tenant_name, tenant_guid, client_id, client_secret, redirect_uri, authority, scopes] =
+        let [tenant_name, tenant_guid, client_id, client_secret, redirect_uri, authority, scopes, post_logout_redirect_uri] =
             values.each_ref().map(Option::as_deref);
         RawConfig {
             tenant_name,
@@ -50,6 +52,7 @@ impl<'a> RawConfig<'a> {
             redirect_uri,
             authority,
             scopes,
+            post_logout_redirect_uri,
         }
     }
 }
@@ -65,6 +68,7 @@ impl RawConfig<'static> {
             redirect_uri: option_env!("REDIRECT_URI"),
             authority: option_env!("AUTHORITY"),
             scopes: option_env!("SCOPES"),
+            post_logout_redirect_uri: option_env!("POST_LOGOUT_REDIRECT_URI"),
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct BuildConfig {
     /// `None`: the page's origin + `/callback`, decided at run time.
     pub redirect_uri: Option<String>,
     pub scopes: String,
+    /// Where the tenant sends the browser after sign-out. `None`: the page's origin + `/`.
+    pub post_logout_redirect_uri: Option<String>,
 }
 
 impl fmt::Debug for BuildConfig {
@@ -110,6 +116,7 @@ impl fmt::Debug for BuildConfig {
             )
             .field("redirect_uri", &self.redirect_uri)
             .field("scopes", &self.scopes)
+            .field("post_logout_redirect_uri", &self.post_logout_redirect_uri)
             .finish()
     }
 }
@@ -142,6 +149,7 @@ const EXAMPLE_CLIENT_ID: &str = "CLIENT_ID=00001111-aaaa-2222-bbbb-3333cccc4444"
 const EXAMPLE_REDIRECT: &str = "REDIRECT_URI=http://localhost:8080/callback";
 const EXAMPLE_AUTHORITY: &str =
     "AUTHORITY=https://login.contoso.com/aaaabbbb-0000-cccc-1111-dddd2222eeee/v2.0";
+const EXAMPLE_POST_LOGOUT: &str = "POST_LOGOUT_REDIRECT_URI=http://localhost:8080/";
 const EXAMPLE_SCOPES: &str = "SCOPES=\"openid profile email offline_access\"";
 
 impl BuildConfig {
@@ -160,6 +168,9 @@ impl BuildConfig {
             .map(|a| a.trim_end_matches('/').to_string());
         let redirect_uri = set(raw.redirect_uri)
             .map(|v| check_url("REDIRECT_URI", v, EXAMPLE_REDIRECT))
+            .transpose()?;
+        let post_logout_redirect_uri = set(raw.post_logout_redirect_uri)
+            .map(|v| check_url("POST_LOGOUT_REDIRECT_URI", v, EXAMPLE_POST_LOGOUT))
             .transpose()?;
         let scopes = set(raw.scopes)
             .map(check_scopes)
@@ -214,6 +225,7 @@ impl BuildConfig {
             client_secret,
             redirect_uri,
             scopes,
+            post_logout_redirect_uri,
         })
     }
 
@@ -476,6 +488,34 @@ mod tests {
     }
 
     #[test]
+    fn post_logout_redirect_uri_is_optional_and_must_be_an_absolute_url() {
+        let config = parse(RawConfig {
+            post_logout_redirect_uri: Some("https://app.contoso.com/signed-out"),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert_eq!(
+            config.post_logout_redirect_uri.as_deref(),
+            Some("https://app.contoso.com/signed-out")
+        );
+        assert_eq!(
+            parse(RawConfig::default())
+                .unwrap()
+                .post_logout_redirect_uri,
+            None
+        );
+        let err = parse(RawConfig {
+            post_logout_redirect_uri: Some("/signed-out"),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "POST_LOGOUT_REDIRECT_URI");
+        assert!(err
+            .to_string()
+            .contains("POST_LOGOUT_REDIRECT_URI=http://localhost:8080/"));
+    }
+
+    #[test]
     fn empty_variables_count_as_unset() {
         let config = parse(RawConfig {
             client_secret: Some(""),
@@ -498,6 +538,10 @@ mod tests {
         assert_eq!(raw.redirect_uri, Some("REDIRECT_URI"));
         assert_eq!(raw.authority, Some("AUTHORITY"));
         assert_eq!(raw.scopes, Some("SCOPES"));
+        assert_eq!(
+            raw.post_logout_redirect_uri,
+            Some("POST_LOGOUT_REDIRECT_URI")
+        );
     }
 
     #[test]

@@ -11,3 +11,4 @@ pub mod display;
 pub mod flow;
 pub mod oidc;
 pub mod pages;
+pub mod session_context;

@@ -41,9 +41,10 @@ pub struct Config {
     /// App registrations.
     pub clients: Vec<Client>,
     /// Accept a registered loopback redirect URI (`http://127.0.0.1:P/path` or `http://localhost:P/path`) on any
-    /// port, as Entra does for loopback URIs (RFC 8252 §7.3). Off by default: the URI must match exactly.
+    /// port, as Entra does for loopback URIs (RFC 8252 §7.3); the same for post-logout redirect URIs. Off by
+    /// default: the URI must match exactly.
     pub loopback_any_port: bool,
-    /// Token, code and session lifetimes.
+    /// Token, code and session lifetimes at start ([`crate::Tenant::set_lifetimes`] changes those in force).
     pub lifetimes: Lifetimes,
     /// Where keys and users are kept across restarts; `None` keeps them in memory only.
     pub state_file: Option<PathBuf>,
@@ -206,8 +207,51 @@ pub struct Client {
     pub secret: Option<ClientSecret>,
     /// Registered redirect URIs, compared exactly (see `Config::loopback_any_port`).
     pub redirect_uris: Vec<String>,
-    /// Where the logout endpoint may send the browser back to.
+    /// Where the logout endpoint may send the browser back to, compared like `redirect_uris`.
     pub post_logout_redirect_uris: Vec<String>,
+}
+
+impl Client {
+    /// Whether `/authorize` may send the browser to `uri` (see [`registered_uri_matches`]).
+    pub(crate) fn redirect_uri_registered(&self, uri: &str, loopback_any_port: bool) -> bool {
+        registered_uri_matches(&self.redirect_uris, uri, loopback_any_port)
+    }
+
+    /// Whether the logout endpoint may send the browser to `uri` (see [`registered_uri_matches`]).
+    pub(crate) fn post_logout_redirect_uri_registered(
+        &self,
+        uri: &str,
+        loopback_any_port: bool,
+    ) -> bool {
+        registered_uri_matches(&self.post_logout_redirect_uris, uri, loopback_any_port)
+    }
+}
+
+/// Whether `uri` is one of `registered`: exactly, or with `loopback_any_port` the same loopback URI (`http`,
+/// `127.0.0.1` or `localhost`, same path and query) on another port (RFC 8252 §7.3).
+fn registered_uri_matches(registered: &[String], uri: &str, loopback_any_port: bool) -> bool {
+    if registered.iter().any(|r| r == uri) {
+        return true;
+    }
+    if !loopback_any_port {
+        return false;
+    }
+    let Ok(requested) = url::Url::parse(uri) else {
+        return false;
+    };
+    let is_loopback = |u: &url::Url| {
+        u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1" | "localhost"))
+    };
+    is_loopback(&requested)
+        && registered
+            .iter()
+            .filter_map(|r| url::Url::parse(r).ok())
+            .any(|registered| {
+                is_loopback(&registered)
+                    && registered.host_str() == requested.host_str()
+                    && registered.path() == requested.path()
+                    && registered.query() == requested.query()
+            })
 }
 
 /// The platform of an app registration's redirect URIs.
@@ -287,5 +331,115 @@ impl Default for Lifetimes {
             otp_code: Duration::from_secs(600),
             session: Duration::from_secs(24 * 3600),
         }
+    }
+}
+
+impl Lifetimes {
+    /// Each lifetime with its name in the JSON of `/_dev/lifetimes`.
+    fn named(&mut self) -> [(&'static str, &mut Duration); 7] {
+        [
+            ("id_token", &mut self.id_token),
+            ("access_token", &mut self.access_token),
+            ("authorization_code", &mut self.authorization_code),
+            ("spa_refresh_token", &mut self.spa_refresh_token),
+            ("web_refresh_token", &mut self.web_refresh_token),
+            ("otp_code", &mut self.otp_code),
+            ("session", &mut self.session),
+        ]
+    }
+
+    /// `{"id_token": 3600, ...}`: every lifetime, in seconds.
+    pub(crate) fn to_json(self) -> serde_json::Value {
+        let mut copy = self;
+        let fields = copy
+            .named()
+            .map(|(name, value)| (name.to_string(), value.as_secs().into()));
+        serde_json::Value::Object(fields.into_iter().collect())
+    }
+
+    /// These lifetimes with those a JSON object of seconds names (`{"access_token": 10}`) replaced. The error names
+    /// the field that is unknown or not a whole number of seconds.
+    pub(crate) fn with_json(self, body: &[u8]) -> Result<Lifetimes, String> {
+        let expected = r#"expected a JSON object of seconds, e.g. {"access_token": 10}"#;
+        let fields = match serde_json::from_slice(body) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            Ok(other) => return Err(format!("{expected}, not {other}")),
+            Err(e) => return Err(format!("the body is not JSON ({e}); {expected}")),
+        };
+        let mut lifetimes = self;
+        for (name, value) in &fields {
+            let mut named = lifetimes.named();
+            let Some((_, slot)) = named.iter_mut().find(|(known, _)| known == name) else {
+                let mut copy = self;
+                let known = copy.named().map(|(known, _)| known);
+                return Err(format!(
+                    "unknown lifetime `{name}`; known lifetimes: {}",
+                    known.join(", ")
+                ));
+            };
+            let Some(secs) = value.as_u64() else {
+                return Err(format!(
+                    "`{name}` must be a whole number of seconds (0 or more), not {value}"
+                ));
+            };
+            **slot = Duration::from_secs(secs);
+        }
+        Ok(lifetimes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_uris_match_on_any_port_only_when_allowed() {
+        let registered = vec!["http://127.0.0.1:8080/callback".to_string()];
+        let matches =
+            |uri: &str, any_port: bool| registered_uri_matches(&registered, uri, any_port);
+        assert!(matches("http://127.0.0.1:8080/callback", false));
+        assert!(!matches("http://127.0.0.1:9999/callback", false));
+        assert!(matches("http://127.0.0.1:9999/callback", true));
+        assert!(!matches("http://127.0.0.1:9999/other", true), "path");
+        assert!(
+            !matches("http://127.0.0.1:9999/callback?x=1", true),
+            "query"
+        );
+        assert!(!matches("http://localhost:9999/callback", true), "host");
+        assert!(!matches("https://127.0.0.1:9999/callback", true), "scheme");
+    }
+
+    #[test]
+    fn lifetimes_json_changes_only_the_named_lifetimes() {
+        let changed = Lifetimes::default()
+            .with_json(br#"{"access_token": 10, "spa_refresh_token": 2}"#)
+            .unwrap();
+        assert_eq!(changed.access_token, Duration::from_secs(10));
+        assert_eq!(changed.spa_refresh_token, Duration::from_secs(2));
+        assert_eq!(changed.id_token, Lifetimes::default().id_token);
+        assert_eq!(changed.to_json()["access_token"], 10);
+        assert_eq!(changed.to_json().as_object().map(|o| o.len()), Some(7));
+    }
+
+    #[test]
+    fn lifetimes_json_names_the_unknown_or_non_integer_field() {
+        let unknown = Lifetimes::default()
+            .with_json(br#"{"acces_token": 10}"#)
+            .unwrap_err();
+        assert!(unknown.contains("`acces_token`"), "{unknown}");
+        assert!(unknown.contains("access_token"), "{unknown}");
+        for body in [
+            &br#"{"session": 1.5}"#[..],
+            br#"{"session": -1}"#,
+            br#"{"session": "10"}"#,
+        ] {
+            let error = Lifetimes::default().with_json(body).unwrap_err();
+            assert!(
+                error.contains("`session` must be a whole number"),
+                "{error}"
+            );
+        }
+        assert!(Lifetimes::default().with_json(b"[10]").is_err());
+        assert!(Lifetimes::default().with_json(b"not json").is_err());
     }
 }

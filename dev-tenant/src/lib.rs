@@ -3,7 +3,8 @@
 //! It serves, under `http://127.0.0.1:{port}/{tenant_id}/...` (shaped like `https://{subdomain}.ciamlogin.com/{tenant_id}/...`):
 //! OpenID Connect discovery, the JWKS, `authorize` with an email one-time-passcode sign-up/sign-in user flow, `token`
 //! (authorization code with PKCE, refresh token), `logout` and `userinfo`; plus, for development, a mailbox of the
-//! emailed codes (`/_dev/mailbox`) and fault injection (`/_dev/faults`, see [`faults`]).
+//! emailed codes (`/_dev/mailbox`), fault injection (`/_dev/faults`, see [`faults`]) and the lifetimes in force
+//! (`/_dev/lifetimes`, see [`Tenant::set_lifetimes`]).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), dev_tenant::StartError> {

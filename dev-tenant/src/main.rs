@@ -69,7 +69,8 @@ struct Args {
     )]
     post_logout_redirect_uris: Vec<String>,
 
-    /// Accept a registered loopback redirect URI (http://127.0.0.1 or http://localhost) on any port, as Entra does.
+    /// Accept a registered loopback redirect URI (http://127.0.0.1 or http://localhost) on any port, as Entra does;
+    /// the same for post-logout redirect URIs.
     #[arg(long, env = "DEV_TENANT_LOOPBACK_ANY_PORT")]
     loopback_any_port: bool,
 

@@ -138,6 +138,8 @@ pub(crate) struct RefreshGrant {
     pub(crate) sid: String,
     /// When the sign-in that started this chain of refresh tokens happened.
     pub(crate) chain_issued_at: UnixTime,
+    /// The end of its life when issued (what the sweep goes by). An SPA token's redemption goes by
+    /// `chain_issued_at` and the SPA lifetime in force then, which tests may have changed since.
     pub(crate) expires_at: UnixTime,
     /// Used once already, and replaced by a newer token.
     pub(crate) rotated: bool,

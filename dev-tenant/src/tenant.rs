@@ -1,7 +1,7 @@
 //! One emulated tenant without a listener: its configuration, URLs, keys and memory, and what tests may do to it.
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Lifetimes};
 use crate::faults::{Fault, FaultError, FaultRequest};
 use crate::keys::{KeyError, KeyRing, SigningKey};
 use crate::store::{MailMessage, State, User};
@@ -28,6 +28,8 @@ pub struct Urls {
     pub mailbox: String,
     /// Fault injection (`POST`, `DELETE`, `GET`).
     pub faults: String,
+    /// The lifetimes in force (`PUT`, `DELETE`, `GET`).
+    pub lifetimes: String,
 }
 
 impl Urls {
@@ -50,6 +52,7 @@ impl Urls {
             userinfo: format!("{base}/{tenant}/openid/v2.0/userinfo"),
             mailbox: format!("{base}/_dev/mailbox"),
             faults: format!("{base}/_dev/faults"),
+            lifetimes: format!("{base}/_dev/lifetimes"),
             authority,
             issuer,
             base,
@@ -69,6 +72,8 @@ pub(crate) struct Shared {
     /// The keys the state file keeps (those of the start and of `--rotate-keys`, not the faults').
     persisted_keys: Vec<SigningKey>,
     state: Mutex<State>,
+    /// The lifetimes in force: `config.lifetimes` until a test changes them.
+    lifetimes: Mutex<Lifetimes>,
 }
 
 impl Shared {
@@ -77,6 +82,18 @@ impl Shared {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The lifetimes in force, to change them. Take no other lock while holding it.
+    pub(crate) fn lifetimes_mut(&self) -> MutexGuard<'_, Lifetimes> {
+        self.lifetimes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The lifetimes in force. Read once per request, so that what one response says agrees with itself.
+    pub(crate) fn lifetimes(&self) -> Lifetimes {
+        *self.lifetimes_mut()
     }
 
     /// Prints a line on stdout unless the tenant is quiet.
@@ -191,6 +208,7 @@ impl Tenant {
             prefix: format!("/{}", config.tenant_id),
             persisted_keys: published.clone(),
             state: Mutex::new(State::new(users, KeyRing::new(published, spares))),
+            lifetimes: Mutex::new(config.lifetimes),
             clock: Clock::default(),
             urls,
             config,
@@ -262,6 +280,19 @@ impl Tenant {
     /// Disarms every fault.
     pub fn clear_faults(&self) {
         self.shared.lock().faults.clear();
+    }
+
+    /// Replaces the lifetimes in force, as `PUT /_dev/lifetimes` does. What is issued from now on uses them, and an
+    /// SPA refresh token expires when the lifetime in force at its redemption has passed since the sign-in that
+    /// started its chain. [`Tenant::config`] keeps the configured ones: `set_lifetimes(tenant.config().lifetimes)`
+    /// restores them.
+    pub fn set_lifetimes(&self, lifetimes: Lifetimes) {
+        *self.shared.lifetimes_mut() = lifetimes;
+    }
+
+    /// The lifetimes in force.
+    pub fn lifetimes(&self) -> Lifetimes {
+        self.shared.lifetimes()
     }
 
     /// Moves the tenant's clock forward (codes, tokens, sessions and passcodes expire by it).

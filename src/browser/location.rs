@@ -13,6 +13,19 @@ pub fn redirect_uri(configured: Option<&str>) -> Option<String> {
     }
 }
 
+/// Where the tenant sends the browser after sign-out: the configured URI, else this origin + `/`.
+pub fn post_logout_redirect_uri(configured: Option<&str>) -> Option<String> {
+    match configured {
+        Some(uri) => Some(uri.to_string()),
+        None => origin().map(|o| format!("{o}/")),
+    }
+}
+
+/// The path of the page, e.g. `/callback`.
+pub fn pathname() -> Option<String> {
+    web_sys::window()?.location().pathname().ok()
+}
+
 /// The full address of the page.
 pub fn href() -> Option<String> {
     web_sys::window()?.location().href().ok()

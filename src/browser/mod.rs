@@ -44,3 +44,10 @@ impl fmt::Display for BrowserError {
 }
 
 impl std::error::Error for BrowserError {}
+
+/// Whether the tab is shown (`document.visibilityState`); outside a page, it counts as shown.
+pub fn page_is_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}

@@ -18,3 +18,9 @@ pub fn page_age_ms() -> f64 {
         .map(|p| p.now())
         .unwrap_or_default()
 }
+
+/// Milliseconds since the Unix epoch (`Date.now()`): comparable across page loads, unlike
+/// `performance.now()`, so a step can be timed across the redirect to the tenant and back.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}

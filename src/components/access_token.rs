@@ -1,5 +1,5 @@
 use crate::flow::Session;
-use crate::oidc::ACCESS_TOKEN_NOTE;
+use crate::oidc::{ClaimSet, ACCESS_TOKEN_NOTE};
 use leptos::prelude::*;
 
 use super::{ClaimsTable, JsonBlock};
@@ -16,11 +16,19 @@ pub fn AccessTokenPanel(session: Session) -> impl IntoView {
     });
     view! {
         <section class="card" id="access-token">
-            <h2>"Access token"</h2>
+            <h2>"Access token: for the API, not for this app to validate"</h2>
             <p class="muted">{ACCESS_TOKEN_NOTE}</p>
             {expires.map(|e| view! { <p>"Expires: " <span id="access-token-expires">{e}</span></p> })}
             {match session.access_token_decoded {
                 Some(decoded) => view! {
+                    <table class="kv">
+                        <tbody>
+                            <tr><th scope="row">"Audience (aud): the API it is for"</th>
+                                <td id="access-token-aud"><code>{claim_text(&decoded.claims, "aud")}</code></td></tr>
+                            <tr><th scope="row">"Scopes (scp): what the API may let the app do"</th>
+                                <td id="access-token-scp"><code>{claim_text(&decoded.claims, "scp")}</code></td></tr>
+                        </tbody>
+                    </table>
                     <ClaimsTable claims=decoded.claims.clone()/>
                     <JsonBlock id="access-token-header" title="Header" json=decoded.header_json.clone()/>
                 }.into_any(),
@@ -28,4 +36,11 @@ pub fn AccessTokenPanel(session: Session) -> impl IntoView {
             }}
         </section>
     }
+}
+
+fn claim_text(claims: &ClaimSet, name: &str) -> String {
+    claims
+        .get(name)
+        .map(crate::display::claim_value_text)
+        .unwrap_or_else(|| "(absent)".to_string())
 }

@@ -12,6 +12,9 @@ pub fn ConfigSummary(config: BuildConfig) -> impl IntoView {
     } else {
         "this page's origin + /callback"
     };
+    let post_logout =
+        location::post_logout_redirect_uri(config.post_logout_redirect_uri.as_deref())
+            .unwrap_or_else(|| "(this page's origin)/".to_string());
     let secret = if config.client_secret.is_some() {
         "yes: embedded in the bundle (test tenants only)"
     } else {
@@ -29,6 +32,7 @@ pub fn ConfigSummary(config: BuildConfig) -> impl IntoView {
                         <th scope="row">"Redirect URI"</th>
                         <td id="config-redirect-uri"><code>{redirect_uri}</code>" "<span class="muted">"(" {redirect_note} ")"</span></td>
                     </tr>
+                    <tr><th scope="row">"Post-logout redirect URI"</th><td id="config-post-logout-redirect-uri"><code>{post_logout}</code></td></tr>
                     <tr><th scope="row">"Scopes"</th><td id="config-scopes"><code>{config.scopes}</code></td></tr>
                     <tr><th scope="row">"Client secret"</th><td id="config-secret">{secret}</td></tr>
                 </tbody>

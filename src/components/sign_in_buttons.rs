@@ -1,17 +1,17 @@
 use crate::config::BuildConfig;
-use crate::flow::{self, SignInFailure};
+use crate::flow::{self, SignInFailure, Trace};
 use crate::oidc::Prompt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::SignInError;
+use super::{FlowInspector, KeepSignedIn, SignInError};
 
 /// "Sign in" and "Sign up": start the flow and leave for the tenant.
 #[component]
 pub fn SignInButtons() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let busy = RwSignal::new(false);
-    let failure = RwSignal::new(None::<SignInFailure>);
+    let failure = RwSignal::new(None::<(SignInFailure, Trace)>);
     let start = move |prompt: Option<Prompt>| {
         let config = config.clone();
         busy.set(true);
@@ -35,6 +35,7 @@ pub fn SignInButtons() -> impl IntoView {
         <Show when=move || busy.get()>
             <p class="muted" id="sign-in-starting">"Reading the tenant's metadata and preparing PKCE…"</p>
         </Show>
-        {move || failure.get().map(|error| view! { <SignInError error/> })}
+        <KeepSignedIn/>
+        {move || failure.get().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> })}
     }
 }

@@ -4,8 +4,8 @@
 use crate::browser::http::NetworkError;
 use crate::browser::BrowserError;
 use crate::oidc::{
-    Advice, AuthorizationErrorResponse, AuthorizeError, CallbackError, DiscoveryError, JwksError,
-    JwtError, TokenError, ValidationFailure, ValidationReport,
+    Advice, AuthorizationErrorResponse, AuthorizeError, CallbackError, DiscoveryError,
+    EndSessionError, JwksError, JwtError, TokenError, ValidationFailure, ValidationReport,
 };
 
 #[derive(Clone, Debug)]
@@ -35,6 +35,15 @@ pub enum SignInFailure {
     Browser(BrowserError),
     Randomness(String),
     Pkce(String),
+    /// The token endpoint refused the refresh token.
+    Refresh(TokenError),
+    /// A renewal was asked for, and the session has no refresh token.
+    NoRefreshToken,
+    /// The session kept in this tab's storage cannot be used.
+    StoredSession(String),
+    /// The tenant's metadata lists no `end_session_endpoint`.
+    NoEndSessionEndpoint,
+    EndSession(EndSessionError),
 }
 
 impl SignInFailure {
@@ -59,6 +68,11 @@ impl SignInFailure {
             SignInFailure::Browser(_) => "The browser refused an operation",
             SignInFailure::Randomness(_) => "The browser has no secure random numbers",
             SignInFailure::Pkce(_) => "The PKCE challenge could not be made",
+            SignInFailure::Refresh(_) => "The tenant refused to renew the tokens",
+            SignInFailure::NoRefreshToken => "There is no refresh token",
+            SignInFailure::StoredSession(_) => "The kept session could not be restored",
+            SignInFailure::NoEndSessionEndpoint => "The tenant offers no sign-out endpoint",
+            SignInFailure::EndSession(_) => "The sign-out request could not be built",
         }
     }
 
@@ -89,13 +103,14 @@ impl SignInFailure {
             ),
             SignInFailure::Discovery(e) => e.to_string(),
             SignInFailure::Network(e) => e.to_string(),
-            SignInFailure::Token(TokenError::Entra(e)) => format!(
+            SignInFailure::Token(TokenError::Entra(e))
+            | SignInFailure::Refresh(TokenError::Entra(e)) => format!(
                 "The token endpoint answered HTTP {} {:?}: {}",
                 e.status,
                 e.error,
                 first_line(e.error_description.as_deref())
             ),
-            SignInFailure::Token(e) => e.to_string(),
+            SignInFailure::Token(e) | SignInFailure::Refresh(e) => e.to_string(),
             SignInFailure::Jwks(e) => e.to_string(),
             SignInFailure::MissingIdToken => "The token endpoint answered without an id_token; was the openid scope granted?".into(),
             SignInFailure::Jwt(e) => e.to_string(),
@@ -104,6 +119,14 @@ impl SignInFailure {
             SignInFailure::Browser(e) => e.to_string(),
             SignInFailure::Randomness(e) => e.clone(),
             SignInFailure::Pkce(e) => e.clone(),
+            SignInFailure::NoRefreshToken => "The tenant sent no refresh token with these tokens, so they cannot be \
+                renewed without signing in again."
+                .into(),
+            SignInFailure::StoredSession(why) => why.clone(),
+            SignInFailure::NoEndSessionEndpoint => "The tenant's OpenID metadata has no end_session_endpoint, so \
+                its session cannot be ended from here. This tab's session was cleared."
+                .into(),
+            SignInFailure::EndSession(e) => e.to_string(),
         }
     }
 
@@ -123,6 +146,10 @@ impl SignInFailure {
             SignInFailure::Validation(_) => "Do not trust this token. Compare the failed checks with your app \
                 registration (client ID) and tenant (issuer), and check this device's clock."
                 .into(),
+            SignInFailure::Refresh(_) | SignInFailure::StoredSession(_) => "Sign in again.".into(),
+            SignInFailure::NoRefreshToken => {
+                "Request the offline_access scope (SCOPES) and sign in again.".into()
+            }
             SignInFailure::Discovery(_) | SignInFailure::Jwks(_) => {
                 "Check the authority (TENANT_NAME, TENANT_GUID or AUTHORITY) this app was built with.".into()
             }
@@ -134,7 +161,8 @@ impl SignInFailure {
     pub fn advice(&self) -> Option<Advice> {
         match self {
             SignInFailure::Provider(e) => e.advice(),
-            SignInFailure::Token(TokenError::Entra(e)) => e.advice(),
+            SignInFailure::Token(TokenError::Entra(e))
+            | SignInFailure::Refresh(TokenError::Entra(e)) => e.advice(),
             _ => None,
         }
     }
@@ -152,7 +180,8 @@ impl SignInFailure {
                 }
                 rows
             }
-            SignInFailure::Token(TokenError::Entra(e)) => {
+            SignInFailure::Token(TokenError::Entra(e))
+            | SignInFailure::Refresh(TokenError::Entra(e)) => {
                 let mut rows = vec![
                     ("HTTP status", e.status.to_string()),
                     ("error", e.error.clone()),

@@ -1,19 +1,27 @@
-//! The sign-in flow: the protocol core's steps joined by the browser layer's I/O. No views here;
-//! pages call [`start_sign_in`] and [`complete_sign_in`] and render what they return.
+//! The flows: the protocol core's steps joined by the browser layer's I/O, each recorded in a
+//! [`Trace`] for the inspector. No views here; pages call these and render what they return.
 
 mod failure;
+pub mod keep;
 mod pending;
+pub mod refresh;
+pub mod renewal;
+mod sign_in;
+pub mod sign_out;
+pub mod trace;
 
 pub use failure::SignInFailure;
 pub use pending::{PendingStore, PENDING_TTL_SECS};
+pub use sign_in::{complete_sign_in, start_sign_in};
+pub use trace::{Field, Outcome, StepKind, Trace, TraceKind, TraceStep};
 
-use crate::browser::{self, crypto, http, location, storage};
+use crate::browser::{self, crypto, http, storage};
 use crate::config::BuildConfig;
 use crate::oidc::{
-    self, AccessToken, Callback, ClientId, ClientSecret, CodeChallenge, DecodedAccessToken,
-    Expectations, HttpResponse, IssuerRule, JwkSet, KeySelection, PendingSignIn, Prompt,
-    ProviderMetadata, RedirectUri, RefreshToken, Scope, SignatureJob, SignatureOutcome,
-    TokenClient, UnverifiedIdToken, ValidatedIdToken,
+    self, AccessToken, ClientId, ClientSecret, DecodedAccessToken, Expectations, HttpResponse,
+    IssuerRule, JwkSet, KeySelection, Nonce, OriginalIdentity, ProviderMetadata, RawIdToken,
+    RefreshToken, Scope, SignatureJob, SignatureOutcome, TokenClient, TokenRequest, TokenResponse,
+    UnverifiedIdToken, ValidatedIdToken,
 };
 
 /// How long fetched discovery metadata is reused in this tab.
@@ -69,7 +77,34 @@ impl StepStatus {
     }
 }
 
-/// A signed-in user, kept in memory only. The ID token inside passed every check.
+/// What started the last renewal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    Manual,
+    Automatic,
+}
+
+impl Trigger {
+    pub fn id(self) -> &'static str {
+        match self {
+            Trigger::Manual => "manual",
+            Trigger::Automatic => "automatic",
+        }
+    }
+}
+
+/// The last successful renewal of a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RenewalRecord {
+    pub trigger: Trigger,
+    /// Unix seconds.
+    pub at: i64,
+    /// From the click (or the timer) to the validated tokens.
+    pub took_ms: u64,
+}
+
+/// A signed-in user, in memory (and in sessionStorage only when the user opted in). The ID token
+/// inside passed every check.
 #[derive(Clone, Debug)]
 pub struct Session {
     pub id_token: ValidatedIdToken,
@@ -77,12 +112,60 @@ pub struct Session {
     pub access_token_decoded: Option<DecodedAccessToken>,
     pub refresh_token: Option<RefreshToken>,
     pub scope: Option<String>,
+    /// When the current tokens arrived (Unix seconds).
     pub received_at: i64,
     /// When the access token expires (Unix seconds), from `expires_in`.
     pub access_token_expires_at: Option<i64>,
     pub issuer: String,
-    /// Milliseconds from the callback page's load to the validated session.
+    /// The nonce the current ID token was checked against; `None` after a refresh (none is sent).
+    pub nonce: Option<Nonce>,
+    /// `iss`, `sub`, `aud` of the session's first ID token: a renewed one must match (Core §12.2).
+    pub original: OriginalIdentity,
+    /// Milliseconds from the page's load to the validated session.
     pub completed_after_ms: f64,
+    /// Successful renewals since the sign-in.
+    pub renewals: u32,
+    pub last_renewal: Option<RenewalRecord>,
+}
+
+impl Session {
+    /// A session from a validated token response.
+    fn new(
+        id_token: ValidatedIdToken,
+        tokens: TokenResponse,
+        issuer: &str,
+        nonce: Option<Nonce>,
+        received_at: i64,
+    ) -> Session {
+        Session {
+            original: id_token.identity(),
+            access_token_decoded: oidc::decode_access_token(&tokens.access_token).ok(),
+            access_token_expires_at: tokens.expires_in.map(|s| received_at + s as i64),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            scope: tokens.scope,
+            received_at,
+            issuer: issuer.to_string(),
+            nonce,
+            completed_after_ms: browser::time::page_age_ms(),
+            renewals: 0,
+            last_renewal: None,
+            id_token,
+        }
+    }
+
+    /// The access token automatic renewal is for: none without a refresh token or an expiry.
+    pub fn renewal_window(&self) -> Option<renewal::Window> {
+        self.refresh_token.as_ref()?;
+        Some(renewal::Window {
+            received_at: self.received_at,
+            expires_at: self.access_token_expires_at?,
+        })
+    }
+
+    pub fn id_token_expires_at(&self) -> Option<i64> {
+        self.id_token.claims().exp
+    }
 }
 
 /// The configured client, as the core's types.
@@ -113,12 +196,70 @@ fn response_of(r: &http::HttpResponse) -> HttpResponse<'_> {
     HttpResponse::new(r.status, Some(r.content_type.as_str()), &r.body)
 }
 
+/// Milliseconds since `started` (a `now_ms()` reading), for a step's duration.
+fn since(started: f64) -> u64 {
+    (browser::time::now_ms() - started).max(0.0).round() as u64
+}
+
+/// A step that ran: its outcome, how long it took, what it saw.
+fn step(
+    kind: StepKind,
+    ok: bool,
+    started: f64,
+    summary: impl Into<String>,
+    fields: Vec<Field>,
+) -> TraceStep {
+    TraceStep {
+        kind,
+        outcome: if ok { Outcome::Ok } else { Outcome::Failed },
+        duration_ms: Some(since(started)),
+        summary: summary.into(),
+        fields,
+        checks: Vec::new(),
+    }
+}
+
 /// The tenant's metadata: from this tab's cache when younger than an hour, else fetched.
 /// Checked against the issuer rule either way.
-async fn discover(config: &BuildConfig) -> Result<ProviderMetadata, SignInFailure> {
+async fn discover(
+    config: &BuildConfig,
+    trace: &mut Trace,
+) -> Result<ProviderMetadata, SignInFailure> {
+    let started = browser::time::now_ms();
+    let result = discover_untraced(config).await;
+    let (ok, summary, fields) = match &result {
+        Ok((metadata, source)) => (true, source.clone(), metadata_fields(metadata)),
+        Err(failure) => (false, failure.explanation(), Vec::new()),
+    };
+    trace.record(step(StepKind::Discovery, ok, started, summary, fields));
+    result.map(|(metadata, _)| metadata)
+}
+
+fn metadata_fields(metadata: &ProviderMetadata) -> Vec<Field> {
+    let mut fields = vec![
+        Field::plain("issuer", metadata.issuer.as_str()),
+        Field::plain("authorization_endpoint", &metadata.authorization_endpoint),
+        Field::plain("token_endpoint", &metadata.token_endpoint),
+        Field::plain("jwks_uri", &metadata.jwks_uri),
+    ];
+    if let Some(end) = &metadata.end_session_endpoint {
+        fields.push(Field::plain("end_session_endpoint", end));
+    }
+    fields.push(Field::plain(
+        "id_token_signing_alg_values_supported",
+        metadata.id_token_signing_alg_values_supported.join(" "),
+    ));
+    fields
+}
+
+/// The metadata and where it came from, in a sentence.
+async fn discover_untraced(
+    config: &BuildConfig,
+) -> Result<(ProviderMetadata, String), SignInFailure> {
     let rule = IssuerRule::for_authority(&config.authority, config.tenant_guid.as_deref())
         .map_err(SignInFailure::Discovery)?;
     let key = format!("{DISCOVERY_KEY_PREFIX}{}", config.authority);
+    let url = oidc::discovery_url(&config.authority).map_err(SignInFailure::Discovery)?;
     let now = browser::now_secs();
     if let Some(cached) = storage::get(&key)
         .ok()
@@ -128,21 +269,30 @@ async fn discover(config: &BuildConfig) -> Result<ProviderMetadata, SignInFailur
         if now - cached.fetched_at < DISCOVERY_TTL_SECS {
             let response = HttpResponse::new(200, Some("application/json"), &cached.body);
             if let Ok(metadata) = oidc::process_discovery_response(response, &rule) {
-                return Ok(metadata);
+                let source = format!(
+                    "GET {url}: from this tab's cache, fetched {} s ago (kept for {} min)",
+                    now - cached.fetched_at,
+                    DISCOVERY_TTL_SECS / 60
+                );
+                return Ok((metadata, source));
             }
         }
     }
-    let url = oidc::discovery_url(&config.authority).map_err(SignInFailure::Discovery)?;
     let response = http::get(&url).await.map_err(SignInFailure::Network)?;
     let metadata = oidc::process_discovery_response(response_of(&response), &rule)
         .map_err(SignInFailure::Discovery)?;
+    let source = format!(
+        "GET {url} → HTTP {} in {} ms",
+        response.status,
+        response.elapsed_ms.round() as u64
+    );
     let cached = CachedBody {
         fetched_at: now,
         body: response.body,
     };
     // A cache that cannot be written only costs a fetch next time.
     let _ = storage::set(&key, &cached.to_json());
-    Ok(metadata)
+    Ok((metadata, source))
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -161,174 +311,246 @@ impl CachedBody {
     }
 }
 
-/// Everything up to leaving for the tenant: discovery, PKCE, state and nonce, the pending sign-in
-/// in sessionStorage, then the redirect to `/authorize`.
-pub async fn start_sign_in(
-    config: &BuildConfig,
-    prompt: Option<Prompt>,
-) -> Result<(), SignInFailure> {
-    let metadata = discover(config).await?;
-    let redirect_uri = location::redirect_uri(config.redirect_uri.as_deref())
-        .map(RedirectUri::new)
-        .ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
-    let now = browser::now_secs();
-    let pending = PendingSignIn::generate(redirect_uri, now)
-        .map_err(|e| SignInFailure::Randomness(e.to_string()))?;
-    let digest = crypto::sha256(pending.code_verifier.ascii_bytes())
-        .await
-        .map_err(SignInFailure::Browser)?;
-    let challenge = CodeChallenge::from_sha256_digest(&digest)
-        .map_err(|e| SignInFailure::Pkce(e.to_string()))?;
-    let client = Client::from_config(config);
-    let params = oidc::AuthorizationParams {
-        client_id: client.id,
-        redirect_uri: pending.redirect_uri.clone(),
-        scope: client.scope,
-        state: pending.state.clone(),
-        nonce: pending.nonce.clone(),
-        code_challenge: challenge,
-        prompt,
-        login_hint: None,
-        ui_locales: None,
-    };
-    let url = oidc::build_authorization_url(&metadata.authorization_endpoint, &params)
-        .map_err(SignInFailure::Authorize)?;
-    let store = PendingStore;
-    store.forget_expired(now);
-    store.save(&pending).map_err(SignInFailure::Browser)?;
-    location::navigate_away(&url.url).map_err(SignInFailure::Browser)
+/// The form fields of a token request for the trace: credentials marked secret.
+fn request_fields(request: &TokenRequest) -> Vec<Field> {
+    let mut fields = vec![Field::plain("POST", request.url())];
+    for (name, value) in form_urlencoded::parse(request.body().as_bytes()) {
+        fields.push(match oidc::token::SECRET_PARAMS.contains(&name.as_ref()) {
+            true => Field::secret(name, value),
+            false => Field::plain(name, value),
+        });
+    }
+    fields
 }
 
-/// The callback: read the answer, clear it from the address bar, redeem the code, fetch the keys
-/// in parallel, verify the signature with Web Crypto and run every check. `progress` hears of
-/// every step as it starts and ends.
-pub async fn complete_sign_in(
-    config: &BuildConfig,
-    progress: &dyn Fn(Step, StepStatus),
-) -> Result<Session, SignInFailure> {
-    let step = |s: Step, status: StepStatus| progress(s, status);
-    let mut current = Step::ReadResponse;
-    let result = run_callback(config, &mut |s| {
-        if s != current {
-            step(current, StepStatus::Done);
-            current = s;
-        }
-        step(s, StepStatus::Running);
-    })
-    .await;
-    match &result {
-        Ok(_) => step(current, StepStatus::Done),
-        Err(_) => step(current, StepStatus::Failed),
+/// The token response for the trace: tokens shortened, the refresh token masked.
+fn response_fields(tokens: &TokenResponse) -> Vec<Field> {
+    let mut fields = vec![Field::plain("token_type", &tokens.token_type)];
+    if let Some(seconds) = tokens.expires_in {
+        fields.push(Field::plain("expires_in", seconds.to_string()));
     }
-    result
+    if let Some(scope) = &tokens.scope {
+        fields.push(Field::plain("scope", scope));
+    }
+    if let Some(token) = &tokens.id_token {
+        fields.push(Field::token("id_token", token.secret()));
+    }
+    fields.push(Field::token("access_token", tokens.access_token.secret()));
+    if let Some(token) = &tokens.refresh_token {
+        fields.push(Field::secret("refresh_token", token.secret()));
+    }
+    fields
 }
 
-async fn run_callback(
-    config: &BuildConfig,
-    enter: &mut dyn FnMut(Step),
-) -> Result<Session, SignInFailure> {
-    enter(Step::ReadResponse);
-    let href = location::href().ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
-    let parsed = oidc::parse_callback(&href);
-    // A code is single use and must not stay in the address bar, history or bookmarks, even when
-    // the rest of the answer is malformed.
-    let stripped = oidc::strip_callback_params(&href);
-    if stripped != href {
-        location::replace_address(&stripped).map_err(SignInFailure::Browser)?;
-    }
-    let response = match parsed {
-        Ok(Callback::Success(response)) => response,
-        Ok(Callback::Error(error)) => {
-            if let Some(state) = &error.state {
-                let _ = PendingStore.take(state);
-            }
-            return Err(SignInFailure::Provider(error));
-        }
-        Err(oidc::CallbackError::NoResponse) => return Err(SignInFailure::NoSignInInProgress),
-        Err(error) => return Err(SignInFailure::Callback(error)),
-    };
-    let store = PendingStore;
-    let now = browser::now_secs();
-    let pending = store.claim(response.state.as_str(), now)?;
-    // From here the code is spent: a reload must say so rather than try again.
-    store.mark_used(response.state.as_str(), now);
-    oidc::process_callback(&href, &pending.state).map_err(SignInFailure::Callback)?;
-
-    enter(Step::Discovery);
-    let metadata = discover(config).await?;
-
-    enter(Step::ExchangeCode);
-    let client = Client::from_config(config);
-    let request = oidc::authorization_code_request(
-        &metadata.token_endpoint,
-        client.token_client(),
-        &response.code,
-        &pending.redirect_uri,
-        &pending.code_verifier,
-        &client.scope,
-    );
+/// POSTs `request` and fetches the JWKS in parallel; records both the request and the response.
+async fn redeem(
+    request: &TokenRequest,
+    jwks_uri: &str,
+    trace: &mut Trace,
+    process: fn(HttpResponse<'_>) -> Result<TokenResponse, oidc::TokenError>,
+    refused: fn(oidc::TokenError) -> SignInFailure,
+) -> (
+    Result<TokenResponse, SignInFailure>,
+    Result<http::HttpResponse, http::NetworkError>,
+) {
+    let started = browser::time::now_ms();
     let (token_http, jwks_http) = futures::future::join(
         http::post_form(request.url(), request.body()),
-        http::get(&metadata.jwks_uri),
+        http::get(jwks_uri),
     )
     .await;
-    let token_http = token_http.map_err(SignInFailure::Network)?;
-    let tokens = oidc::process_authorization_code_response(response_of(&token_http))
-        .map_err(SignInFailure::Token)?;
+    let sent_ok = token_http.is_ok();
+    let sent_summary = match &token_http {
+        Ok(r) => format!("POST {} → HTTP {}", request.url(), r.status),
+        Err(e) => e.to_string(),
+    };
+    trace.record(step(
+        StepKind::TokenRequest,
+        sent_ok,
+        started,
+        sent_summary,
+        request_fields(request),
+    ));
+    let result = match token_http {
+        Ok(response) => {
+            let processed = process(response_of(&response)).map_err(refused);
+            let (summary, fields) = match &processed {
+                Ok(tokens) => (
+                    format!(
+                        "HTTP {} in {} ms",
+                        response.status,
+                        response.elapsed_ms.round() as u64
+                    ),
+                    response_fields(tokens),
+                ),
+                Err(failure) => (failure.explanation(), failure_fields(failure)),
+            };
+            trace.record(step(
+                StepKind::TokenResponse,
+                processed.is_ok(),
+                started,
+                summary,
+                fields,
+            ));
+            processed
+        }
+        Err(error) => Err(SignInFailure::Network(error)),
+    };
+    (result, jwks_http)
+}
 
-    enter(Step::FetchKeys);
-    let jwks_http = jwks_http.map_err(SignInFailure::Network)?;
-    let jwks = oidc::process_jwks_response(response_of(&jwks_http)).map_err(SignInFailure::Jwks)?;
-    let raw_id_token = tokens
-        .id_token
-        .clone()
-        .ok_or(SignInFailure::MissingIdToken)?;
-    let id_token = UnverifiedIdToken::parse(raw_id_token.secret()).map_err(SignInFailure::Jwt)?;
-    let job = select_key(&id_token, jwks, &metadata.jwks_uri).await?;
+/// What a failure says in a support request, as trace fields.
+fn failure_fields(failure: &SignInFailure) -> Vec<Field> {
+    failure
+        .details()
+        .into_iter()
+        .map(|(name, value)| Field::plain(name, value))
+        .collect()
+}
 
-    enter(Step::Validate);
+/// Fetches the keys when `prefetched` has none, picks the key (one refetch on an unknown `kid`),
+/// verifies the signature with Web Crypto and runs every check; records the JWKS and validation.
+async fn verify_id_token(
+    raw: &RawIdToken,
+    jwks_uri: &str,
+    prefetched: Option<Result<http::HttpResponse, http::NetworkError>>,
+    expectations: &Expectations,
+    trace: &mut Trace,
+    entering_validation: &mut dyn FnMut(),
+) -> Result<ValidatedIdToken, SignInFailure> {
+    let started = browser::time::now_ms();
+    let keys = fetch_and_select_key(raw, jwks_uri, prefetched).await;
+    let (token, job, jwks_step) = match keys {
+        Ok(found) => found,
+        Err(failure) => {
+            trace.record(step(
+                StepKind::Jwks,
+                false,
+                started,
+                failure.explanation(),
+                vec![Field::plain("GET", jwks_uri)],
+            ));
+            return Err(failure);
+        }
+    };
+    trace.record(TraceStep {
+        duration_ms: Some(since(started)),
+        ..jwks_step
+    });
+
+    entering_validation();
+    let started = browser::time::now_ms();
     let signature = match job {
         Ok(job) => verify(&job).await,
         Err(rejection) => SignatureOutcome::NoUsableKey(rejection),
     };
-    let expectations = Expectations {
-        issuer: metadata.issuer.clone(),
-        client_id: client.id.clone(),
-        nonce: Some(pending.nonce.clone()),
-        original: None,
+    let result = oidc::validate(token, signature, expectations, browser::now_secs())
+        .map_err(|f| SignInFailure::Validation(Box::new(f)));
+    let (report, summary) = match &result {
+        Ok(token) => (
+            token.report().clone(),
+            format!(
+                "All {} checks passed; signature verified with Web Crypto (RSASSA-PKCS1-v1_5, SHA-256).",
+                token.report().checks().len()
+            ),
+        ),
+        Err(SignInFailure::Validation(failure)) => (failure.report.clone(), failure.to_string()),
+        Err(other) => (oidc::ValidationReport::default(), other.explanation()),
     };
-    let validated = oidc::validate(id_token, signature, &expectations, browser::now_secs())
-        .map_err(|f| SignInFailure::Validation(Box::new(f)))?;
-    let received_at = browser::now_secs();
-    Ok(Session {
-        access_token_decoded: oidc::decode_access_token(&tokens.access_token).ok(),
-        access_token_expires_at: tokens.expires_in.map(|s| received_at + s as i64),
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        scope: tokens.scope,
-        received_at,
-        issuer: metadata.issuer.as_str().to_string(),
-        completed_after_ms: browser::time::page_age_ms(),
-        id_token: validated,
-    })
+    let mut validation = step(
+        StepKind::Validation,
+        result.is_ok(),
+        started,
+        summary,
+        Vec::new(),
+    );
+    validation.checks = report
+        .checks()
+        .iter()
+        .map(|c| trace::CheckRow {
+            name: c.name.to_string(),
+            expected: c.expected.clone(),
+            found: c.found.clone(),
+            passed: c.passed,
+        })
+        .collect();
+    trace.record(validation);
+    result
 }
 
-/// Picks the key by `kid`; a `kid` the JWKS lacks gets one refetch (keys rotate), no more.
-async fn select_key(
-    token: &UnverifiedIdToken,
-    jwks: JwkSet,
+async fn fetch_and_select_key(
+    raw: &RawIdToken,
     jwks_uri: &str,
-) -> Result<Result<SignatureJob, oidc::KeyRejection>, SignInFailure> {
-    match token.select_key(&jwks) {
-        KeySelection::Selected(job) => Ok(Ok(job)),
-        KeySelection::Rejected(rejection) => Ok(Err(rejection)),
+    prefetched: Option<Result<http::HttpResponse, http::NetworkError>>,
+) -> Result<
+    (
+        UnverifiedIdToken,
+        Result<SignatureJob, oidc::KeyRejection>,
+        TraceStep,
+    ),
+    SignInFailure,
+> {
+    let jwks_http = match prefetched {
+        Some(result) => result,
+        None => http::get(jwks_uri).await,
+    };
+    let (jwks, body) = jwks_of(jwks_http)?;
+    let mut fields = vec![Field::plain("GET", jwks_uri)];
+    let token = UnverifiedIdToken::parse(raw.secret()).map_err(SignInFailure::Jwt)?;
+    fields.push(Field::json("ID token header", token.header_json()));
+    fields.push(Field::json("JWKS", crate::display::pretty_json(&body)));
+    let (job, refetched) = match token.select_key(&jwks) {
+        KeySelection::Selected(job) => (Ok(job), false),
+        KeySelection::Rejected(rejection) => (Err(rejection), false),
         KeySelection::UnknownKid(_) => {
-            let refetched = http::get(jwks_uri).await.map_err(SignInFailure::Network)?;
-            let jwks = oidc::process_jwks_response(response_of(&refetched))
-                .map_err(SignInFailure::Jwks)?;
-            Ok(token.select_key_after_refetch(&jwks))
+            let (jwks, body) = jwks_of(http::get(jwks_uri).await)?;
+            fields.push(Field::json(
+                "JWKS, refetched",
+                crate::display::pretty_json(&body),
+            ));
+            (token.select_key_after_refetch(&jwks), true)
         }
-    }
+    };
+    let summary = match &job {
+        Ok(job) => {
+            let kid = job.key().kid.as_deref().unwrap_or("(no kid)");
+            fields.push(Field::plain("matched key", kid));
+            fields.push(Field::plain(
+                "key size",
+                format!("{} bits", job.key().modulus_bits),
+            ));
+            format!(
+                "The ID token's key {kid} is in the JWKS{}.",
+                if refetched {
+                    " after one refetch (keys rotate)"
+                } else {
+                    ""
+                }
+            )
+        }
+        Err(rejection) => rejection.to_string(),
+    };
+    let jwks_step = TraceStep {
+        kind: StepKind::Jwks,
+        outcome: if job.is_ok() {
+            Outcome::Ok
+        } else {
+            Outcome::Failed
+        },
+        duration_ms: None,
+        summary,
+        fields,
+        checks: Vec::new(),
+    };
+    Ok((token, job, jwks_step))
+}
+
+fn jwks_of(
+    response: Result<http::HttpResponse, http::NetworkError>,
+) -> Result<(JwkSet, String), SignInFailure> {
+    let response = response.map_err(SignInFailure::Network)?;
+    let jwks = oidc::process_jwks_response(response_of(&response)).map_err(SignInFailure::Jwks)?;
+    Ok((jwks, response.body))
 }
 
 async fn verify(job: &SignatureJob) -> SignatureOutcome {

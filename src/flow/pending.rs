@@ -1,7 +1,7 @@
 //! Pending sign-ins in sessionStorage: one per `state`, so several tabs and several sign-ins can
 //! run at once; each is single use and expires.
 
-use super::SignInFailure;
+use super::{SignInFailure, Trace};
 use crate::browser::{storage, BrowserError};
 use crate::oidc::PendingSignIn;
 
@@ -9,6 +9,7 @@ use crate::oidc::PendingSignIn;
 pub const PENDING_TTL_SECS: i64 = 600;
 const PENDING_PREFIX: &str = "entra-signin.pending.";
 const USED_PREFIX: &str = "entra-signin.used.";
+const TRACE_PREFIX: &str = "entra-signin.trace.";
 
 /// Whether a sign-in that started at `started_at` is past its expiry at `now`.
 pub fn is_expired(started_at: i64, now: i64) -> bool {
@@ -17,6 +18,10 @@ pub fn is_expired(started_at: i64, now: i64) -> bool {
 
 fn pending_key(state: &str) -> String {
     format!("{PENDING_PREFIX}{state}")
+}
+
+fn trace_key(state: &str) -> String {
+    format!("{TRACE_PREFIX}{state}")
 }
 
 fn used_key(state: &str) -> String {
@@ -28,11 +33,17 @@ fn used_key(state: &str) -> String {
 pub struct PendingStore;
 
 impl PendingStore {
-    pub fn save(&self, pending: &PendingSignIn) -> Result<(), BrowserError> {
-        storage::set(
-            &pending_key(pending.state.as_str()),
-            &pending.to_storage_json(),
-        )
+    /// Keeps the sign-in and its trace so far (for the inspector after the redirect).
+    pub fn save(&self, pending: &PendingSignIn, trace: &Trace) -> Result<(), BrowserError> {
+        let state = pending.state.as_str();
+        storage::set(&trace_key(state), &trace.to_json())?;
+        storage::set(&pending_key(state), &pending.to_storage_json())
+    }
+
+    /// The trace saved with the sign-in `state` names, at most once.
+    pub fn take_trace(&self, state: &str) -> Option<Trace> {
+        let json = storage::take(&trace_key(state)).ok().flatten()?;
+        Trace::from_json(&json)
     }
 
     /// Removes and returns the sign-in that `state` names, if it is still valid: at most once.
@@ -58,6 +69,7 @@ impl PendingStore {
 
     /// Drops the sign-in `state` names without using it (the tenant answered with an error).
     pub fn take(&self, state: &str) -> Result<(), BrowserError> {
+        storage::remove(&trace_key(state))?;
         storage::remove(&pending_key(state))
     }
 
@@ -84,6 +96,13 @@ impl PendingStore {
                 .and_then(|json| PendingSignIn::from_storage_json(&json))
                 .is_some_and(|p| !is_expired(p.started_at, now));
             if !keep {
+                let _ = storage::remove(&key);
+            }
+        }
+        // A trace lives only as long as its sign-in.
+        for key in storage::keys_with_prefix(TRACE_PREFIX).unwrap_or_default() {
+            let state = &key[TRACE_PREFIX.len()..];
+            if !matches!(storage::get(&pending_key(state)), Ok(Some(_))) {
                 let _ = storage::remove(&key);
             }
         }

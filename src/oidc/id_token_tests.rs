@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::oidc::report::Check;
 use crate::oidc::test_support::{
     mint_alg_none, mint_hs256_with_public_key, mint_rs256, test_jwk, test_jwks, test_key,
     verify_like_the_browser, without_crypto_provider,
@@ -499,6 +500,96 @@ fn refreshed_token_for_another_subject_is_rejected() {
         &with(json!({"nonce": null, "sub": "another-user"})),
     );
     assert_eq!(failed(&run_with(&refreshed, &expected)), ["refresh: sub"]);
+}
+
+/// Expectations after a refresh: no nonce was sent, and the original token's identity.
+fn refresh_expectations() -> Expectations {
+    let original = run(&claims()).expect("original token");
+    Expectations {
+        nonce: None,
+        original: Some(original.identity()),
+        ..expectations()
+    }
+}
+
+fn failed_check(result: &Result<ValidatedIdToken, ValidationFailure>, name: &str) -> Check {
+    match result {
+        Err(f) => f.report.check(name).cloned().expect("check ran"),
+        Ok(_) => panic!("expected {name} to fail"),
+    }
+}
+
+#[test]
+fn refreshed_token_for_another_audience_fails_the_12_2_aud_check() {
+    let expected = refresh_expectations();
+    let other = "99999999-8888-7777-6666-555555555555";
+    let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": null, "aud": other})));
+    let result = run_with(&refreshed, &expected);
+    assert_eq!(failed(&result), ["aud", "refresh: aud"]);
+    let check = failed_check(&result, "refresh: aud");
+    assert_eq!(check.expected, format!("\"{CLIENT}\""));
+    assert_eq!(check.found, format!("\"{other}\""));
+    // An audience list that still contains this client passes §3.1.3.7 but not §12.2.
+    let widened = mint_rs256(
+        Some(KID),
+        &with(json!({"nonce": null, "aud": [CLIENT, other], "azp": CLIENT})),
+    );
+    let result = run_with(&widened, &expected);
+    assert_eq!(failed(&result), ["refresh: aud"]);
+    assert_eq!(
+        failed_check(&result, "refresh: aud").found,
+        format!("[\"{CLIENT}\",\"{other}\"]")
+    );
+}
+
+#[test]
+fn refreshed_token_from_another_issuer_fails_the_12_2_iss_check() {
+    let other = format!("https://login.example/{TENANT}/v2.0");
+    let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": null, "iss": other})));
+    let result = run_with(&refreshed, &refresh_expectations());
+    assert_eq!(failed(&result), ["iss", "refresh: iss"]);
+    let check = failed_check(&result, "refresh: iss");
+    assert_eq!(check.expected, format!("\"{}\"", issuer()));
+    assert_eq!(check.found, format!("\"{other}\""));
+    // Even when the discovered issuer moved to the new value, §12.2 still holds the original.
+    let moved = Expectations {
+        issuer: IssuerUrl::new(other.clone()),
+        ..refresh_expectations()
+    };
+    assert_eq!(failed(&run_with(&refreshed, &moved)), ["refresh: iss"]);
+}
+
+#[test]
+fn refreshed_token_without_nonce_passes_when_no_nonce_was_sent() {
+    let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": null, "iat": NOW})));
+    let validated = run_with(&refreshed, &refresh_expectations()).expect("refreshed token");
+    let nonce = validated.report().check("nonce").expect("nonce check ran");
+    assert!(nonce.passed);
+    assert_eq!(nonce.found, "(absent)");
+    assert!(
+        nonce.expected.contains("no nonce was sent"),
+        "{}",
+        nonce.expected
+    );
+}
+
+#[test]
+fn refreshed_token_report_has_the_three_refresh_checks_passed_with_expected_and_found() {
+    let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": null, "iat": NOW})));
+    let validated = run_with(&refreshed, &refresh_expectations()).expect("refreshed token");
+    let refresh_checks: Vec<&Check> = validated
+        .report()
+        .checks()
+        .iter()
+        .filter(|c| c.name.starts_with("refresh: "))
+        .collect();
+    let names: Vec<&str> = refresh_checks.iter().map(|c| c.name).collect();
+    assert_eq!(names, ["refresh: iss", "refresh: sub", "refresh: aud"]);
+    for check in refresh_checks {
+        assert!(check.passed, "{check}");
+        assert_eq!(check.expected, check.found, "{check}");
+        assert!(check.citation.contains("§12.2"), "{check}");
+    }
 }
 
 #[test]

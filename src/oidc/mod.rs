@@ -18,6 +18,7 @@ pub mod authorize;
 pub mod callback;
 pub mod claims;
 pub mod discovery;
+pub mod end_session;
 pub mod entra_errors;
 pub mod http;
 pub mod id_token;
@@ -44,6 +45,9 @@ pub use discovery::{
     discovery_url, process_discovery_response, DiscoveryError, IssuerRule, ProviderMetadata,
     TenantId,
 };
+pub use end_session::{
+    build_end_session_url, sign_out_return_state, EndSessionError, EndSessionParams, EndSessionUrl,
+};
 pub use entra_errors::{aadsts_advice, parse_aadsts_code, Advice};
 pub use http::{HttpResponse, UnexpectedBody};
 pub use id_token::{
@@ -60,8 +64,9 @@ pub use jwt::{
 pub use pkce::{CodeChallenge, CodeVerifier, PkceError, CODE_CHALLENGE_METHOD};
 pub use report::{Check, ValidationReport};
 pub use token::{
-    authorization_code_request, process_authorization_code_response, process_token_response,
-    refresh_token_request, EntraError, TokenClient, TokenError, TokenRequest, TokenResponse,
+    authorization_code_request, process_authorization_code_response, process_refresh_response,
+    process_token_response, refresh_error_action, refresh_token_request, EntraError,
+    RefreshErrorAction, TokenClient, TokenError, TokenRequest, TokenResponse,
 };
 pub use values::{
     AccessToken, AuthorizationCode, ClientId, ClientSecret, IssuerUrl, Nonce,

@@ -29,8 +29,9 @@ pub struct TokenRequest {
     params: Vec<(&'static str, String)>,
 }
 
-/// Parameters whose values are credentials: masked in [`TokenRequest::params_for_display`].
-const SECRET_PARAMS: [&str; 4] = ["client_secret", "code", "code_verifier", "refresh_token"];
+/// Parameters whose values are credentials: masked in [`TokenRequest::params_for_display`] and in
+/// the flow inspector.
+pub const SECRET_PARAMS: [&str; 4] = ["client_secret", "code", "code_verifier", "refresh_token"];
 
 impl TokenRequest {
     /// The `Content-Type` of the body.
@@ -280,6 +281,61 @@ pub fn process_authorization_code_response(
         Some(_) => Ok(tokens),
         None => Err(TokenError::MissingField { field: "id_token" }),
     }
+}
+
+/// The `refresh_token` grant's response (RFC 6749 §6, §5.1; OpenID Connect Core §12.2): a new
+/// `access_token` is required; `id_token` is optional (Entra sends one when `openid` is in the
+/// scope) and, when present, is validated against the original one's identity (Core §12.2).
+pub fn process_refresh_response(response: HttpResponse<'_>) -> Result<TokenResponse, TokenError> {
+    process_token_response(response)
+}
+
+impl TokenResponse {
+    /// The refresh token to keep: the new one when the server rotated it, else `previous`
+    /// (RFC 6749 §6: the client keeps the old one when none is issued).
+    pub fn rotated_refresh_token(&self, previous: &RefreshToken) -> RefreshToken {
+        self.refresh_token
+            .clone()
+            .filter(|t| !t.secret().is_empty())
+            .unwrap_or_else(|| previous.clone())
+    }
+}
+
+/// What to do when a refresh failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshErrorAction {
+    /// The tenant refused the refresh token (expired, revoked, interaction needed) or answered
+    /// something unusable: the session is over, sign in again.
+    EndSession,
+    /// The tenant or a proxy failed for now (5xx, 429, `temporarily_unavailable`,
+    /// `server_error`): keep the session and retry later.
+    RetryLater,
+}
+
+/// Whether a failed refresh ends the session or is retried: transient server trouble is
+/// retried; everything else (RFC 6749 §5.2 `invalid_grant` — incl. Entra's AADSTS700084 SPA
+/// 24-hour limit, AADSTS700082 inactivity, AADSTS70008 — `interaction_required`,
+/// `invalid_client`, …, and malformed responses) ends the session.
+pub fn refresh_error_action(error: &TokenError) -> RefreshErrorAction {
+    let transient = match error {
+        TokenError::Entra(e) => {
+            matches!(e.error.as_str(), "temporarily_unavailable" | "server_error")
+                || is_transient_status(e.status)
+        }
+        TokenError::UnexpectedBody(body) => is_transient_status(body.status),
+        TokenError::MissingField { .. }
+        | TokenError::WrongType { .. }
+        | TokenError::TokenType { .. } => false,
+    };
+    match transient {
+        true => RefreshErrorAction::RetryLater,
+        false => RefreshErrorAction::EndSession,
+    }
+}
+
+/// A server failure (5xx) or throttling (429, RFC 6585 §4).
+fn is_transient_status(status: u16) -> bool {
+    status >= 500 || status == 429
 }
 
 fn string(json: &Map<String, Value>, field: &'static str) -> Result<Option<String>, TokenError> {
@@ -567,5 +623,283 @@ mod tests {
             process_token_response(HttpResponse::new(302, None, &body)),
             Err(TokenError::UnexpectedBody(_))
         ));
+    }
+
+    fn refresh_success(refresh_token: Option<&str>) -> String {
+        let mut body = json!({
+            "token_type": "Bearer",
+            "scope": "openid profile email offline_access",
+            "expires_in": 3599,
+            "ext_expires_in": 3599,
+            "access_token": "eyJ0eXAiOiJKV1QifQ.e30.new-access",
+        });
+        if let (Some(rt), Some(o)) = (refresh_token, body.as_object_mut()) {
+            o.insert("refresh_token".to_owned(), json!(rt));
+        }
+        body.to_string()
+    }
+
+    #[test]
+    fn refresh_response_with_a_rotated_refresh_token_replaces_the_old_one() {
+        let body = refresh_success(Some("1.rotated"));
+        let tokens = process_refresh_response(HttpResponse::new(200, None, &body)).unwrap();
+        assert_eq!(
+            tokens.rotated_refresh_token(&RefreshToken::new("1.previous")),
+            RefreshToken::new("1.rotated")
+        );
+    }
+
+    #[test]
+    fn refresh_response_without_a_refresh_token_keeps_the_old_one() {
+        let previous = RefreshToken::new("1.previous");
+        let body = refresh_success(None);
+        let tokens = process_refresh_response(HttpResponse::new(200, None, &body)).unwrap();
+        assert_eq!(tokens.rotated_refresh_token(&previous), previous);
+        let body = refresh_success(Some(""));
+        let tokens = process_refresh_response(HttpResponse::new(200, None, &body)).unwrap();
+        assert_eq!(tokens.rotated_refresh_token(&previous), previous);
+    }
+
+    #[test]
+    fn refresh_response_without_id_token_is_accepted() {
+        let body = refresh_success(Some("1.rotated"));
+        let tokens = process_refresh_response(HttpResponse::new(200, None, &body)).unwrap();
+        assert_eq!(tokens.id_token, None);
+        assert_eq!(tokens.expires_in, Some(3599));
+        assert_eq!(
+            tokens.access_token,
+            AccessToken::new("eyJ0eXAiOiJKV1QifQ.e30.new-access")
+        );
+        let with_id_token = success_body();
+        let tokens =
+            process_refresh_response(HttpResponse::new(200, None, &with_id_token)).unwrap();
+        assert!(tokens.id_token.is_some());
+    }
+
+    #[test]
+    fn refresh_response_without_access_token_is_a_missing_field() {
+        let body = json!({"token_type": "Bearer", "refresh_token": "1.rotated"}).to_string();
+        let err = process_refresh_response(HttpResponse::new(200, None, &body)).unwrap_err();
+        assert_eq!(
+            err,
+            TokenError::MissingField {
+                field: "access_token"
+            }
+        );
+        assert_eq!(refresh_error_action(&err), RefreshErrorAction::EndSession);
+    }
+
+    /// Entra's error JSON as the token endpoint sends it: the description ends with the trace
+    /// lines, `error_codes` repeats the number.
+    fn entra_body(error: &str, code: u32, message: &str) -> String {
+        let (trace, correlation) = (
+            "4f1c2a77-5b6e-4d0a-9e3f-0a1b2c3d4e00",
+            "9a8b7c6d-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
+        );
+        json!({
+            "error": error,
+            "error_description": format!(
+                "AADSTS{code}: {message}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\
+                 \r\nTimestamp: 2026-11-29 10:00:05Z"
+            ),
+            "error_codes": [code],
+            "timestamp": "2026-11-29 10:00:05Z",
+            "trace_id": trace,
+            "correlation_id": correlation,
+            "error_uri": format!(
+                "https://0e5a1a3b-8b2c-4c8e-9d7f-1a2b3c4d5e6f.ciamlogin.com/error?code={code}"
+            )
+        })
+        .to_string()
+    }
+
+    fn refresh_failure(status: u16, content_type: &str, body: &str) -> TokenError {
+        let response = HttpResponse::new(status, Some(content_type), body);
+        match process_refresh_response(response) {
+            Err(e) => e,
+            Ok(tokens) => panic!("expected an error, got {tokens:?}"),
+        }
+    }
+
+    const JSON: &str = "application/json; charset=utf-8";
+
+    #[test]
+    fn spa_refresh_token_past_its_24_hours_ends_the_session_with_advice() {
+        let body = entra_body(
+            "invalid_grant",
+            700084,
+            "The refresh token was issued to a single page app (SPA), and therefore has a fixed, \
+             limited lifetime of 1.00:00:00, which cannot be extended. It is now expired and a new \
+             sign in request must be sent by the SPA to the sign in page. The token was issued on \
+             2026-11-28T10:00:00Z.",
+        );
+        let err = refresh_failure(400, JSON, &body);
+        assert_eq!(refresh_error_action(&err), RefreshErrorAction::EndSession);
+        let TokenError::Entra(e) = &err else {
+            panic!("expected Entra error, got {err:?}");
+        };
+        assert_eq!(e.advice().map(|a| a.code), Some(700084));
+        let shown = err.to_string();
+        assert!(shown.contains("fixed 24-hour lifetime"), "{shown}");
+        assert!(
+            shown.contains("Fix: sign in again interactively"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn refresh_token_expired_by_inactivity_ends_the_session_with_advice() {
+        let body = entra_body(
+            "invalid_grant",
+            700082,
+            "The refresh token has expired due to inactivity. The token was issued on \
+             2026-08-01T10:00:00.0000000Z and was inactive for 90.00:00:00.",
+        );
+        let err = refresh_failure(400, JSON, &body);
+        assert_eq!(refresh_error_action(&err), RefreshErrorAction::EndSession);
+        let TokenError::Entra(e) = &err else {
+            panic!("expected Entra error, got {err:?}");
+        };
+        assert_eq!(e.advice().map(|a| a.code), Some(700082));
+        assert!(err.to_string().contains("expired due to inactivity"));
+    }
+
+    /// Each `(status, Entra error JSON)` is an Entra error that leads to `action`.
+    fn assert_entra_action(cases: &[(u16, String)], action: RefreshErrorAction) {
+        for (status, body) in cases {
+            let err = refresh_failure(*status, JSON, body);
+            assert!(matches!(err, TokenError::Entra(_)), "{err:?}");
+            assert_eq!(refresh_error_action(&err), action, "{err}");
+        }
+    }
+
+    #[test]
+    fn refusals_of_the_refresh_token_or_the_client_end_the_session() {
+        let refusals = [
+            (
+                400,
+                entra_body(
+                    "invalid_grant",
+                    70008,
+                    "The provided authorization code or refresh token has expired due to \
+                     inactivity. Send a new interactive authorization request for this user and \
+                     resource.",
+                ),
+            ),
+            (
+                400,
+                entra_body(
+                    "interaction_required",
+                    50079,
+                    "Due to a configuration change made by your administrator, or because you \
+                     moved to a new location, you must enroll in multi-factor authentication.",
+                ),
+            ),
+            (
+                401,
+                entra_body(
+                    "invalid_client",
+                    7000215,
+                    "Invalid client secret provided. Ensure the secret being sent in the request \
+                     is the client secret value, not the client secret ID.",
+                ),
+            ),
+            (
+                400,
+                entra_body(
+                    "unauthorized_client",
+                    700016,
+                    "Application with identifier '11111111-2222-3333-4444-555555555555' was not \
+                     found in the directory.",
+                ),
+            ),
+        ];
+        assert_entra_action(&refusals, RefreshErrorAction::EndSession);
+    }
+
+    #[test]
+    fn transient_entra_errors_are_retried_later() {
+        let transient = [
+            (
+                400,
+                entra_body(
+                    "temporarily_unavailable",
+                    90033,
+                    "A transient error has occurred. Please try again.",
+                ),
+            ),
+            (
+                400,
+                entra_body(
+                    "server_error",
+                    50000,
+                    "There was an error issuing a token or an issue with our sign-in service.",
+                ),
+            ),
+            (
+                503,
+                entra_body(
+                    "invalid_request",
+                    90033,
+                    "The Microsoft Online Directory Service (MSODS) isn't available.",
+                ),
+            ),
+            (
+                429,
+                entra_body(
+                    "invalid_request",
+                    90055,
+                    "The number of requests has exceeded the throttling threshold. Retry later.",
+                ),
+            ),
+        ];
+        assert_entra_action(&transient, RefreshErrorAction::RetryLater);
+    }
+
+    #[test]
+    fn a_non_json_5xx_or_429_is_retried_and_other_non_json_answers_end_the_session() {
+        let gateway = "<html><head><title>502 Bad Gateway</title></head></html>";
+        for (status, content_type, body, action) in [
+            (502, "text/html", gateway, RefreshErrorAction::RetryLater),
+            (500, "text/html", gateway, RefreshErrorAction::RetryLater),
+            (
+                429,
+                "text/plain",
+                "Too Many Requests",
+                RefreshErrorAction::RetryLater,
+            ),
+            (
+                404,
+                "text/html",
+                "<title>Not found</title>",
+                RefreshErrorAction::EndSession,
+            ),
+            (200, "text/html", "<html/>", RefreshErrorAction::EndSession),
+        ] {
+            let err = refresh_failure(status, content_type, body);
+            assert!(matches!(err, TokenError::UnexpectedBody(_)), "{err:?}");
+            assert_eq!(refresh_error_action(&err), action, "{err}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_success_response_ends_the_session() {
+        for body in [
+            json!({"token_type": "Bearer", "access_token": 42}),
+            json!({"token_type": "pop", "access_token": "a"}),
+            json!({"access_token": "a"}),
+        ] {
+            let err = refresh_failure(200, JSON, &body.to_string());
+            assert!(
+                matches!(
+                    err,
+                    TokenError::WrongType { .. }
+                        | TokenError::TokenType { .. }
+                        | TokenError::MissingField { .. }
+                ),
+                "{err:?}"
+            );
+            assert_eq!(refresh_error_action(&err), RefreshErrorAction::EndSession);
+        }
     }
 }

@@ -1,7 +1,7 @@
-use crate::app::CurrentSession;
-use crate::components::{SignInError, SignInProgress};
+use crate::components::{FlowInspector, SignInError, SignInProgress};
 use crate::config::BuildConfig;
-use crate::flow::{self, PendingStore, SignInFailure, Step, StepStatus};
+use crate::flow::{self, PendingStore, SignInFailure, Step, StepStatus, Trace};
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -12,14 +12,14 @@ use leptos_router::NavigateOptions;
 #[component]
 pub fn CallbackPage() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
-    let session = expect_context::<CurrentSession>().0;
+    let context = expect_context::<SessionContext>();
     let steps = RwSignal::new(
         Step::ALL
             .iter()
             .map(|s| (*s, StepStatus::Pending))
             .collect::<Vec<_>>(),
     );
-    let failure = RwSignal::new(None::<SignInFailure>);
+    let failure = RwSignal::new(None::<(SignInFailure, Trace)>);
     let navigate = use_navigate();
     spawn_local(async move {
         let progress = move |step: Step, status: StepStatus| {
@@ -30,8 +30,8 @@ pub fn CallbackPage() -> impl IntoView {
             })
         };
         match flow::complete_sign_in(&config, &progress).await {
-            Ok(signed_in) => {
-                session.set(Some(signed_in));
+            (Ok(signed_in), trace) => {
+                context.signed_in(signed_in, trace);
                 navigate(
                     "/profile",
                     NavigateOptions {
@@ -40,14 +40,18 @@ pub fn CallbackPage() -> impl IntoView {
                     },
                 );
             }
-            Err(error) => failure.set(Some(error)),
+            (Err(error), trace) => failure.set(Some((error, trace))),
         }
     });
     view! {
         {move || match failure.get() {
             None => view! { <SignInProgress steps/> }.into_any(),
-            Some(SignInFailure::NoSignInInProgress) => view! { <NoSignInInProgress/> }.into_any(),
-            Some(error) => view! { <SignInProgress steps/> <SignInError error/> }.into_any(),
+            Some((SignInFailure::NoSignInInProgress, _)) => view! { <NoSignInInProgress/> }.into_any(),
+            Some((error, trace)) => view! {
+                <SignInProgress steps/>
+                <SignInError error/>
+                <FlowInspector trace/>
+            }.into_any(),
         }}
     }
 }

@@ -1,13 +1,15 @@
-use crate::app::{CurrentSession, PRODUCT_NAME};
+use crate::app::PRODUCT_NAME;
 use crate::components::{ConfigSummary, SignInButtons};
 use crate::config::BuildConfig;
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
-    let session = expect_context::<CurrentSession>().0;
+    let context = expect_context::<SessionContext>();
+    let session = context.session;
     let signed_in_as = move || {
         session.with(|s| {
             s.as_ref().map(|s| {
@@ -31,9 +33,19 @@ pub fn HomePage() -> impl IntoView {
                 Some(name) => view! {
                     <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <A href="/profile">"See your claims"</A></p>
                 }.into_any(),
+                None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
                 None => view! { <SignInButtons/> }.into_any(),
             }}
         </section>
         <ConfigSummary config/>
+    }
+}
+
+#[component]
+pub fn RestoringSession() -> impl IntoView {
+    view! {
+        <p class="muted" id="restoring-session">
+            "Restoring the session kept in this tab: checking the ID token's signature and times again…"
+        </p>
     }
 }

@@ -1,15 +1,20 @@
-use crate::app::CurrentSession;
-use crate::components::{AccessTokenPanel, ClaimsTable, JsonBlock, ValidationReportTable};
+use crate::components::{
+    AccessTokenPanel, ClaimsTable, FlowInspector, JsonBlock, KeepSignedIn, TokenLifetimes,
+    ValidationReportTable,
+};
 use crate::flow::Session;
+use crate::pages::home::RestoringSession;
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The signed-in user: who they are, every claim, and why the token is trusted.
+/// The signed-in user: who they are, every claim, why the token is trusted, and how it was got.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let session = expect_context::<CurrentSession>().0;
-    move || match session.get() {
+    let context = expect_context::<SessionContext>();
+    move || match context.session.get() {
         Some(current) => view! { <Profile session=current/> }.into_any(),
+        None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
         None => view! { <SignedOut/> }.into_any(),
     }
 }
@@ -19,7 +24,7 @@ fn SignedOut() -> impl IntoView {
     view! {
         <section class="card" id="signed-out">
             <h1>"Not signed in"</h1>
-            <p>"Tokens live in this tab's memory only, so a reload or a new tab starts signed out."</p>
+            <p>"Tokens live in this tab's memory unless you opt in to keep them for this tab, so a reload or a new tab starts signed out."</p>
             <p><A href="/">"Sign in from the home page"</A></p>
         </section>
     }
@@ -27,7 +32,7 @@ fn SignedOut() -> impl IntoView {
 
 #[component]
 fn Profile(session: Session) -> impl IntoView {
-    let current = expect_context::<CurrentSession>().0;
+    let context = expect_context::<SessionContext>();
     let token = session.id_token.clone();
     let claims = token.claims().clone();
     let name = claims
@@ -55,7 +60,7 @@ fn Profile(session: Session) -> impl IntoView {
                 "ID token accepted: all " {passed} " checks passed, signature verified with Web Crypto."
             </p>
             <p class="muted" id="sign-in-duration" data-ms=duration_ms.to_string()>
-                "Signed in " {duration_ms} " ms after the tenant redirected back: code exchange, keys, signature and every check."
+                "Signed in " {duration_ms} " ms after the page loaded: code exchange, keys, signature and every check."
             </p>
             <table class="kv">
                 <tbody>
@@ -64,12 +69,17 @@ fn Profile(session: Session) -> impl IntoView {
                     <tr><th scope="row">"Scopes granted"</th><td><code>{session.scope.clone().unwrap_or_default()}</code></td></tr>
                 </tbody>
             </table>
+            <KeepSignedIn/>
             <div class="actions">
-                <button class="secondary" id="sign-out-locally" on:click=move |_| current.set(None)>
+                <button id="sign-out" on:click=move |_| context.sign_out()>"Sign out"</button>
+                <button class="secondary" id="sign-out-locally" on:click=move |_| context.sign_out_locally()>
                     "Sign out locally"
                 </button>
             </div>
+            <p class="muted">"Sign out ends the tenant's session too; sign out locally only forgets the tokens in this tab."</p>
         </section>
+        <TokenLifetimes session=session.clone()/>
+        {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> })}
         <section class="card">
             <h2>"Validation report"</h2>
             <ValidationReportTable report=token.report().clone()/>

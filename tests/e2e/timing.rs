@@ -1,10 +1,12 @@
-//! Ten sign-ins in a row: each one validated, and the time from the callback page's load to the
-//! rendered profile reported (a measurement, not an assertion).
+//! Ten sign-ins, then ten manual refreshes, in a row: each one validated, and how long each took
+//! reported (a measurement, not an assertion).
 
 use crate::support::{
-    app_origin, click, goto, new_email, pass_email_code, tenant, tenant_lock, text_of,
-    with_browser, Build,
+    app_origin, assert_trace_all_ok, attr_of, click, click_when_enabled, goto, new_email,
+    number_attr_of, pass_email_code, sign_up_at, tenant, tenant_lock, text_of, wait_for_attr,
+    with_browser, Build, LifetimesGuard, REFRESH_STEPS,
 };
+use dev_tenant::Lifetimes;
 use fantoccini::Locator;
 
 const RUNS: usize = 10;
@@ -45,6 +47,40 @@ fn ten_sign_ins_in_a_row_each_validate_and_report_their_duration() {
         let median = (durations[RUNS / 2 - 1] + durations[RUNS / 2]) / 2.0;
         println!(
             "callback page load to validated profile, {RUNS} runs (headless Chromium, release build): median {median:.0} ms, min {:.0} ms, max {:.0} ms",
+            durations[0],
+            durations[RUNS - 1]
+        );
+    });
+}
+
+#[test]
+fn ten_manual_refreshes_in_a_row_each_validate_and_report_their_duration() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("refresh-timing"), false).await;
+        let client = &client;
+        let mut durations = Vec::new();
+        for run in 1..=RUNS {
+            click_when_enabled(client, "#refresh-tokens").await;
+            let count = run.to_string();
+            wait_for_attr(client, "#renewal-count", "data-count", |n| n == count).await;
+            assert_eq!(
+                attr_of(client, "#last-renewal", "data-trigger").await,
+                "manual",
+                "run {run}"
+            );
+            assert_trace_all_ok(client, "", "refresh", &REFRESH_STEPS).await;
+            let ms = number_attr_of(client, "#last-renewal", "data-ms").await;
+            assert!(ms >= 0.0, "run {run}: {ms} ms");
+            durations.push(ms);
+        }
+        durations.sort_by(f64::total_cmp);
+        let median = (durations[RUNS / 2 - 1] + durations[RUNS / 2]) / 2.0;
+        println!(
+            "refresh: median {median:.0} ms ({:.0}, {:.0}) over {RUNS}",
             durations[0],
             durations[RUNS - 1]
         );

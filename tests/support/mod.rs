@@ -325,3 +325,238 @@ pub async fn screenshot(client: &Client, name: &str) {
         let _ = std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png);
     }
 }
+
+/// Lifetimes for one test, set on creation; the defaults again when dropped, even when the test
+/// panics, so that no later test signs in with short lifetimes. Take it after [`tenant_lock`], so
+/// that it drops first.
+pub struct LifetimesGuard(());
+
+impl LifetimesGuard {
+    pub fn set(lifetimes: dev_tenant::Lifetimes) -> LifetimesGuard {
+        tenant().tenant().set_lifetimes(lifetimes);
+        LifetimesGuard(())
+    }
+}
+
+impl Drop for LifetimesGuard {
+    fn drop(&mut self) {
+        tenant()
+            .tenant()
+            .set_lifetimes(dev_tenant::Lifetimes::default());
+    }
+}
+
+/// From the home page of `origin`: ticks "Keep me signed in for this tab" when `keep`, then starts
+/// a sign-up. Leaves the browser at the tenant.
+pub async fn start_sign_up(client: &Client, origin: &str, keep: bool) {
+    goto(client, &format!("{origin}/")).await;
+    if keep {
+        click(client, "#keep-signed-in").await;
+        let ticked = wait_for(client, "#keep-signed-in")
+            .await
+            .is_selected()
+            .await;
+        assert!(
+            matches!(ticked, Ok(true)),
+            "#keep-signed-in is not ticked: {ticked:?}"
+        );
+    }
+    click(client, "#sign-up").await;
+}
+
+/// Signs up a new user from the home page of `origin` (keeping the session for the tab when
+/// `keep`) and waits for their profile.
+pub async fn sign_up_at(client: &Client, origin: &str, email: &str, keep: bool) {
+    start_sign_up(client, origin, keep).await;
+    pass_email_code(client, email, true).await;
+    assert_eq!(text_of(client, "#profile-email").await, email);
+}
+
+/// Runs `script` in the page (`arguments[i]` are `args`); the test fails if it throws.
+pub async fn js(client: &Client, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+    client
+        .execute(script, args)
+        .await
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+}
+
+/// The value under `key` in the page's sessionStorage.
+pub async fn session_storage(client: &Client, key: &str) -> Option<String> {
+    let value = js(
+        client,
+        "return sessionStorage.getItem(arguments[0]);",
+        vec![key.into()],
+    )
+    .await;
+    value.as_str().map(str::to_string)
+}
+
+/// The session the app keeps in sessionStorage when the user opted in, as JSON, once it is there.
+pub async fn stored_session(client: &Client) -> serde_json::Value {
+    let key = "entra-signin.session";
+    let what = format!("a session in sessionStorage `{key}`");
+    let json = wait_until(client, &what, PAGE_TIMEOUT, move || async move {
+        session_storage(client, key).await
+    })
+    .await;
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("the stored session is not JSON: {e}"))
+}
+
+/// The string field `name` of a JSON object; the test fails without it.
+pub fn string_field(json: &serde_json::Value, name: &str) -> String {
+    json[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no string `{name}` in {json}"))
+        .to_string()
+}
+
+/// `textContent` of the first element matching `css`, once it is on the page, shown or not.
+pub async fn text_content(client: &Client, css: &str) -> String {
+    wait_for(client, css).await;
+    let text = js(
+        client,
+        "return document.querySelector(arguments[0]).textContent;",
+        vec![css.into()],
+    )
+    .await;
+    text.as_str().unwrap_or_default().to_string()
+}
+
+/// Attribute `attr` of the element matching `css`, once it is on the page; the test fails when
+/// the element has no such attribute.
+pub async fn attr_of(client: &Client, css: &str, attr: &str) -> String {
+    let element = wait_for(client, css).await;
+    match element.attr(attr).await {
+        Ok(Some(value)) => value,
+        other => panic!("`{css}` has no `{attr}`: {other:?}"),
+    }
+}
+
+/// [`attr_of`] as a number.
+pub async fn number_attr_of(client: &Client, css: &str, attr: &str) -> f64 {
+    let value = attr_of(client, css, attr).await;
+    value
+        .parse()
+        .unwrap_or_else(|_| panic!("`{css}` has `{attr}=\"{value}\"`, not a number"))
+}
+
+/// Attribute `attr` of the element matching `css` now, without waiting.
+pub async fn attr_now(client: &Client, css: &str, attr: &str) -> Option<String> {
+    let element = client.find(Locator::Css(css)).await.ok()?;
+    element.attr(attr).await.ok().flatten()
+}
+
+/// Attribute `attr` of every element matching `css`, in document order (`""` where absent).
+pub async fn attrs_of_all(client: &Client, css: &str, attr: &str) -> Vec<String> {
+    let values = js(
+        client,
+        "return Array.from(document.querySelectorAll(arguments[0]), e => e.getAttribute(arguments[1]) || '');",
+        vec![css.into(), attr.into()],
+    )
+    .await;
+    serde_json::from_value(values).unwrap_or_default()
+}
+
+/// Polls `check` until it gives a value, for up to `timeout`; else the test fails saying `what`
+/// it waited for, with the page.
+pub async fn wait_until<T, F, Fut>(
+    client: &Client,
+    what: &str,
+    timeout: Duration,
+    mut check: F,
+) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if start.elapsed() >= timeout {
+            let url = current_url(client).await;
+            let body = client.source().await.unwrap_or_default();
+            panic!("{what}: not so on {url} within {timeout:?}\npage:\n{body}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until attribute `attr` of `css` satisfies `accept` and returns it.
+pub async fn wait_for_attr(
+    client: &Client,
+    css: &str,
+    attr: &str,
+    accept: impl Fn(&str) -> bool,
+) -> String {
+    let accept = &accept;
+    let what = format!("`{css}` with an accepted `{attr}`");
+    wait_until(client, &what, PAGE_TIMEOUT, move || async move {
+        attr_now(client, css, attr).await.filter(|v| accept(v))
+    })
+    .await
+}
+
+/// Clicks the element matching `css` once it is enabled (a button may be disabled while it works).
+pub async fn click_when_enabled(client: &Client, css: &str) {
+    let what = format!("`{css}` enabled");
+    wait_until(client, &what, PAGE_TIMEOUT, move || async move {
+        let element = client.find(Locator::Css(css)).await.ok()?;
+        element.is_enabled().await.ok()?.then_some(())
+    })
+    .await;
+    click(client, css).await;
+}
+
+/// Waits until nothing matches `css`.
+pub async fn wait_gone(client: &Client, css: &str) {
+    let what = format!("`{css}` gone");
+    wait_until(client, &what, PAGE_TIMEOUT, move || async move {
+        (!is_present(client, css).await).then_some(())
+    })
+    .await
+}
+
+/// The `data-step` ids of a flow inspector's steps, in order.
+pub const SIGN_IN_STEPS: [&str; 8] = [
+    "discovery",
+    "pkce",
+    "authorize",
+    "callback",
+    "token-request",
+    "token-response",
+    "jwks",
+    "validation",
+];
+pub const REFRESH_STEPS: [&str; 5] = [
+    "discovery",
+    "token-request",
+    "token-response",
+    "jwks",
+    "validation",
+];
+pub const RESTORE_STEPS: [&str; 4] = ["storage", "discovery", "jwks", "validation"];
+
+/// `(data-step, data-outcome)` of every element matching `css`, in order: the `.trace-step`s or
+/// the `#flow-diagram li`s of a flow inspector.
+pub async fn step_outcomes(client: &Client, css: &str) -> Vec<(String, String)> {
+    let steps = attrs_of_all(client, css, "data-step").await;
+    let outcomes = attrs_of_all(client, css, "data-outcome").await;
+    steps.into_iter().zip(outcomes).collect()
+}
+
+/// Waits for the flow inspector of `kind` under `scope` (`""` for the page), then checks that it
+/// shows exactly `steps`, in order, each one `ok`, in its steps and in its diagram.
+pub async fn assert_trace_all_ok(client: &Client, scope: &str, kind: &str, steps: &[&str]) {
+    let inspector = format!("{scope} #flow-inspector[data-kind='{kind}']");
+    wait_for(client, &inspector).await;
+    let expected: Vec<(String, String)> = steps
+        .iter()
+        .map(|s| (s.to_string(), "ok".to_string()))
+        .collect();
+    let shown = step_outcomes(client, &format!("{inspector} .trace-step")).await;
+    assert_eq!(shown, expected, "the {kind} steps");
+    let diagram = step_outcomes(client, &format!("{inspector} #flow-diagram li[data-step]")).await;
+    assert_eq!(diagram, expected, "the {kind} diagram");
+}

@@ -12,7 +12,7 @@ use std::time::Instant;
 /// The dev tenant's confidential (Web) client, for the build that embeds a secret.
 const DEV_WEB_CLIENT_ID: &str = "7b2d4e3f-0c9e-4f80-b1d2-e3f4a5b6c7d8";
 const DEV_WEB_CLIENT_SECRET: &str = "dev8Q~local-web-client-secret-not-for-production";
-const CONFIG_VARIABLES: [&str; 7] = crate::config::VARIABLES;
+const CONFIG_VARIABLES: [&str; 8] = crate::config::VARIABLES;
 
 #[derive(Default)]
 struct Tally {
@@ -56,6 +56,11 @@ impl Counts {
 
 pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
     let started = Instant::now();
+    // `cargo xtask test e2e -- session`: after `--`, filters for the end-to-end test names.
+    let (args, e2e_filters) = match args.iter().position(|a| a == "--") {
+        Some(i) => (&args[..i], &args[i + 1..]),
+        None => (args, &[][..]),
+    };
     let tools = setup::setup(root, Wants { browser: true })?;
     let driver = tools
         .chromedriver
@@ -153,7 +158,7 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
     );
 
     if only("e2e") || only("build") {
-        end_to_end(root, &tools, &run_dir, &tmp, &mut tally);
+        end_to_end(root, &tools, &run_dir, &tmp, e2e_filters, &mut tally);
     }
 
     println!();
@@ -171,7 +176,14 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
 
 /// Release builds (the deployable `dist/` and two builds pointed at a dev tenant on a free port),
 /// then the end-to-end tests in `tests/e2e.rs` against them.
-fn end_to_end(root: &Path, tools: &Tools, run_dir: &Path, tmp: &Path, tally: &mut Tally) {
+fn end_to_end(
+    root: &Path,
+    tools: &Tools,
+    run_dir: &Path,
+    tmp: &Path,
+    filters: &[String],
+    tally: &mut Tally,
+) {
     let Ok(port) = free_port() else {
         tally.record("end-to-end", Err(Failure::new("no free port")));
         return;
@@ -237,6 +249,9 @@ fn end_to_end(root: &Path, tools: &Tools, run_dir: &Path, tmp: &Path, tally: &mu
         "--test",
         "e2e",
         "--",
+    ])
+    .args(filters)
+    .args([
         // One test at a time: the dev tenant's faults apply to whichever token request comes next.
         "--test-threads=1",
         // The timing test prints its measurement.

@@ -179,7 +179,7 @@ fn check(shared: &Shared, params: &HashMap<String, String>) -> Checked {
     let Some(redirect_uri) = param(params, "redirect_uri") else {
         return Checked::Page(errors::missing_parameter("redirect_uri"));
     };
-    if !redirect_uri_registered(client, redirect_uri, shared.config.loopback_any_port) {
+    if !client.redirect_uri_registered(redirect_uri, shared.config.loopback_any_port) {
         return Checked::Page(errors::redirect_uri_not_registered(
             redirect_uri,
             &client.client_id,
@@ -299,33 +299,6 @@ fn check_pkce(
     }))
 }
 
-/// Exact match, or with `loopback_any_port` the same loopback URI on another port.
-fn redirect_uri_registered(client: &Client, uri: &str, loopback_any_port: bool) -> bool {
-    if client.redirect_uris.iter().any(|r| r == uri) {
-        return true;
-    }
-    if !loopback_any_port {
-        return false;
-    }
-    let Ok(requested) = url::Url::parse(uri) else {
-        return false;
-    };
-    let is_loopback = |u: &url::Url| {
-        u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1" | "localhost"))
-    };
-    is_loopback(&requested)
-        && client
-            .redirect_uris
-            .iter()
-            .filter_map(|r| url::Url::parse(r).ok())
-            .any(|registered| {
-                is_loopback(&registered)
-                    && registered.host_str() == requested.host_str()
-                    && registered.path() == requested.path()
-                    && registered.query() == requested.query()
-            })
-}
-
 /// Sends `params` to the app as its response mode says.
 pub(super) fn to_client(shared: &Shared, target: &Target, params: Vec<(&str, String)>) -> Response {
     let mut all = params;
@@ -391,7 +364,7 @@ pub(super) fn complete(
     session: Option<&Session>,
 ) -> Response {
     let now = shared.clock.now();
-    let lifetimes = &shared.config.lifetimes;
+    let lifetimes = shared.lifetimes();
     let (cookie, sid) = match session.filter(|s| s.user_oid == user_oid) {
         Some(session) => (None, session.sid.clone()),
         None => {
@@ -445,36 +418,6 @@ mod tests {
             redirect_uris: uris.iter().map(|s| s.to_string()).collect(),
             post_logout_redirect_uris: vec![],
         }
-    }
-
-    #[test]
-    fn loopback_redirect_uris_match_any_port_only_when_allowed() {
-        let c = client(ClientKind::Spa, &["http://127.0.0.1:8080/callback"]);
-        assert!(redirect_uri_registered(
-            &c,
-            "http://127.0.0.1:8080/callback",
-            false
-        ));
-        assert!(!redirect_uri_registered(
-            &c,
-            "http://127.0.0.1:9999/callback",
-            false
-        ));
-        assert!(redirect_uri_registered(
-            &c,
-            "http://127.0.0.1:9999/callback",
-            true
-        ));
-        assert!(!redirect_uri_registered(
-            &c,
-            "http://127.0.0.1:9999/other",
-            true
-        ));
-        assert!(!redirect_uri_registered(
-            &c,
-            "http://localhost:9999/callback",
-            true
-        ));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The development endpoints: the mailbox of emailed codes, fault injection, the error-code page and a home page.
+//! The development endpoints: the mailbox of emailed codes, fault injection, the lifetimes in force, the error-code
+//! page and a home page.
 
 use super::{noted, param, query_params, AppState, LogNote};
 use crate::errors::explain;
@@ -106,6 +107,42 @@ pub(crate) async fn clear_faults(State(shared): AppState) -> Response {
     noted(Json(body).into_response(), LogNote::new(None, "cleared"))
 }
 
+/// `GET /_dev/lifetimes`: every lifetime in force, in seconds.
+pub(crate) async fn lifetimes(State(shared): AppState) -> Response {
+    let body = shared.lifetimes().to_json();
+    noted(Json(body).into_response(), LogNote::new(None, "ok"))
+}
+
+/// `PUT /_dev/lifetimes`: `{"access_token": 10, ...}` (seconds) replaces the lifetimes it names; the others stay.
+pub(crate) async fn set_lifetimes(State(shared): AppState, body: Bytes) -> Response {
+    let changed = {
+        let mut lifetimes = shared.lifetimes_mut();
+        lifetimes
+            .with_json(&body)
+            .inspect(|&changed| *lifetimes = changed)
+    };
+    match changed {
+        Ok(lifetimes) => noted(
+            Json(lifetimes.to_json()).into_response(),
+            LogNote::new(None, "lifetimes_set"),
+        ),
+        Err(e) => {
+            let response = (StatusCode::BAD_REQUEST, Json(json!({"error": e}))).into_response();
+            noted(response, LogNote::new(None, "bad_lifetimes_request"))
+        }
+    }
+}
+
+/// `DELETE /_dev/lifetimes`: back to the configured lifetimes.
+pub(crate) async fn reset_lifetimes(State(shared): AppState) -> Response {
+    let configured = shared.config.lifetimes;
+    *shared.lifetimes_mut() = configured;
+    noted(
+        Json(configured.to_json()).into_response(),
+        LogNote::new(None, "lifetimes_reset"),
+    )
+}
+
 /// `GET /error?code=N`: what `error_uri` points to.
 pub(crate) async fn error_code(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let params = query_params(query.as_deref());
@@ -133,6 +170,7 @@ pub(crate) async fn home(State(shared): AppState) -> Response {
         ("JWKS", &urls.jwks),
         ("Mailbox", &urls.mailbox),
         ("Faults", &urls.faults),
+        ("Lifetimes", &urls.lifetimes),
     ] {
         body.push_str(&format!(
             "<dt>{name}</dt><dd><code>{}</code></dd>",

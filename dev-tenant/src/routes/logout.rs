@@ -1,5 +1,6 @@
 //! `GET /{tenant}/oauth2/v2.0/logout`: ends the session, then returns to a registered `post_logout_redirect_uri`
-//! (with `state`) or shows a "signed out" page.
+//! (with `state`; matched like redirect URIs, so on any loopback port with `loopback_any_port`) or shows a "signed
+//! out" page.
 
 use super::{
     error_page, noted, param, query_params, session_cookie, set_session_cookie, AppState, LogNote,
@@ -42,14 +43,18 @@ pub(crate) async fn logout(
         .map(str::to_string)
         .or(hinted_client);
     let post_logout = param(&params, "post_logout_redirect_uri");
+    // Registered for the client, or for any client when it is not known; on any loopback port if configured so.
     let registered = post_logout.filter(|uri| {
-        let mut clients = shared.config.clients.iter();
-        match &client_id {
-            Some(id) => clients
-                .filter(|c| c.client_id.eq_ignore_ascii_case(id))
-                .any(|c| c.post_logout_redirect_uris.iter().any(|r| r == uri)),
-            None => clients.any(|c| c.post_logout_redirect_uris.iter().any(|r| r == uri)),
-        }
+        shared
+            .config
+            .clients
+            .iter()
+            .filter(|c| {
+                client_id
+                    .as_deref()
+                    .is_none_or(|id| c.client_id.eq_ignore_ascii_case(id))
+            })
+            .any(|c| c.post_logout_redirect_uri_registered(uri, shared.config.loopback_any_port))
     });
     let mut response = match (registered, post_logout) {
         (Some(uri), _) => match url::Url::parse(uri) {

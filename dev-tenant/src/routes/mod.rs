@@ -57,6 +57,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .post(dev::arm_faults)
                 .delete(dev::clear_faults),
         )
+        .route(
+            "/_dev/lifetimes",
+            get(dev::lifetimes)
+                .put(dev::set_lifetimes)
+                .delete(dev::reset_lifetimes),
+        )
         .route("/error", get(dev::error_code))
         .route("/", get(dev::home))
         .layer(middleware::from_fn_with_state(shared.clone(), log_request))
@@ -318,7 +324,7 @@ pub(crate) fn set_session_cookie(shared: &Shared, response: &mut Response, value
         Some(value) => format!(
             "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
             shared.cookie_name,
-            shared.config.lifetimes.session.as_secs()
+            shared.lifetimes().session.as_secs()
         ),
         None => format!(
             "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",

@@ -49,17 +49,18 @@ fn is_email(text: &str) -> bool {
 /// "Sends" a new code to `email`: to the mailbox and to stdout.
 fn send_code(shared: &Shared, state: &mut State, email: &str) -> Otp {
     let now = shared.clock.now();
+    let lifetime = shared.lifetimes().otp_code;
     let otp = Otp {
         email: email.to_string(),
         code: otp_code(),
-        expires_at: now + crate::clock::secs(shared.config.lifetimes.otp_code),
+        expires_at: now + crate::clock::secs(lifetime),
         tries_left: OTP_TRIES,
     };
     state.send_mail(MailMessage::new(email, &otp.code, now));
     shared.say(&format!(
         "dev-tenant mail to={email} code={} valid_minutes={}",
         otp.code,
-        shared.config.lifetimes.otp_code.as_secs() / 60
+        lifetime.as_secs() / 60
     ));
     otp
 }

@@ -7,7 +7,7 @@ use super::{
 };
 use super::{origin, AppState, LogNote};
 use crate::clock::secs;
-use crate::config::{Client, ClientKind};
+use crate::config::{Client, ClientKind, Lifetimes};
 use crate::errors::{self, EntraError};
 use crate::faults::{Armed, Fault, Phase};
 use crate::ids::{b64url, opaque};
@@ -132,6 +132,8 @@ struct Prepared {
     access_claims: Map<String, Value>,
     id_token: Option<(Map<String, Value>, Signature)>,
     access_signature: Signature,
+    /// `expires_in`: the access token's `exp - iat`.
+    access_lifetime: i64,
     refresh_token: Option<(String, i64)>,
     outcome: String,
 }
@@ -162,11 +164,12 @@ fn redeem(
         origin,
     )?;
     let now = shared.clock.now();
+    let lifetimes = shared.lifetimes();
     let mut state = shared.lock();
     let (grant, refresh) = match grant_type {
         "authorization_code" => (redeem_code(&mut state, client, &get, now)?, false),
         "refresh_token" => (
-            redeem_refresh_token(shared, &mut state, client, &get, now)?,
+            redeem_refresh_token(&lifetimes, &mut state, client, &get, now)?,
             true,
         ),
         other => return Err(errors::unsupported_grant_type(other)),
@@ -175,7 +178,6 @@ fn redeem(
         .user(&grant.user_oid)
         .cloned()
         .ok_or_else(|| errors::grant_malformed("grant's user"))?;
-    let lifetimes = &shared.config.lifetimes;
     let claims_input = Grant {
         issuer: &shared.urls.issuer,
         tenant_id: &shared.config.tenant_id,
@@ -256,6 +258,7 @@ fn redeem(
             kid: Some(active.kid().to_string()),
             key: active,
         },
+        access_lifetime: claims_input.access_token_lifetime,
         refresh_token,
         outcome,
     })
@@ -362,7 +365,7 @@ fn pkce_matches(challenge: &CodeChallenge, verifier: &str) -> bool {
 }
 
 fn redeem_refresh_token<'a>(
-    shared: &Shared,
+    lifetimes: &Lifetimes,
     state: &mut State,
     client: &Client,
     get: &impl Fn(&str) -> Option<&'a str>,
@@ -379,12 +382,16 @@ fn redeem_refresh_token<'a>(
     if grant.rotated {
         return Err(errors::refresh_token_reused());
     }
-    if now >= grant.expires_at {
+    // SPA: a fixed lifetime from the sign-in, the one in force now (tests may change it after the sign-in).
+    // Web: renewed by each rotation, as recorded at issue.
+    let spa_lifetime = secs(lifetimes.spa_refresh_token);
+    let expires_at = match client.kind {
+        ClientKind::Spa => grant.chain_issued_at + spa_lifetime,
+        ClientKind::Web => grant.expires_at,
+    };
+    if now >= expires_at {
         return Err(match client.kind {
-            ClientKind::Spa => errors::spa_refresh_expired(
-                grant.chain_issued_at,
-                secs(shared.config.lifetimes.spa_refresh_token),
-            ),
+            ClientKind::Spa => errors::spa_refresh_expired(grant.chain_issued_at, spa_lifetime),
             ClientKind::Web => errors::refresh_expired_inactivity(),
         });
     }
@@ -473,7 +480,7 @@ fn sign(shared: &Shared, prepared: Prepared) -> Result<(Value, String), EntraErr
         error.status = StatusCode::INTERNAL_SERVER_ERROR;
         error
     };
-    let lifetime = shared.config.lifetimes.access_token.as_secs();
+    let lifetime = prepared.access_lifetime;
     let mut body = json!({
         "token_type": "Bearer",
         "scope": prepared.scopes.join(" "),

@@ -8,6 +8,14 @@ fn logout_path(query: &str) -> String {
     format!("/{TENANT_ID}/oauth2/v2.0/logout?{query}")
 }
 
+/// The "signed out" page that says the `post_logout_redirect_uri` is not registered, instead of a redirect.
+fn assert_signed_out_without_redirect(reply: &Reply) {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.has_element("signed-out"));
+    let info = reply.element_text("info").unwrap_or_default();
+    assert!(info.contains("not registered"), "{info}");
+}
+
 #[tokio::test]
 async fn logout_ends_the_session_and_returns_to_a_registered_uri_with_state() {
     let h = Harness::new();
@@ -73,12 +81,7 @@ async fn logout_to_an_unregistered_uri_shows_the_signed_out_page() {
             &[],
         )
         .await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.has_element("signed-out"));
-    assert!(reply
-        .element_text("info")
-        .unwrap()
-        .contains("not registered"));
+    assert_signed_out_without_redirect(&reply);
     assert!(reply.header("set-cookie").unwrap().contains("Max-Age=0"));
 }
 
@@ -104,4 +107,86 @@ async fn tests_may_register_more_post_logout_uris() {
         .await;
     assert_eq!(reply.status, StatusCode::FOUND);
     assert_eq!(reply.location().as_str(), "http://127.0.0.1:45680/bye");
+}
+
+/// `post_logout_redirect_uri=http://127.0.0.1:{port}{path}&state=xyz` for the SPA client.
+fn loopback_logout_query(port: u16, path: &str) -> String {
+    let uri = format!("http://127.0.0.1:{port}{path}");
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("post_logout_redirect_uri", &uri)
+        .append_pair("state", "xyz")
+        .append_pair("client_id", SPA_CLIENT_ID)
+        .finish()
+}
+
+#[tokio::test]
+async fn logout_accepts_a_registered_loopback_uri_on_another_port() {
+    let h = Harness::with(|c| c.loopback_any_port = true);
+    let reply = h
+        .get(&logout_path(&loopback_logout_query(45123, "/")), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
+    assert_eq!(
+        reply.location().as_str(),
+        "http://127.0.0.1:45123/?state=xyz"
+    );
+}
+
+#[tokio::test]
+async fn logout_refuses_a_loopback_uri_on_another_port_without_loopback_any_port() {
+    let h = Harness::new();
+    let reply = h
+        .get(&logout_path(&loopback_logout_query(45123, "/")), &[])
+        .await;
+    assert_signed_out_without_redirect(&reply);
+}
+
+#[tokio::test]
+async fn logout_refuses_another_path_on_a_loopback_port_even_with_loopback_any_port() {
+    let h = Harness::with(|c| c.loopback_any_port = true);
+    for port in [8080, 45123] {
+        let reply = h
+            .get(
+                &logout_path(&loopback_logout_query(port, "/elsewhere")),
+                &[],
+            )
+            .await;
+        assert_signed_out_without_redirect(&reply);
+    }
+}
+
+#[tokio::test]
+async fn logout_to_another_loopback_port_ends_the_session_so_authorize_asks_for_the_email_again() {
+    let h = Harness::with(|c| c.loopback_any_port = true);
+    let browser = Browser::default();
+    h.sign_in(&browser, &Authorization::spa(), &email("anyport"))
+        .await;
+    let cookie = browser.cookie().expect("a session cookie");
+    let silent = h
+        .get(&Authorization::spa().url(), &[("cookie", &cookie)])
+        .await;
+    assert_eq!(
+        silent.status,
+        StatusCode::FOUND,
+        "before logout the cookie signs in without a page"
+    );
+    assert!(silent.redirect_params().contains_key("code"));
+
+    let reply = browser
+        .get(&h, &logout_path(&loopback_logout_query(45124, "/")))
+        .await;
+    assert_eq!(
+        reply.location().as_str(),
+        "http://127.0.0.1:45124/?state=xyz"
+    );
+    assert!(!browser.has_session(), "the cookie is cleared");
+    let replayed = h
+        .get(&Authorization::spa().url(), &[("cookie", &cookie)])
+        .await;
+    assert_eq!(
+        replayed.status,
+        StatusCode::OK,
+        "no code is issued silently"
+    );
+    assert!(replayed.has_element("email"), "{}", replayed.body);
 }

@@ -1,0 +1,54 @@
+use crate::config::BuildConfig;
+use crate::flow;
+use crate::session_context::{EndedSession, SessionContext};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::FlowInspector;
+
+/// A session that ended without the user asking (the tenant refused a renewal, or a renewed or
+/// kept ID token failed its checks): why, what to do, and the trace.
+#[component]
+pub fn SessionEndedPanel() -> impl IntoView {
+    let context = expect_context::<SessionContext>();
+    move || {
+        context
+            .ended
+            .get()
+            .map(|ended| view! { <SessionEnded ended/> })
+    }
+}
+
+#[component]
+fn SessionEnded(ended: EndedSession) -> impl IntoView {
+    let config = expect_context::<BuildConfig>();
+    let EndedSession { failure, trace } = ended;
+    let starting = RwSignal::new(false);
+    let sign_in_again = move |_| {
+        let config = config.clone();
+        starting.set(true);
+        spawn_local(async move {
+            // On success the page leaves for the tenant.
+            if flow::start_sign_in(&config, None).await.is_err() {
+                starting.set(false);
+            }
+        });
+    };
+    let advice = failure.advice();
+    view! {
+        <div id="session-ended">
+        <section class="card error" role="alert">
+            <h1 id="session-ended-title">"Your session ended: " {failure.title()}</h1>
+            <p id="session-ended-explanation">{failure.explanation()}</p>
+            {advice.map(|a| view! {
+                <p><strong>{format!("AADSTS{}", a.code)}</strong>": " {a.meaning}". " <strong>"Fix: "</strong>{a.fix}</p>
+            })}
+            <p>"The tokens were removed from this tab. Nothing is retried: sign in again when you are ready."</p>
+            <div class="actions">
+                <button id="sign-in-again" disabled=move || starting.get() on:click=sign_in_again>"Sign in again"</button>
+            </div>
+        </section>
+        <FlowInspector trace/>
+        </div>
+    }
+}

@@ -1,0 +1,31 @@
+use crate::flow::sign_out::SignOutReturn;
+use crate::session_context::SessionContext;
+use leptos::prelude::*;
+
+/// What the return from the tenant's sign-out proved, and a failed sign-out.
+#[component]
+pub fn SignedOutNotice() -> impl IntoView {
+    let context = expect_context::<SessionContext>();
+    view! {
+        {move || context.signed_out.get().map(|r| match r {
+            SignOutReturn::Confirmed => view! {
+                <section class="card notice" id="signed-out-notice" role="status">
+                    <h2>"Signed out"</h2>
+                    <p>"The tenant ended its session and sent you back with the state this tab sent. The tokens are gone from this tab; the next sign-in asks who you are again."</p>
+                </section>
+            }.into_any(),
+            SignOutReturn::StateMismatch => view! {
+                <section class="card error" id="sign-out-state-mismatch" role="alert">
+                    <h2>"Sign-out answer not recognised"</h2>
+                    <p>"This page was opened with a state this tab did not send (or sent more than 10 minutes ago), so it proves nothing about a sign-out. This tab holds no tokens."</p>
+                </section>
+            }.into_any(),
+        })}
+        {move || context.sign_out_failure.get().map(|f| view! {
+            <section class="card error" id="sign-out-failure" role="alert">
+                <h2>"Signed out of this tab only: " {f.title()}</h2>
+                <p>{f.explanation()}</p>
+            </section>
+        })}
+    }
+}

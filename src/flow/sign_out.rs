@@ -1,0 +1,92 @@
+//! Signing out at the tenant (OpenID Connect RP-Initiated Logout): the session is cleared first,
+//! then the browser goes to `end_session_endpoint` with `id_token_hint`, the post-logout redirect
+//! URI and a `state` this tab checks when the tenant sends it back.
+
+use super::{discover_untraced, keep, Client, Session, SignInFailure};
+use crate::browser::{self, location, storage};
+use crate::config::BuildConfig;
+use crate::oidc::{self, EndSessionParams, State};
+
+const SIGN_OUT_PREFIX: &str = "entra-signin.signout.";
+/// A sign-out that does not come back within this time is forgotten.
+const SIGN_OUT_TTL_SECS: i64 = 600;
+
+fn sign_out_key(state: &str) -> String {
+    format!("{SIGN_OUT_PREFIX}{state}")
+}
+
+/// What the page the tenant sent the browser back to says about the sign-out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignOutReturn {
+    /// The `state` is the one this tab sent: the tenant signed the user out.
+    Confirmed,
+    /// A `state` this tab did not send (or sent too long ago): nothing is proven.
+    StateMismatch,
+}
+
+/// Leaves for the tenant's sign-out. The caller has already cleared the session in memory; the
+/// kept copy is deleted here before anything can fail.
+pub async fn sign_out(config: &BuildConfig, session: &Session) -> Result<(), SignInFailure> {
+    keep::forget();
+    let (metadata, _) = discover_untraced(config).await?;
+    let endpoint = metadata
+        .end_session_endpoint
+        .ok_or(SignInFailure::NoEndSessionEndpoint)?;
+    let state = State::generate().map_err(|e| SignInFailure::Randomness(e.to_string()))?;
+    let post_logout =
+        location::post_logout_redirect_uri(config.post_logout_redirect_uri.as_deref())
+            .ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
+    let client = Client::from_config(config);
+    let url = oidc::build_end_session_url(
+        &endpoint,
+        &EndSessionParams {
+            client_id: &client.id,
+            id_token_hint: Some(session.id_token.raw()),
+            post_logout_redirect_uri: &post_logout,
+            state: &state,
+        },
+    )
+    .map_err(SignInFailure::EndSession)?;
+    forget_expired(browser::now_secs());
+    storage::set(
+        &sign_out_key(state.as_str()),
+        &browser::now_secs().to_string(),
+    )
+    .map_err(SignInFailure::Browser)?;
+    location::navigate_away(&url.url).map_err(SignInFailure::Browser)
+}
+
+/// On any page but `/callback`: a `state` in the address is the tenant's return from sign-out.
+/// It is checked against the ones this tab sent (each used once) and removed from the address.
+pub fn complete_sign_out() -> Option<SignOutReturn> {
+    let href = location::href()?;
+    if location::pathname().as_deref() == Some("/callback") {
+        return None;
+    }
+    let state = oidc::sign_out_return_state(&href)?;
+    let stripped = oidc::strip_callback_params(&href);
+    let _ = location::replace_address(&stripped);
+    let now = browser::now_secs();
+    let sent_at = storage::take(&sign_out_key(state.as_str()))
+        .ok()
+        .flatten()
+        .and_then(|at| at.parse::<i64>().ok());
+    forget_expired(now);
+    match sent_at {
+        Some(at) if now - at <= SIGN_OUT_TTL_SECS => Some(SignOutReturn::Confirmed),
+        _ => Some(SignOutReturn::StateMismatch),
+    }
+}
+
+fn forget_expired(now: i64) {
+    for key in storage::keys_with_prefix(SIGN_OUT_PREFIX).unwrap_or_default() {
+        let fresh = storage::get(&key)
+            .ok()
+            .flatten()
+            .and_then(|at| at.parse::<i64>().ok())
+            .is_some_and(|at| now - at <= SIGN_OUT_TTL_SECS);
+        if !fresh {
+            let _ = storage::remove(&key);
+        }
+    }
+}

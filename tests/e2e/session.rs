@@ -1,0 +1,326 @@
+//! The session after the sign-in: renewal with the refresh token (manual, automatic, refused),
+//! sign-out at the tenant, and the opt-in to keep the session for the tab across a reload.
+
+use crate::support::{
+    app_origin, assert_trace_all_ok, attr_now, attr_of, click, click_when_enabled, current_url,
+    goto, is_present, js, new_email, number_attr_of, screenshot, session_storage, sign_up_at,
+    step_outcomes, stored_session, string_field, tenant, tenant_lock, text_of, wait_for,
+    wait_for_attr, wait_gone, wait_until, with_browser, Build, LifetimesGuard, PAGE_TIMEOUT,
+    RESTORE_STEPS,
+};
+use dev_tenant::faults::{Fault, FaultRequest};
+use dev_tenant::Lifetimes;
+use entra_signin::config::DEV_SPA_CLIENT_ID;
+use fantoccini::Client;
+use std::time::Duration;
+
+const SESSION_KEY: &str = "entra-signin.session";
+
+/// Redeems `refresh_token` at the tenant's token endpoint from the page, as the SPA would (the
+/// tenant redeems SPA tokens only cross-origin). Returns the HTTP status and the JSON answer.
+async fn redeem_from_page(client: &Client, refresh_token: &str) -> (u64, serde_json::Value) {
+    let form = serde_json::json!({
+        "client_id": DEV_SPA_CLIENT_ID,
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+        "scope": "openid offline_access",
+    });
+    let script = "const [url, form, done] = arguments;
+        fetch(url, { method: 'POST', body: new URLSearchParams(form) })
+            .then(r => r.text().then(body => done({ status: r.status, body })))
+            .catch(e => done({ status: 0, body: String(e) }));";
+    let url = tenant().tenant().urls().token.clone();
+    let answer = client
+        .execute_async(script, vec![url.into(), form])
+        .await
+        .unwrap_or_else(|e| panic!("the token request from the page failed: {e}"));
+    let status = answer["status"].as_u64().unwrap_or_default();
+    let body = answer["body"].as_str().unwrap_or_default();
+    let json = serde_json::from_str(body)
+        .unwrap_or_else(|_| panic!("HTTP {status} from the token endpoint, not JSON: {body}"));
+    (status, json)
+}
+
+/// Waits for the session to end, and returns the explanation after checking that the page offers
+/// a new sign-in and no longer shows the profile.
+async fn session_ended(client: &Client) -> String {
+    wait_for(client, "#session-ended").await;
+    text_of(client, "#session-ended-title").await;
+    let explanation = text_of(client, "#session-ended-explanation").await;
+    wait_for(client, "#session-ended #sign-in-again").await;
+    wait_gone(client, "#profile-name").await;
+    explanation
+}
+
+#[test]
+fn manual_refresh_rotates_the_refresh_token_and_updates_the_expiry() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("refresh"), true).await;
+        let before = stored_session(&client).await;
+        let old_refresh = string_field(&before, "refresh_token");
+        let access_expiry =
+            number_attr_of(&client, "#access-token-countdown", "data-expires-at").await;
+        let id_expiry = number_attr_of(&client, "#id-token-countdown", "data-expires-at").await;
+        // Expiries are whole seconds: let one pass so that new tokens expire later.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+
+        click_when_enabled(&client, "#refresh-tokens").await;
+        wait_for_attr(&client, "#renewal-count", "data-count", |n| n == "1").await;
+        assert_eq!(
+            attr_of(&client, "#last-renewal", "data-trigger").await,
+            "manual"
+        );
+        let later = |old: f64| move |v: &str| v.parse::<f64>().is_ok_and(|v| v > old);
+        wait_for_attr(
+            &client,
+            "#access-token-countdown",
+            "data-expires-at",
+            later(access_expiry),
+        )
+        .await;
+        wait_for_attr(
+            &client,
+            "#id-token-countdown",
+            "data-expires-at",
+            later(id_expiry),
+        )
+        .await;
+        let (page, old) = (&client, old_refresh.as_str());
+        wait_until(
+            page,
+            "a new refresh token stored",
+            PAGE_TIMEOUT,
+            move || async move {
+                let new = string_field(&stored_session(page).await, "refresh_token");
+                (new != old).then_some(())
+            },
+        )
+        .await;
+        screenshot(&client, "refreshed").await;
+
+        // The tenant rotated the old one: it is refused now.
+        let (status, answer) = redeem_from_page(&client, &old_refresh).await;
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer["error"], "invalid_grant", "{answer}");
+    });
+}
+
+#[test]
+fn automatic_renewal_renews_a_short_lived_access_token_before_it_expires() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes {
+        access_token: Duration::from_secs(10),
+        ..Lifetimes::default()
+    });
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("auto"), false).await;
+        let expires_at =
+            number_attr_of(&client, "#access-token-countdown", "data-expires-at").await;
+        let client = &client;
+        wait_until(
+            client,
+            "an automatic renewal (#renewal-count ≥ 1, #last-renewal automatic)",
+            Duration::from_secs(30),
+            move || async move {
+                let count: u32 = attr_now(client, "#renewal-count", "data-count")
+                    .await?
+                    .parse()
+                    .ok()?;
+                let trigger = attr_now(client, "#last-renewal", "data-trigger").await?;
+                (count >= 1 && trigger == "automatic").then_some(())
+            },
+        )
+        .await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        // Whole seconds and polling: one second of slack.
+        assert!(
+            now <= expires_at + 1.0,
+            "renewed at {now}, after the access token expired at {expires_at}"
+        );
+        assert!(is_present(client, "#profile-name").await);
+        screenshot(client, "renewed-automatically").await;
+    });
+}
+
+#[test]
+fn an_expired_spa_refresh_token_ends_the_session_with_entras_message() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes {
+        spa_refresh_token: Duration::from_secs(2),
+        ..Lifetimes::default()
+    });
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("expired"), true).await;
+        stored_session(&client).await;
+        // The refresh token's fixed lifetime runs from the sign-in; let it pass.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+
+        click_when_enabled(&client, "#refresh-tokens").await;
+        let explanation = session_ended(&client).await;
+        screenshot(&client, "session-ended-700084").await;
+        assert!(explanation.contains("700084"), "{explanation}");
+        let client = &client;
+        wait_until(
+            client,
+            "the kept session removed",
+            PAGE_TIMEOUT,
+            move || async move {
+                session_storage(client, SESSION_KEY)
+                    .await
+                    .is_none()
+                    .then_some(())
+            },
+        )
+        .await;
+    });
+}
+
+#[test]
+fn a_refresh_token_already_rotated_elsewhere_ends_the_session() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("reused"), true).await;
+        let stored = string_field(&stored_session(&client).await, "refresh_token");
+        // Someone else redeems it first: the tenant rotates it, the app's copy is spent.
+        let (status, answer) = redeem_from_page(&client, &stored).await;
+        assert_eq!(status, 200, "{answer}");
+
+        click_when_enabled(&client, "#refresh-tokens").await;
+        let explanation = session_ended(&client).await;
+        assert!(explanation.contains("invalid_grant"), "{explanation}");
+    });
+}
+
+#[test]
+fn a_refreshed_id_token_for_another_user_ends_the_session() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("othersub"), false).await;
+        tenant()
+            .tenant()
+            .arm_faults(&FaultRequest::new([Fault::RefreshDifferentSub]))
+            .expect("arm the fault");
+
+        click_when_enabled(&client, "#refresh-tokens").await;
+        let explanation = session_ended(&client).await;
+        screenshot(&client, "session-ended-sub").await;
+        assert!(explanation.contains("refresh: sub"), "{explanation}");
+        let inspector = "#session-ended #flow-inspector[data-kind='refresh']";
+        wait_for(&client, inspector).await;
+        let steps = step_outcomes(&client, &format!("{inspector} .trace-step")).await;
+        assert!(
+            steps.contains(&("validation".to_string(), "failed".to_string())),
+            "{steps:?}"
+        );
+    });
+}
+
+#[test]
+fn sign_out_lands_on_signed_out_and_ends_the_tenant_session() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("signout"), false).await;
+        click(&client, "#sign-out").await;
+        let notice = text_of(&client, "#signed-out-notice").await;
+        screenshot(&client, "signed-out").await;
+        assert!(notice.contains("Signed out"), "{notice}");
+        assert!(!is_present(&client, "#sign-out-state-mismatch").await);
+        let page = &client;
+        let url = wait_until(
+            page,
+            "the address without state",
+            PAGE_TIMEOUT,
+            move || async move { Some(current_url(page).await).filter(|u| !u.contains("state=")) },
+        )
+        .await;
+        assert!(url.starts_with(&format!("{origin}/")), "{url}");
+
+        // The tenant forgot the user: signing in asks for the email again.
+        click(&client, "#sign-in").await;
+        wait_for(&client, "#email").await;
+        assert!(current_url(&client).await.starts_with(&tenant().base_url()));
+    });
+}
+
+#[test]
+fn without_opting_in_a_reload_signs_out() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        goto(&client, &format!("{origin}/")).await;
+        let ticked = wait_for(&client, "#keep-signed-in")
+            .await
+            .is_selected()
+            .await;
+        assert!(matches!(ticked, Ok(false)), "ticked by default: {ticked:?}");
+        sign_up_at(&client, &origin, &new_email("nokeep"), false).await;
+        assert_eq!(session_storage(&client, SESSION_KEY).await, None);
+
+        client.refresh().await.expect("reload");
+        assert!(text_of(&client, "#signed-out")
+            .await
+            .contains("Not signed in"));
+    });
+}
+
+#[test]
+fn a_kept_session_survives_a_reload_and_is_validated_again() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        let email = new_email("keep");
+        sign_up_at(&client, &origin, &email, true).await;
+        assert_eq!(
+            session_storage(&client, "entra-signin.keep")
+                .await
+                .as_deref(),
+            Some("1")
+        );
+        let stored = stored_session(&client).await;
+        for field in ["id_token", "access_token", "refresh_token"] {
+            string_field(&stored, field);
+        }
+        // sessionStorage only: nothing of the session in localStorage.
+        let refresh = string_field(&stored, "refresh_token");
+        let local = js(
+            &client,
+            "return JSON.stringify(Object.assign({}, localStorage));",
+            vec![],
+        )
+        .await;
+        let local = local.as_str().unwrap_or_default();
+        assert!(
+            !local.contains(&refresh),
+            "a token in localStorage: {local}"
+        );
+
+        client.refresh().await.expect("reload");
+        assert_eq!(text_of(&client, "#profile-email").await, email);
+        text_of(&client, "#profile-name").await;
+        screenshot(&client, "restored").await;
+        assert_trace_all_ok(&client, "", "restore", &RESTORE_STEPS).await;
+    });
+}
