@@ -17,6 +17,8 @@ use leptos::task::spawn_local;
 pub struct EndedSession {
     pub failure: SignInFailure,
     pub trace: Trace,
+    /// A kept session that could not be checked for want of network stays for the next reload.
+    pub tokens_kept: bool,
 }
 
 /// A renewal that failed and will be tried again.
@@ -24,6 +26,8 @@ pub struct EndedSession {
 pub struct RetryNotice {
     pub failure: SignInFailure,
     pub retry_at: i64,
+    /// The back-off: seconds from the failure to the next try.
+    pub delay_secs: i64,
     pub failures: u32,
 }
 
@@ -186,6 +190,7 @@ impl SessionContext {
                     context.retry.set(Some(RetryNotice {
                         failure,
                         retry_at,
+                        delay_secs: retry_at - now,
                         failures,
                     }));
                 }
@@ -197,13 +202,21 @@ impl SessionContext {
         });
     }
 
-    /// The session ends without the user asking: memory and the kept copy are cleared.
+    /// The session ends without the user asking: memory and the kept copy are cleared, except a
+    /// kept copy that could not be checked for want of network (it may be fine on the next reload).
     fn end(&self, failure: SignInFailure, trace: Trace) {
-        keep::forget();
+        if !matches!(failure, SignInFailure::Network(_)) {
+            keep::forget();
+        }
+        let tokens_kept = keep::has_stored_session();
         self.retry.set(None);
         self.session.set(None);
         self.trace.set(None);
-        self.ended.set(Some(EndedSession { failure, trace }));
+        self.ended.set(Some(EndedSession {
+            failure,
+            trace,
+            tokens_kept,
+        }));
     }
 
     /// Clears the session in this tab only; the tenant's session stays.

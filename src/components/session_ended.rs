@@ -22,7 +22,17 @@ pub fn SessionEndedPanel() -> impl IntoView {
 #[component]
 fn SessionEnded(ended: EndedSession) -> impl IntoView {
     let config = expect_context::<BuildConfig>();
-    let EndedSession { failure, trace } = ended;
+    let EndedSession {
+        failure,
+        trace,
+        tokens_kept,
+    } = ended;
+    let tokens = match tokens_kept {
+        true => {
+            "The kept tokens stay in this tab's storage and are checked again on the next reload."
+        }
+        false => "The tokens were removed from this tab.",
+    };
     let starting = RwSignal::new(false);
     let sign_in_again = move |_| {
         let config = config.clone();
@@ -43,7 +53,7 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
             {advice.map(|a| view! {
                 <p><strong>{format!("AADSTS{}", a.code)}</strong>": " {a.meaning}". " <strong>"Fix: "</strong>{a.fix}</p>
             })}
-            <p>"The tokens were removed from this tab. Nothing is retried: sign in again when you are ready."</p>
+            <p>{tokens} " Nothing is retried: sign in again when you are ready."</p>
             <div class="actions">
                 <button id="sign-in-again" disabled=move || starting.get() on:click=sign_in_again>"Sign in again"</button>
             </div>

@@ -70,7 +70,14 @@ pub fn TokenLifetimes(session: Session) -> impl IntoView {
             <p class="muted">"Renewal runs 5 minutes before the access token expires (half its lifetime when shorter), while this tab is open and shown; a failed network attempt is retried after 5 s, 10 s, 20 s… up to 5 minutes."</p>
             {move || context.retry.get().map(|r| view! {
                 <p class="fail" id="renewal-status">
-                    {format!("Renewal attempt {} failed: {} {} Next try {}.", r.failures, r.failure.title(), r.failure.explanation(), relative_time(r.retry_at, now.get()))}
+                    {format!(
+                        "Renewal attempt {} failed: {}. {} Next try {} s after the failure ({}).",
+                        r.failures,
+                        r.failure.title(),
+                        r.failure.explanation(),
+                        r.delay_secs,
+                        relative_time(r.retry_at, now.get())
+                    )}
                 </p>
             })}
             <div class="actions">

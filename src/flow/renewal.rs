@@ -38,8 +38,8 @@ pub fn renewal_due_at(window: Window) -> i64 {
 /// What the browser layer does now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// Nothing to renew: no session, no refresh token, no `expires_in`, or this token's renewal
-    /// already ran (succeeded, or refused by the tenant).
+    /// Nothing to renew: no session, no refresh token, no `expires_in`, or the tenant refused
+    /// this token's renewal.
     Idle,
     /// A renewal is in flight.
     Busy,
@@ -72,8 +72,8 @@ impl Renewal {
     /// when the tab is visible again.
     ///
     /// After a transient failure: Wait until the retry time, then RenewNow. After an attempt of
-    /// this window that did not end in a retry (success, or terminal failure), Idle: at most one
-    /// attempt per renewal window. A new window starts fresh.
+    /// this window that the tenant refused, Idle: at most one attempt per renewal window. After
+    /// a success the new tokens' window is scheduled afresh.
     pub fn decide(&self, now: i64, window: Option<Window>, visible: bool) -> Decision {
         if self.in_flight {
             return Decision::Busy;
@@ -109,10 +109,12 @@ impl Renewal {
         true
     }
 
-    /// The renewal succeeded: the back-off resets. The attempted window stays marked, so that
-    /// only the new window (the new tokens' `expires_at`) is renewed next.
+    /// The renewal succeeded: the back-off resets, and the new tokens' window is scheduled as
+    /// usual, even when it equals the old one (two renewals within the same second). No storm:
+    /// a window is never due sooner than [`MIN_RENEWAL_INTERVAL_SECS`] after its tokens arrived.
     pub fn succeeded(&mut self) {
         self.in_flight = false;
+        self.attempted = None;
         self.failures = 0;
         self.retry_at = None;
     }
@@ -333,12 +335,11 @@ mod tests {
     }
 
     #[test]
-    fn after_success_the_old_window_is_idle_and_the_new_window_starts_fresh() {
+    fn after_success_the_new_window_starts_fresh() {
         let old = Some(window(T0, 3600));
         let mut r = Renewal::default();
         assert!(r.start(old));
         r.succeeded();
-        assert_eq!(r.decide(T0 + 3301, old, true), Decision::Idle);
         let new = Some(window(T0 + 3301, 3600));
         assert_eq!(
             r.decide(T0 + 3302, new, true),
@@ -347,6 +348,22 @@ mod tests {
             }
         );
         assert_eq!(r.decide(T0 + 6601, new, true), Decision::RenewNow);
+    }
+
+    #[test]
+    fn two_renewals_within_one_second_still_schedule_the_next() {
+        // Two clicks on "Refresh tokens" within a second give the same window twice.
+        let same = Some(window(T0, 3600));
+        let mut r = Renewal::default();
+        assert!(r.start(same));
+        r.succeeded();
+        assert!(r.start(same));
+        r.succeeded();
+        assert_eq!(
+            r.decide(T0 + 1, same, true),
+            Decision::Wait { until: T0 + 3300 }
+        );
+        assert_eq!(r.decide(T0 + 3300, same, true), Decision::RenewNow);
     }
 
     #[test]

@@ -150,6 +150,84 @@ fn automatic_renewal_renews_a_short_lived_access_token_before_it_expires() {
     });
 }
 
+/// Makes the page believe its tab is hidden (`document.visibilityState`), or shown again.
+async fn set_tab_hidden(client: &Client, hidden: bool) {
+    let script = match hidden {
+        true => "Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });",
+        false => "delete document.visibilityState;",
+    };
+    js(client, script, vec![]).await;
+}
+
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+#[test]
+fn renewal_waits_while_the_tab_is_hidden_and_catches_up_when_it_is_shown() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes {
+        access_token: Duration::from_secs(10),
+        ..Lifetimes::default()
+    });
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("hidden"), false).await;
+        set_tab_hidden(&client, true).await;
+        let due_at = number_attr_of(&client, "#next-renewal", "data-due-at").await;
+        // Past the due time, with the tab hidden: no renewal, and the page says it waits.
+        let wait = (due_at + 2.0 - unix_now()).max(0.0);
+        tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+        assert_eq!(attr_of(&client, "#renewal-count", "data-count").await, "0");
+        let next = text_of(&client, "#next-renewal").await;
+        assert!(next.contains("paused"), "{next}");
+
+        set_tab_hidden(&client, false).await;
+        wait_for_attr(&client, "#last-renewal", "data-trigger", |t| {
+            t == "automatic"
+        })
+        .await;
+        assert_eq!(attr_of(&client, "#renewal-count", "data-count").await, "1");
+    });
+}
+
+#[test]
+fn a_renewal_that_meets_a_server_error_is_retried_after_a_back_off() {
+    let _lock = tenant_lock();
+    tenant().tenant().clear_faults();
+    let _lifetimes = LifetimesGuard::set(Lifetimes {
+        access_token: Duration::from_secs(10),
+        ..Lifetimes::default()
+    });
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("retry"), false).await;
+        // The next token request (the first automatic renewal) gets an HTML 500.
+        tenant()
+            .tenant()
+            .arm_faults(&FaultRequest::new([Fault::TokenServerError]))
+            .expect("arm the fault");
+        let status = text_of(&client, "#renewal-status").await;
+        assert!(
+            status.contains("attempt 1 failed")
+                && status.contains("Next try 5 s after the failure"),
+            "{status}"
+        );
+        assert!(is_present(&client, "#profile-name").await);
+        assert!(!is_present(&client, "#session-ended").await);
+        // The retry, 5 s later, meets a healthy tenant.
+        wait_for_attr(&client, "#last-renewal", "data-trigger", |t| {
+            t == "automatic"
+        })
+        .await;
+        assert_eq!(attr_of(&client, "#renewal-count", "data-count").await, "1");
+        wait_gone(&client, "#renewal-status").await;
+    });
+}
+
 #[test]
 fn an_expired_spa_refresh_token_ends_the_session_with_entras_message() {
     let _lock = tenant_lock();
