@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use entra_signin::browser::crypto::{random_bytes, sha256, verify_rs256, RsaPublicJwk};
-use entra_signin::flow::{PendingStore, SignInFailure};
+use entra_signin::flow::{PendingStore, SignInFailure, Trace, TraceKind};
 use entra_signin::oidc::{
     CodeChallenge, CodeVerifier, JwkSet, KeySelection, PendingSignIn, RedirectUri, SignatureJob,
     UnverifiedIdToken,
@@ -106,7 +106,11 @@ fn a_pending_sign_in_round_trips_through_session_storage_once() {
     let now = entra_signin::browser::now_secs();
     let pending = PendingSignIn::generate(RedirectUri::new("http://127.0.0.1:1/callback"), now)
         .expect("pending");
-    store.save(&pending).expect("saved");
+    let trace = Trace::new(TraceKind::SignIn, now);
+    store.save(&pending, &trace).expect("saved");
+    // The inspector's trace survives the redirect with its sign-in, and is read once.
+    assert_eq!(store.take_trace(pending.state.as_str()), Some(trace));
+    assert_eq!(store.take_trace(pending.state.as_str()), None);
     let claimed = store
         .claim(pending.state.as_str(), now)
         .expect("claimed once");
@@ -129,7 +133,9 @@ fn an_expired_pending_sign_in_is_refused_and_deleted() {
     let pending =
         PendingSignIn::generate(RedirectUri::new("http://127.0.0.1:1/callback"), now - 3_600)
             .expect("pending");
-    store.save(&pending).expect("saved");
+    store
+        .save(&pending, &Trace::new(TraceKind::SignIn, now))
+        .expect("saved");
     assert!(matches!(
         store.claim(pending.state.as_str(), now),
         Err(SignInFailure::Expired { .. })
@@ -138,4 +144,7 @@ fn an_expired_pending_sign_in_is_refused_and_deleted() {
         store.claim(pending.state.as_str(), now),
         Err(SignInFailure::UnknownState)
     ));
+    // Its trace goes with it.
+    store.forget_expired(now);
+    assert_eq!(store.take_trace(pending.state.as_str()), None);
 }
