@@ -2,6 +2,7 @@
 //! sent and received, how long it took. Pure data: the flow fills it in, the page renders it, and
 //! [`Trace::to_markdown`] writes it for a bug report with every credential masked.
 
+use crate::oidc::values::{mask_secret, shorten_token};
 use serde::{Deserialize, Serialize};
 
 /// What the trace records.
@@ -195,27 +196,11 @@ impl Field {
     /// The value as the page shows it before any click: credentials masked, tokens shortened.
     pub fn masked(&self) -> String {
         match self.shown {
-            Shown::Secret => mask(&self.value),
-            Shown::Token => shorten(&self.value),
+            Shown::Secret => mask_secret(&self.value),
+            Shown::Token => shorten_token(&self.value),
             Shown::Plain | Shown::Json => self.value.clone(),
         }
     }
-}
-
-/// `••• (43 chars)`: the length helps compare, the value stays hidden.
-pub fn mask(value: &str) -> String {
-    format!("••• ({} chars)", value.chars().count())
-}
-
-/// The first characters of a token (a JWT's start is its public header) and its length.
-pub fn shorten(token: &str) -> String {
-    const SHOWN: usize = 16;
-    let count = token.chars().count();
-    if count <= SHOWN {
-        return mask(token);
-    }
-    let start: String = token.chars().take(SHOWN).collect();
-    format!("{start}… ({count} chars)")
 }
 
 /// One row of the validation report.
@@ -521,8 +506,12 @@ mod tests {
     }
 
     #[test]
-    fn short_values_are_masked_whole() {
-        assert_eq!(shorten("abc"), "••• (3 chars)");
+    fn a_field_is_shown_by_its_kind() {
         assert_eq!(Field::plain("state", "s1").masked(), "s1");
+        assert_eq!(Field::secret("code", "abc").masked(), "••• (3 chars)");
+        assert_eq!(
+            Field::token("id_token", ID_TOKEN).masked(),
+            format!("{}… ({} chars)", &ID_TOKEN[..16], ID_TOKEN.len())
+        );
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::discovery::{is_secure_url, url_parts};
-use super::values::{ClientId, RawIdToken, State};
+use super::values::{shorten_token, ClientId, RawIdToken, State};
 
 /// Everything the end-session URL carries.
 #[derive(Debug, Clone, Copy)]
@@ -61,26 +61,18 @@ pub struct EndSessionUrl {
     params: Vec<(&'static str, String)>,
 }
 
-/// Characters of the ID token shown in [`EndSessionUrl::params_for_display`].
-const HINT_SHOWN_CHARS: usize = 12;
-
 impl EndSessionUrl {
-    /// The parameters in URL order, values not encoded, `id_token_hint` shortened to its first
-    /// 12 characters (the start of the JOSE header) and its length.
+    /// The parameters in URL order, values not encoded, `id_token_hint` shortened to the start
+    /// of its JOSE header and its length.
     pub fn params_for_display(&self) -> Vec<(&'static str, String)> {
         self.params
             .iter()
             .map(|(name, value)| match *name {
-                "id_token_hint" => (*name, shortened(value)),
+                "id_token_hint" => (*name, shorten_token(value)),
                 _ => (*name, value.clone()),
             })
             .collect()
     }
-}
-
-fn shortened(token: &str) -> String {
-    let start: String = token.chars().take(HINT_SHOWN_CHARS).collect();
-    format!("{start}… ({} chars)", token.chars().count())
 }
 
 impl fmt::Debug for EndSessionUrl {
@@ -340,7 +332,10 @@ mod tests {
             built.params_for_display(),
             [
                 ("client_id", CLIENT.to_owned()),
-                ("id_token_hint", format!("eyJhbGciOiJS… ({length} chars)")),
+                (
+                    "id_token_hint",
+                    format!("{}… ({length} chars)", &token.secret()[..16])
+                ),
                 ("post_logout_redirect_uri", RETURN.to_owned()),
                 ("state", "st".to_owned()),
             ]

@@ -74,6 +74,25 @@ macro_rules! public_value {
     };
 }
 
+/// `••• (43 chars)`: a credential's length, to compare; never its value.
+pub fn mask_secret(value: &str) -> String {
+    format!("••• ({} chars)", value.chars().count())
+}
+
+/// Characters of a token that [`shorten_token`] shows: a JWT's start is its public header.
+const SHOWN_TOKEN_CHARS: usize = 16;
+
+/// `eyJhbGciOiJSUzI1… (1234 chars)`: the start of a token and its length; a token too short to
+/// shorten is masked whole.
+pub fn shorten_token(token: &str) -> String {
+    let count = token.chars().count();
+    if count <= SHOWN_TOKEN_CHARS {
+        return mask_secret(token);
+    }
+    let start: String = token.chars().take(SHOWN_TOKEN_CHARS).collect();
+    format!("{start}… ({count} chars)")
+}
+
 /// A secret value: `Debug` and `Display` print only its length; read it with `secret()`.
 macro_rules! secret_value {
     ($(#[$doc:meta])* $name:ident) => {
@@ -178,6 +197,14 @@ random_value!(Nonce);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_is_shortened_to_its_start_and_length_and_a_short_one_masked_whole() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+        assert_eq!(shorten_token(jwt), "eyJhbGciOiJSUzI1… (41 chars)");
+        assert_eq!(shorten_token("0123456789abcdef"), "••• (16 chars)");
+        assert_eq!(mask_secret("dev8Q~secret"), "••• (12 chars)");
+    }
 
     #[test]
     fn client_secret_debug_and_display_never_print_the_secret() {
