@@ -14,6 +14,12 @@ pub fn SignedOutNotice() -> impl IntoView {
                     <p>"The tenant ended its session and sent you back with the state this tab sent. The tokens are gone from this tab; the next sign-in asks who you are again."</p>
                 </section>
             }.into_any(),
+            SignOutReturn::Unconfirmed => view! {
+                <section class="card notice" id="signed-out-unconfirmed" role="status">
+                    <h2>"Signed out of this tab"</h2>
+                    <p>"You are back from the tenant's sign-out page, but it sent no state, so this page cannot prove that the tenant ended its session. The tokens are gone from this tab; if the next sign-in does not ask who you are, the tenant's session is still open."</p>
+                </section>
+            }.into_any(),
             SignOutReturn::StateMismatch => view! {
                 <section class="card error" id="sign-out-state-mismatch" role="alert">
                     <h2>"Sign-out answer not recognised"</h2>

@@ -22,6 +22,8 @@ pub enum SignOutReturn {
     Confirmed,
     /// A `state` this tab did not send (or sent too long ago): nothing is proven.
     StateMismatch,
+    /// Back from a sign-out this tab started, but the tenant sent no `state` to prove it.
+    Unconfirmed,
 }
 
 /// Leaves for the tenant's sign-out. The caller has already cleared the session in memory; the
@@ -58,12 +60,15 @@ pub async fn sign_out(config: &BuildConfig, session: &Session) -> Result<(), Sig
 
 /// On any page but `/callback`: a `state` in the address is the tenant's return from sign-out.
 /// It is checked against the ones this tab sent (each used once) and removed from the address.
+/// Without a `state`, a sign-out this tab started in the last minutes is reported unconfirmed.
 pub fn complete_sign_out() -> Option<SignOutReturn> {
     let href = location::href()?;
     if location::pathname().as_deref() == Some("/callback") {
         return None;
     }
-    let state = oidc::sign_out_return_state(&href)?;
+    let Some(state) = oidc::sign_out_return_state(&href) else {
+        return take_unanswered(browser::now_secs());
+    };
     let stripped = oidc::strip_callback_params(&href);
     let _ = location::replace_address(&stripped);
     let now = browser::now_secs();
@@ -76,6 +81,16 @@ pub fn complete_sign_out() -> Option<SignOutReturn> {
         Some(at) if now - at <= SIGN_OUT_TTL_SECS => Some(SignOutReturn::Confirmed),
         _ => Some(SignOutReturn::StateMismatch),
     }
+}
+
+/// Removes the sign-outs this tab started; whether one of them is recent.
+fn take_unanswered(now: i64) -> Option<SignOutReturn> {
+    forget_expired(now);
+    let started = storage::keys_with_prefix(SIGN_OUT_PREFIX).unwrap_or_default();
+    for key in &started {
+        let _ = storage::remove(key);
+    }
+    (!started.is_empty()).then_some(SignOutReturn::Unconfirmed)
 }
 
 fn forget_expired(now: i64) {

@@ -340,6 +340,29 @@ fn sign_out_lands_on_signed_out_and_ends_the_tenant_session() {
 }
 
 #[test]
+fn a_return_with_a_foreign_state_or_none_is_not_taken_for_a_confirmed_sign_out() {
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        goto(&client, &format!("{origin}/?state=forged-by-someone")).await;
+        wait_for(&client, "#sign-out-state-mismatch").await;
+        assert!(!is_present(&client, "#signed-out-notice").await);
+        assert_eq!(current_url(&client).await, format!("{origin}/"));
+
+        // A sign-out this tab started, answered without a state.
+        let started = "sessionStorage.setItem('entra-signin.signout.sent-state', String(Math.floor(Date.now() / 1000)));";
+        js(&client, started, vec![]).await;
+        goto(&client, &format!("{origin}/")).await;
+        let notice = text_of(&client, "#signed-out-unconfirmed").await;
+        assert!(notice.contains("cannot prove"), "{notice}");
+        assert!(!is_present(&client, "#signed-out-notice").await);
+        // Reported once: the record is used up.
+        goto(&client, &format!("{origin}/")).await;
+        wait_for(&client, "#sign-in").await;
+        assert!(!is_present(&client, "#signed-out-unconfirmed").await);
+    });
+}
+
+#[test]
 fn without_opting_in_a_reload_signs_out() {
     let _lock = tenant_lock();
     tenant().tenant().clear_faults();
