@@ -1,4 +1,4 @@
-use crate::flow::trace::{CheckRow, Shown};
+use crate::flow::trace::{CheckRow, Direction, Shown};
 use crate::flow::{Field, Outcome, StepKind, Trace, TraceStep};
 use leptos::prelude::*;
 
@@ -34,7 +34,8 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
     }
 }
 
-/// Browser and tenant, the steps numbered between them and colored by outcome.
+/// Browser and tenant as two lanes, each step a numbered message between them (or a mark on the
+/// browser's lane when it happens there), colored by outcome.
 #[component]
 fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl IntoView {
     view! {
@@ -43,13 +44,19 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
             <ol id="flow-diagram">
                 {timeline.into_iter().map(|(n, kind, step)| {
                     let outcome = step.as_ref().map_or(Outcome::NotReached, |s| s.outcome);
-                    let direction = kind.direction();
+                    let direction = match kind.direction() {
+                        Direction::BrowserToTenant => "to-tenant",
+                        Direction::TenantToBrowser => "to-browser",
+                        Direction::InBrowser => "in-browser",
+                    };
                     view! {
                         <li data-step=kind.id() data-outcome=outcome.id()
-                            class=format!("diagram-step {} {:?}", outcome.id(), direction).to_lowercase()>
-                            <span class="step-number">{n}</span>
-                            <span class="arrow">{direction.arrow()}</span>
-                            <span class="step-title">{kind.title()}</span>
+                            class=format!("diagram-step {} {direction}", outcome.id())
+                            title=kind.direction().arrow()>
+                            <span class="message">
+                                <span class="step-number">{n}</span> " " {kind.title()}
+                            </span>
+                            <span class="arrow" aria-hidden="true"></span>
                         </li>
                     }
                 }).collect_view()}
