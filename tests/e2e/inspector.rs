@@ -3,9 +3,9 @@
 
 use crate::support::{
     app_origin, assert_trace_all_ok, click, js, new_email, number_attr_of, pass_email_code,
-    screenshot, sign_up_at, start_sign_up, step_outcomes, stored_session, string_field, tenant,
-    tenant_lock, text_content, text_of, wait_for, wait_until, with_browser, Build, LifetimesGuard,
-    PAGE_TIMEOUT, SIGN_IN_STEPS,
+    screenshot, sign_up_at, start_sign_up, step_outcomes, stored_session, string_field,
+    text_content, text_of, wait_for, wait_until, with_browser, Build, TenantGuard, PAGE_TIMEOUT,
+    SIGN_IN_STEPS,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -73,9 +73,7 @@ async fn copied_by(client: &Client, button: &str) -> String {
 
 #[test]
 fn the_inspector_of_a_sign_in_shows_every_step_and_keeps_credentials_out_of_the_markdown() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("inspector"), true).await;
@@ -142,9 +140,7 @@ fn the_inspector_of_a_sign_in_shows_every_step_and_keeps_credentials_out_of_the_
 
 #[test]
 fn the_inspector_of_a_refused_code_exchange_shows_where_it_stopped() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::WebWithSecret);
     with_browser(|client| async move {
         start_sign_up(&client, &origin, false).await;

@@ -3,10 +3,10 @@
 
 use crate::support::{
     app_origin, assert_trace_all_ok, attr_now, attr_of, click, click_when_enabled, current_url,
-    goto, is_present, js, new_email, number_attr_of, screenshot, session_storage, sign_up_at,
-    step_outcomes, stored_session, string_field, tenant, tenant_lock, text_of, wait_for,
-    wait_for_attr, wait_gone, wait_until, with_browser, Build, LifetimesGuard, PAGE_TIMEOUT,
-    RESTORE_STEPS,
+    goto, is_present, js, new_email, number_attr_of, screenshot, session_storage,
+    short_lived_access_tokens, sign_up_at, step_outcomes, stored_session, string_field, tenant,
+    text_of, wait_for, wait_for_attr, wait_gone, wait_until, with_browser, Build, TenantGuard,
+    PAGE_TIMEOUT, RESTORE_STEPS,
 };
 use dev_tenant::faults::{Fault, FaultRequest};
 use dev_tenant::Lifetimes;
@@ -54,9 +54,7 @@ async fn session_ended(client: &Client) -> String {
 
 #[test]
 fn manual_refresh_rotates_the_refresh_token_and_updates_the_expiry() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("refresh"), true).await;
@@ -111,12 +109,7 @@ fn manual_refresh_rotates_the_refresh_token_and_updates_the_expiry() {
 
 #[test]
 fn automatic_renewal_renews_a_short_lived_access_token_before_it_expires() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes {
-        access_token: Duration::from_secs(10),
-        ..Lifetimes::default()
-    });
+    let _tenant = TenantGuard::new(short_lived_access_tokens());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("auto"), false).await;
@@ -167,12 +160,7 @@ fn unix_now() -> f64 {
 
 #[test]
 fn renewal_waits_while_the_tab_is_hidden_and_catches_up_when_it_is_shown() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes {
-        access_token: Duration::from_secs(10),
-        ..Lifetimes::default()
-    });
+    let _tenant = TenantGuard::new(short_lived_access_tokens());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("hidden"), false).await;
@@ -196,12 +184,7 @@ fn renewal_waits_while_the_tab_is_hidden_and_catches_up_when_it_is_shown() {
 
 #[test]
 fn a_renewal_that_meets_a_server_error_is_retried_after_a_back_off() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes {
-        access_token: Duration::from_secs(10),
-        ..Lifetimes::default()
-    });
+    let _tenant = TenantGuard::new(short_lived_access_tokens());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("retry"), false).await;
@@ -230,9 +213,7 @@ fn a_renewal_that_meets_a_server_error_is_retried_after_a_back_off() {
 
 #[test]
 fn an_expired_spa_refresh_token_ends_the_session_with_entras_message() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes {
+    let _tenant = TenantGuard::new(Lifetimes {
         spa_refresh_token: Duration::from_secs(2),
         ..Lifetimes::default()
     });
@@ -265,9 +246,7 @@ fn an_expired_spa_refresh_token_ends_the_session_with_entras_message() {
 
 #[test]
 fn a_refresh_token_already_rotated_elsewhere_ends_the_session() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("reused"), true).await;
@@ -284,9 +263,7 @@ fn a_refresh_token_already_rotated_elsewhere_ends_the_session() {
 
 #[test]
 fn a_refreshed_id_token_for_another_user_ends_the_session() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("othersub"), false).await;
@@ -311,9 +288,7 @@ fn a_refreshed_id_token_for_another_user_ends_the_session() {
 
 #[test]
 fn sign_out_lands_on_signed_out_and_ends_the_tenant_session() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("signout"), false).await;
@@ -364,9 +339,7 @@ fn a_return_with_a_foreign_state_or_none_is_not_taken_for_a_confirmed_sign_out()
 
 #[test]
 fn without_opting_in_a_reload_signs_out() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         goto(&client, &format!("{origin}/")).await;
@@ -387,9 +360,7 @@ fn without_opting_in_a_reload_signs_out() {
 
 #[test]
 fn a_kept_session_survives_a_reload_and_is_validated_again() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         let email = new_email("keep");

@@ -2,9 +2,10 @@
 
 use crate::support::{
     app_origin, click, current_url, goto, is_present, new_email, pass_email_code, screenshot,
-    tenant, tenant_lock, text_of, with_browser, Build,
+    tenant, text_of, with_browser, Build, TenantGuard,
 };
 use dev_tenant::faults::{Fault, FaultRequest};
+use dev_tenant::Lifetimes;
 use fantoccini::{Client, Locator};
 
 /// Signs up a new user from the home page of `origin` and waits for the profile.
@@ -34,8 +35,7 @@ async fn failed_checks(client: &Client) -> Vec<String> {
 
 #[test]
 fn sign_up_shows_the_validated_claims_and_removes_the_code_from_the_address() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         let email = new_email("signup");
@@ -77,8 +77,7 @@ fn sign_up_shows_the_validated_claims_and_removes_the_code_from_the_address() {
 #[test]
 fn a_second_sign_in_reuses_the_tenant_session_and_a_reload_of_the_callback_says_the_code_was_used()
 {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         let email = new_email("again");
@@ -102,7 +101,7 @@ fn a_second_sign_in_reuses_the_tenant_session_and_a_reload_of_the_callback_says_
 
 #[test]
 fn sign_up_asks_the_tenant_for_the_create_prompt() {
-    let _lock = tenant_lock();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         goto(&client, &format!("{origin}/")).await;
@@ -117,7 +116,7 @@ fn sign_up_asks_the_tenant_for_the_create_prompt() {
 
 #[test]
 fn a_cancelled_sign_in_says_so() {
-    let _lock = tenant_lock();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         goto(&client, &format!("{origin}/")).await;
@@ -132,7 +131,7 @@ fn a_cancelled_sign_in_says_so() {
 
 #[test]
 fn a_tampered_state_is_refused_before_any_token_request() {
-    let _lock = tenant_lock();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         goto(&client, &format!("{origin}/")).await;
@@ -164,8 +163,7 @@ fn a_tampered_state_is_refused_before_any_token_request() {
 
 #[test]
 fn a_web_client_build_explains_aadsts9002326() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::WebWithSecret);
     with_browser(|client| async move {
         let email = new_email("web");
@@ -192,10 +190,9 @@ fn a_web_client_build_explains_aadsts9002326() {
 }
 
 fn sign_in_with_fault(fault: Fault, failing_check: &'static str) {
-    let _lock = tenant_lock();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
-        tenant().tenant().clear_faults();
         tenant()
             .tenant()
             .arm_faults(&FaultRequest::new([fault]))

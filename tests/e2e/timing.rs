@@ -3,8 +3,8 @@
 
 use crate::support::{
     app_origin, assert_trace_all_ok, attr_of, click, click_when_enabled, goto, new_email,
-    number_attr_of, pass_email_code, sign_up_at, tenant, tenant_lock, text_of, wait_for_attr,
-    with_browser, Build, LifetimesGuard, REFRESH_STEPS,
+    number_attr_of, pass_email_code, sign_up_at, text_of, wait_for_attr, with_browser, Build,
+    TenantGuard, REFRESH_STEPS,
 };
 use dev_tenant::Lifetimes;
 use fantoccini::Locator;
@@ -13,8 +13,7 @@ const RUNS: usize = 10;
 
 #[test]
 fn ten_sign_ins_in_a_row_each_validate_and_report_their_duration() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         let email = new_email("timing");
@@ -52,9 +51,7 @@ fn ten_sign_ins_in_a_row_each_validate_and_report_their_duration() {
 
 #[test]
 fn ten_manual_refreshes_in_a_row_each_validate_and_report_their_duration() {
-    let _lock = tenant_lock();
-    tenant().tenant().clear_faults();
-    let _lifetimes = LifetimesGuard::set(Lifetimes::default());
+    let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);
     with_browser(|client| async move {
         sign_up_at(&client, &origin, &new_email("refresh-timing"), false).await;

@@ -310,7 +310,7 @@ async fn wait_for_code(email: &str) -> String {
 
 /// Serialises the tests that sign in: the tenant's faults apply to whichever token request comes
 /// next, so two sign-ins at once would take each other's faults.
-pub fn tenant_lock() -> std::sync::MutexGuard<'static, ()> {
+fn tenant_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -326,23 +326,35 @@ pub async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-/// Lifetimes for one test, set on creation; the defaults again when dropped, even when the test
-/// panics, so that no later test signs in with short lifetimes. Take it after [`tenant_lock`], so
-/// that it drops first.
-pub struct LifetimesGuard(());
+/// The dev tenant for one test: exclusive (its faults and lifetimes are global), no fault armed,
+/// `lifetimes` in force; the default lifetimes again when dropped, even when the test panics,
+/// before the next test may take the tenant.
+pub struct TenantGuard {
+    _lock: std::sync::MutexGuard<'static, ()>,
+}
 
-impl LifetimesGuard {
-    pub fn set(lifetimes: dev_tenant::Lifetimes) -> LifetimesGuard {
+impl TenantGuard {
+    pub fn new(lifetimes: dev_tenant::Lifetimes) -> TenantGuard {
+        let lock = tenant_lock();
+        tenant().tenant().clear_faults();
         tenant().tenant().set_lifetimes(lifetimes);
-        LifetimesGuard(())
+        TenantGuard { _lock: lock }
     }
 }
 
-impl Drop for LifetimesGuard {
+impl Drop for TenantGuard {
     fn drop(&mut self) {
         tenant()
             .tenant()
             .set_lifetimes(dev_tenant::Lifetimes::default());
+    }
+}
+
+/// Access tokens that live 10 s: automatic renewal is due 5 s after they arrive.
+pub fn short_lived_access_tokens() -> dev_tenant::Lifetimes {
+    dev_tenant::Lifetimes {
+        access_token: Duration::from_secs(10),
+        ..dev_tenant::Lifetimes::default()
     }
 }
 
