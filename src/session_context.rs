@@ -6,7 +6,7 @@ use crate::browser::{self, http::sleep_ms};
 use crate::config::BuildConfig;
 use crate::flow::keep;
 use crate::flow::refresh::{self, RefreshOutcome};
-use crate::flow::renewal::{Decision, Renewal};
+use crate::flow::renewal::{Decision, Renewal, Window};
 use crate::flow::sign_out::{self, SignOutReturn};
 use crate::flow::{Session, SignInFailure, Trace, Trigger};
 use leptos::prelude::*;
@@ -121,22 +121,23 @@ impl SessionContext {
         let window = self
             .session
             .with_untracked(|s| s.as_ref().and_then(Session::renewal_window));
-        let now = browser::now_secs();
-        let visible = browser::page_is_visible();
-        let decision = self.renewal.with_value(|r| r.decide(now, window, visible));
-        if decision == Decision::RenewNow {
+        if self.decide(window, browser::now_secs()) == Decision::RenewNow {
             self.refresh(Trigger::Automatic);
         }
     }
 
-    /// When the next renewal is due, as the policy decides now.
+    /// When the next renewal is due, as the policy decides now (reactive: follows the session
+    /// and the clock).
     pub fn renewal_decision(&self) -> Decision {
         let window = self
             .session
             .with(|s| s.as_ref().and_then(Session::renewal_window));
-        let now = self.now.get();
-        self.renewal
-            .with_value(|r| r.decide(now, window, browser::page_is_visible()))
+        self.decide(window, self.now.get())
+    }
+
+    fn decide(&self, window: Option<Window>, now: i64) -> Decision {
+        let visible = browser::page_is_visible();
+        self.renewal.with_value(|r| r.decide(now, window, visible))
     }
 
     /// Renews the tokens, unless a renewal is already running.
@@ -196,18 +197,16 @@ impl SessionContext {
                 }
                 RefreshOutcome::Ended(failure) => {
                     context.renewal.update_value(Renewal::failed_terminal);
+                    keep::forget();
                     context.end(failure, trace);
                 }
             }
         });
     }
 
-    /// The session ends without the user asking: memory and the kept copy are cleared, except a
-    /// kept copy that could not be checked for want of network (it may be fine on the next reload).
+    /// The session ends without the user asking: it leaves memory. The kept copy is the caller's
+    /// to delete (a restore that failed for want of network keeps it for the next reload).
     fn end(&self, failure: SignInFailure, trace: Trace) {
-        if !matches!(failure, SignInFailure::Network(_)) {
-            keep::forget();
-        }
         let tokens_kept = keep::has_stored_session();
         self.retry.set(None);
         self.session.set(None);

@@ -148,3 +148,15 @@ fn an_expired_pending_sign_in_is_refused_and_deleted() {
     store.forget_expired(now);
     assert_eq!(store.take_trace(pending.state.as_str()), None);
 }
+
+#[wasm_bindgen_test]
+fn leaving_for_an_invalid_address_fails_without_quoting_it() {
+    let url = "http://[::1/logout?id_token_hint=eyJhbGciOiJSUzI1NiJ9.secret-payload.signature";
+    let error = entra_signin::browser::location::navigate_away(url)
+        .expect_err("the browser refuses an address it cannot parse");
+    let text = error.to_string();
+    assert!(text.starts_with("cannot leave the page"), "{text}");
+    assert!(!text.contains("secret-payload"), "{text}");
+    // The browser did quote it: the quote is replaced.
+    assert!(text.contains("(the address)"), "{text}");
+}

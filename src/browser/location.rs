@@ -43,11 +43,18 @@ pub fn replace_address(url: &str) -> Result<(), super::BrowserError> {
         .map_err(|e| super::BrowserError::js("history.replaceState failed", e))
 }
 
-/// Leaves the app for `url` (the tenant's authorize or logout endpoint).
+/// Leaves the app for `url` (the tenant's authorize or logout endpoint). The browser's error
+/// would quote the URL, and a logout URL carries the ID token: the error names neither.
 pub fn navigate_away(url: &str) -> Result<(), super::BrowserError> {
     let window = web_sys::window().ok_or(super::BrowserError::NoWindow)?;
-    window
-        .location()
-        .assign(url)
-        .map_err(|e| super::BrowserError::js("cannot leave the page", e))
+    window.location().assign(url).map_err(|e| {
+        let detail = match super::BrowserError::js("", e) {
+            super::BrowserError::Js { detail, .. } => detail.replace(url, "(the address)"),
+            other => other.to_string(),
+        };
+        super::BrowserError::Js {
+            context: "cannot leave the page",
+            detail,
+        }
+    })
 }

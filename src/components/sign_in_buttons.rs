@@ -4,7 +4,7 @@ use crate::oidc::Prompt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{FlowInspector, KeepSignedIn, SignInError};
+use super::{FlowInspector, SignInError};
 
 /// "Sign in" and "Sign up": start the flow and leave for the tenant.
 #[component]
@@ -35,7 +35,6 @@ pub fn SignInButtons() -> impl IntoView {
         <Show when=move || busy.get()>
             <p class="muted" id="sign-in-starting">"Reading the tenant's metadata and preparing PKCE…"</p>
         </Show>
-        <KeepSignedIn/>
         {move || failure.get().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> })}
     }
 }

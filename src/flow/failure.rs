@@ -272,6 +272,58 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_renewal_says_what_entra_said_and_to_sign_in_again() {
+        let body = r#"{"error":"invalid_grant","error_description":"AADSTS700084: The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of 1.00:00:00.\r\nTrace ID: t1","error_codes":[700084],"trace_id":"t1","correlation_id":"c1"}"#;
+        let refused = crate::oidc::process_token_response(crate::oidc::HttpResponse::new(
+            400,
+            Some("application/json"),
+            body,
+        ))
+        .expect_err("an Entra error");
+        let failure = SignInFailure::Refresh(refused);
+        assert_eq!(failure.title(), "The tenant refused to renew the tokens");
+        let text = failure.explanation();
+        assert!(
+            text.contains("HTTP 400 \"invalid_grant\": AADSTS700084") && !text.contains("Trace ID"),
+            "{text}"
+        );
+        assert_eq!(failure.advice().map(|a| a.code), Some(700084));
+        assert_eq!(failure.next_step(), "sign in again interactively");
+        assert!(failure
+            .details()
+            .contains(&("correlation_id", "c1".to_string())));
+    }
+
+    #[test]
+    fn session_failures_name_the_cause_and_the_way_out() {
+        let none = SignInFailure::NoRefreshToken;
+        assert_eq!(none.title(), "There is no refresh token");
+        assert!(none.next_step().contains("offline_access"));
+        let kept = SignInFailure::StoredSession(
+            "The session kept in this tab's storage is not readable".into(),
+        );
+        assert_eq!(kept.title(), "The kept session could not be restored");
+        assert_eq!(kept.next_step(), "Sign in again.");
+        let no_endpoint = SignInFailure::NoEndSessionEndpoint;
+        assert!(no_endpoint
+            .explanation()
+            .contains("no end_session_endpoint"));
+        assert!(no_endpoint
+            .explanation()
+            .contains("This tab's session was cleared"));
+        let bad_uri =
+            SignInFailure::EndSession(crate::oidc::EndSessionError::InvalidPostLogoutRedirectUri {
+                found: "/signed-out".into(),
+            });
+        assert_eq!(bad_uri.title(), "The sign-out request could not be built");
+        assert!(
+            bad_uri.explanation().contains("\"/signed-out\""),
+            "{}",
+            bad_uri.explanation()
+        );
+    }
+
+    #[test]
     fn a_token_response_without_an_id_token_points_at_the_openid_scope() {
         let failure = SignInFailure::MissingIdToken;
         assert!(failure.explanation().contains("openid scope"));

@@ -314,12 +314,14 @@ impl CachedBody {
 /// The form fields of a token request for the trace: credentials marked secret.
 fn request_fields(request: &TokenRequest) -> Vec<Field> {
     let mut fields = vec![Field::plain("POST", request.url())];
-    for (name, value) in form_urlencoded::parse(request.body().as_bytes()) {
-        fields.push(match oidc::token::SECRET_PARAMS.contains(&name.as_ref()) {
-            true => Field::secret(name, value),
-            false => Field::plain(name, value),
-        });
-    }
+    fields.extend(
+        request
+            .params_with_secrecy()
+            .map(|(name, value, secret)| match secret {
+                true => Field::secret(name, value),
+                false => Field::plain(name, value),
+            }),
+    );
     fields
 }
 

@@ -9,8 +9,8 @@ use super::entra_errors::{aadsts_advice, parse_aadsts_code, Advice};
 use super::http::{HttpResponse, UnexpectedBody};
 use super::pkce::CodeVerifier;
 use super::values::{
-    AccessToken, AuthorizationCode, ClientId, ClientSecret, RawIdToken, RedirectUri, RefreshToken,
-    Scope,
+    mask_secret, AccessToken, AuthorizationCode, ClientId, ClientSecret, RawIdToken, RedirectUri,
+    RefreshToken, Scope,
 };
 
 /// Who redeems: the client ID, and a secret only for a confidential (Web) client.
@@ -29,9 +29,9 @@ pub struct TokenRequest {
     params: Vec<(&'static str, String)>,
 }
 
-/// Parameters whose values are credentials: masked in [`TokenRequest::params_for_display`] and in
-/// the flow inspector.
-pub const SECRET_PARAMS: [&str; 4] = ["client_secret", "code", "code_verifier", "refresh_token"];
+/// Parameters whose values are credentials: masked in [`TokenRequest::params_for_display`] and
+/// marked in [`TokenRequest::params_with_secrecy`].
+const SECRET_PARAMS: [&str; 4] = ["client_secret", "code", "code_verifier", "refresh_token"];
 
 impl TokenRequest {
     /// The `Content-Type` of the body.
@@ -51,13 +51,20 @@ impl TokenRequest {
         body.finish()
     }
 
-    /// The parameters in order for the page's table, credential values replaced by `•••`.
-    pub fn params_for_display(&self) -> Vec<(&'static str, String)> {
+    /// The parameters in order, each with whether its value is a credential: for a view that
+    /// keeps credentials masked until the user asks. Never log the values.
+    pub fn params_with_secrecy(&self) -> impl Iterator<Item = (&'static str, &str, bool)> {
         self.params
             .iter()
-            .map(|(name, value)| match SECRET_PARAMS.contains(name) {
-                true => (*name, format!("••• ({} chars)", value.len())),
-                false => (*name, value.clone()),
+            .map(|(name, value)| (*name, value.as_str(), SECRET_PARAMS.contains(name)))
+    }
+
+    /// The parameters in order for the page's table, credential values replaced by `•••`.
+    pub fn params_for_display(&self) -> Vec<(&'static str, String)> {
+        self.params_with_secrecy()
+            .map(|(name, value, secret)| match secret {
+                true => (name, mask_secret(value)),
+                false => (name, value.to_owned()),
             })
             .collect()
     }

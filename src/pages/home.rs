@@ -1,5 +1,5 @@
 use crate::app::PRODUCT_NAME;
-use crate::components::{ConfigSummary, SignInButtons};
+use crate::components::{ConfigSummary, KeepSignedIn, SignInButtons};
 use crate::config::BuildConfig;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
@@ -34,7 +34,7 @@ pub fn HomePage() -> impl IntoView {
                     <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <A href="/profile">"See your claims"</A></p>
                 }.into_any(),
                 None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
-                None => view! { <SignInButtons/> }.into_any(),
+                None => view! { <SignInButtons/> <KeepSignedIn/> }.into_any(),
             }}
         </section>
         <ConfigSummary config/>
