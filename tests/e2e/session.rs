@@ -396,3 +396,66 @@ fn a_kept_session_survives_a_reload_and_is_validated_again() {
         assert_trace_all_ok(&client, "", "restore", &RESTORE_STEPS).await;
     });
 }
+
+#[test]
+fn a_kept_session_whose_id_token_was_tampered_with_is_refused_and_deleted_on_reload() {
+    let _tenant = TenantGuard::new(Lifetimes::default());
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        sign_up_at(&client, &origin, &new_email("tampered"), true).await;
+        stored_session(&client).await;
+        // One character of the kept ID token's signature changed.
+        let tamper = "const s = JSON.parse(sessionStorage.getItem('entra-signin.session'));
+            const last = s.id_token.slice(-2, -1);
+            s.id_token = s.id_token.slice(0, -2) + (last === 'A' ? 'B' : 'A') + s.id_token.slice(-1);
+            sessionStorage.setItem('entra-signin.session', JSON.stringify(s));";
+        js(&client, tamper, vec![]).await;
+
+        client.refresh().await.expect("reload");
+        let explanation = session_ended(&client).await;
+        assert!(explanation.contains("signature"), "{explanation}");
+        assert_eq!(
+            text_of(&client, "#session-ended-title").await,
+            "Your session ended: The ID token failed validation"
+        );
+        wait_for(
+            &client,
+            "#session-ended #flow-inspector[data-kind='restore'] .trace-step[data-step='validation'][data-outcome='failed']",
+        )
+        .await;
+        assert_eq!(session_storage(&client, SESSION_KEY).await, None);
+    });
+}
+
+#[test]
+fn an_unreadable_kept_session_is_reported_and_deleted_on_reload() {
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        goto(&client, &format!("{origin}/")).await;
+        let broken = "sessionStorage.setItem('entra-signin.keep', '1');
+            sessionStorage.setItem('entra-signin.session', '{\"id_token\": 42');";
+        js(&client, broken, vec![]).await;
+
+        client.refresh().await.expect("reload");
+        wait_for(&client, "#session-ended").await;
+        assert_eq!(
+            text_of(&client, "#session-ended-title").await,
+            "Your session ended: The kept session could not be restored"
+        );
+        let explanation = text_of(&client, "#session-ended-explanation").await;
+        assert!(explanation.contains("not readable"), "{explanation}");
+        wait_for(
+            &client,
+            "#session-ended #flow-inspector[data-kind='restore'] .trace-step[data-step='storage'][data-outcome='failed']",
+        )
+        .await;
+        assert_eq!(session_storage(&client, SESSION_KEY).await, None);
+        // The opt-in itself stays.
+        assert_eq!(
+            session_storage(&client, "entra-signin.keep")
+                .await
+                .as_deref(),
+            Some("1")
+        );
+    });
+}
