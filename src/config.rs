@@ -1,9 +1,12 @@
 //! Build-time configuration: read from the environment when the app is compiled, validated once by
 //! `build.rs` (which fails the build with a message naming the variable) and parsed again by the app.
 //!
-//! This file has no dependencies so that `build.rs` can include it as it is.
+//! This file has no dependencies so that `build.rs` can include it as it is. For the same reason it
+//! holds the URL rules that the build, `xtask` and the protocol core share: [`url_parts`],
+//! [`origin`] and the one loopback test, [`is_loopback_host`].
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The local dev tenant (`dev-tenant/`) that a build with no configuration signs in to.
 pub const DEV_TENANT_ID: &str = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
@@ -12,6 +15,11 @@ pub const DEV_SPA_CLIENT_ID: &str = "6a1c3f2e-9b8d-4e7f-a0c1-d2e3f4a5b6c7";
 pub const DEV_TENANT_AUTHORITY: &str =
     "http://127.0.0.1:8081/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9/v2.0";
 pub const DEFAULT_SCOPES: &str = "openid profile email offline_access";
+/// The origin `cargo xtask serve` tells you to open, and whose `/callback` and `/` the README
+/// registers on a real tenant. trunk binds 127.0.0.1, which Entra treats as another redirect URI.
+pub const DEV_APP_ORIGIN: &str = "http://localhost:8080";
+/// The only route of the app that handles the sign-in response.
+pub const CALLBACK_PATH: &str = "/callback";
 
 /// The variables the build reads; the names are the seed script's, so its users can reuse their shell.
 pub const VARIABLES: [&str; 8] = [
@@ -162,13 +170,8 @@ impl BuildConfig {
         let client_id = set(raw.client_id)
             .map(|v| check_guid("CLIENT_ID", v, EXAMPLE_CLIENT_ID))
             .transpose()?;
-        let authority = set(raw.authority)
-            .map(|v| check_url("AUTHORITY", v, EXAMPLE_AUTHORITY))
-            .transpose()?
-            .map(|a| a.trim_end_matches('/').to_string());
-        let redirect_uri = set(raw.redirect_uri)
-            .map(|v| check_url("REDIRECT_URI", v, EXAMPLE_REDIRECT))
-            .transpose()?;
+        let authority = set(raw.authority).map(check_authority).transpose()?;
+        let redirect_uri = set(raw.redirect_uri).map(check_redirect_uri).transpose()?;
         let post_logout_redirect_uri = set(raw.post_logout_redirect_uri)
             .map(|v| check_url("POST_LOGOUT_REDIRECT_URI", v, EXAMPLE_POST_LOGOUT))
             .transpose()?;
@@ -286,13 +289,7 @@ fn check_guid(
     value: &str,
     example: &'static str,
 ) -> Result<String, ConfigError> {
-    let groups: Vec<&str> = value.split('-').collect();
-    let shape_ok = groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()));
-    if shape_ok {
+    if is_guid(value) {
         Ok(value.to_ascii_lowercase())
     } else {
         Err(invalid(
@@ -327,6 +324,43 @@ fn check_url(
     }
 }
 
+/// An absolute URL; `http://` only on a loopback host (discovery refuses anything else at run time).
+fn check_authority(value: &str) -> Result<String, ConfigError> {
+    let url = check_url("AUTHORITY", value, EXAMPLE_AUTHORITY)?;
+    match url_parts(&url) {
+        Some(p) if p.scheme.eq_ignore_ascii_case("http") && !is_loopback_host(p.host) => {
+            Err(invalid(
+                "AUTHORITY",
+                value,
+                "http:// is only for a local test server (localhost, 127.0.0.1 or [::1]); an Entra authority starts with https://",
+                EXAMPLE_AUTHORITY,
+            ))
+        }
+        _ => Ok(url.trim_end_matches('/').to_string()),
+    }
+}
+
+/// An absolute URL whose path is exactly [`CALLBACK_PATH`], the only route that handles the answer.
+fn check_redirect_uri(value: &str) -> Result<String, ConfigError> {
+    let url = check_url("REDIRECT_URI", value, EXAMPLE_REDIRECT)?;
+    match url_parts(&url) {
+        Some(p) if p.path == CALLBACK_PATH => Ok(url),
+        _ => {
+            let registered = origin(&url).unwrap_or_else(|| "https://app.example.com".to_string());
+            Err(invalid(
+                "REDIRECT_URI",
+                value,
+                &format!(
+                    "must end in {CALLBACK_PATH} (the whole path): the app only handles the sign-in \
+                     response on that route; set REDIRECT_URI={registered}{CALLBACK_PATH} and register that \
+                     URI on the app"
+                ),
+                EXAMPLE_REDIRECT,
+            ))
+        }
+    }
+}
+
 fn check_scopes(value: &str) -> Result<String, ConfigError> {
     let scopes: Vec<&str> = value.split_whitespace().collect();
     if scopes.contains(&"openid") {
@@ -338,6 +372,203 @@ fn check_scopes(value: &str) -> Result<String, ConfigError> {
             "the scopes must include openid to get an ID token",
             EXAMPLE_SCOPES,
         ))
+    }
+}
+
+/// A GUID: `8-4-4-4-12` hexadecimal digits, in any case.
+pub fn is_guid(value: &str) -> bool {
+    let groups: Vec<&str> = value.split('-').collect();
+    let lengths = [8, 4, 4, 4, 12];
+    groups.len() == lengths.len()
+        && groups
+            .iter()
+            .zip(lengths)
+            .all(|(g, n)| g.len() == n && g.bytes().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The parts of an absolute URL these rules need. Not a general URL parser: nothing is decoded or
+/// normalised, so a rule compares what was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    pub scheme: &'a str,
+    /// As written; an IPv6 literal keeps its brackets (`[::1]`).
+    pub host: &'a str,
+    pub port: Option<&'a str>,
+    /// From the first `/` after the host to the query or fragment; empty when there is none.
+    pub path: &'a str,
+}
+
+/// Splits `scheme://[userinfo@]host[:port][/path][?query][#fragment]`; `None` without a host.
+pub fn url_parts(url: &str) -> Option<UrlParts<'_>> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (authority, after) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let path = &after[..after.find(['?', '#']).unwrap_or(after.len())];
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let (host, port) = match host_port.find(']') {
+        Some(close) if host_port.starts_with('[') => {
+            let (host, port) = host_port.split_at(close + 1);
+            (host, port.strip_prefix(':'))
+        }
+        _ => match host_port.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        },
+    };
+    (!host.is_empty()).then_some(UrlParts {
+        scheme,
+        host,
+        port,
+        path,
+    })
+}
+
+/// The origin of an `http(s)` URL as a browser writes it (`location.origin`): scheme and host in
+/// lowercase, no default port, no path.
+pub fn origin(url: &str) -> Option<String> {
+    let p = url_parts(url)?;
+    let scheme = p.scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => "80",
+        "https" => "443",
+        _ => return None,
+    };
+    let host = p.host.to_ascii_lowercase();
+    Some(match p.port {
+        Some(port) if !port.is_empty() && port != default_port => {
+            format!("{scheme}://{host}:{port}")
+        }
+        _ => format!("{scheme}://{host}"),
+    })
+}
+
+/// A loopback host, where `http://` is acceptable: `localhost` (any case), an IPv4 literal in
+/// 127.0.0.0/8 written as four decimal octets, or `::1` (bracketed as in a URL, or not).
+///
+/// Exactly these. `127.example.com` and `localhost.evil.com` are names anyone can point anywhere,
+/// and the shorthand `127.1` is refused too: browsers expand it, but Entra compares redirect URIs
+/// and issuers as written, so a value that only works after expansion is a trap.
+pub fn is_loopback_host(host: &str) -> bool {
+    let unbracketed = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || unbracketed
+            .parse::<Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl BuildConfig {
+    /// A configured tenant that is not on this machine: not the local dev tenant, and not an
+    /// `AUTHORITY` on a loopback host (an emulator, like the end-to-end tests' dev tenant). Its
+    /// redirect URIs are whatever was registered, following the README.
+    pub fn is_remote_tenant(&self) -> bool {
+        self.source != TenantSource::LocalDevTenant
+            && url_parts(&self.authority).is_some_and(|p| !is_loopback_host(p.host))
+    }
+}
+
+/// Why the page's origin will not get the sign-in response back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MismatchCause {
+    /// `REDIRECT_URI` is on another origin: the answer would land there, without this tab's
+    /// pending sign-in (sessionStorage is per origin).
+    ConfiguredElsewhere,
+    /// The page is on a loopback IP (`http://127.0.0.1:8080`, what trunk lists) with no
+    /// `REDIRECT_URI`, so the redirect URI is this origin + `/callback`, while the README
+    /// registers `http://localhost:…/callback`: Entra answers AADSTS50011.
+    LoopbackAddressNotRegistered,
+}
+
+/// The page is open on an origin that the redirect URI does not expect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OriginMismatch {
+    /// The page's origin, e.g. `http://127.0.0.1:8080`.
+    pub page_origin: String,
+    /// The origin to open instead, e.g. `http://localhost:8080`.
+    pub expected_origin: String,
+    /// The redirect URI a sign-in from this page would send.
+    pub redirect_uri: String,
+    pub cause: MismatchCause,
+}
+
+impl OriginMismatch {
+    /// What to do, in one sentence.
+    pub fn fix(&self) -> String {
+        let expected = &self.expected_origin;
+        match self.cause {
+            MismatchCause::LoopbackAddressNotRegistered => format!(
+                "open {expected} instead, or register {} as a Single-page application redirect URI",
+                self.redirect_uri
+            ),
+            MismatchCause::ConfiguredElsewhere => format!(
+                "open {expected} instead, or build with REDIRECT_URI={}{CALLBACK_PATH} and register \
+                 that as a Single-page application redirect URI",
+                self.page_origin
+            ),
+        }
+    }
+}
+
+impl fmt::Display for OriginMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cause = match self.cause {
+            MismatchCause::ConfiguredElsewhere => "REDIRECT_URI is",
+            MismatchCause::LoopbackAddressNotRegistered => {
+                "the redirect URI registered as the README says is"
+            }
+        };
+        write!(
+            f,
+            "this page is on {} but {cause} on {}: signing in sends redirect_uri={} and fails \
+             (AADSTS50011 if it is not registered); {}",
+            self.page_origin,
+            self.expected_origin,
+            self.redirect_uri,
+            self.fix()
+        )
+    }
+}
+
+/// Whether a sign-in from `page_origin` would fail because of the origin, for a remote tenant
+/// ([`BuildConfig::is_remote_tenant`]; the dev tenant registers both loopback forms):
+/// - with `REDIRECT_URI`, when the page is not on its origin;
+/// - without, when the page is on a loopback IP literal (`127.0.0.1`, `[::1]`): the redirect URI
+///   is then `http://127.0.0.1:…/callback`, and the README registers `http://localhost:…/callback`.
+///   Another port on `localhost` is not flagged: Entra's localhost exception ignores the port of
+///   a loopback redirect URI (the dev tenant emulates it), never its host.
+///
+/// Other origins without `REDIRECT_URI` send their own origin + `/callback`, which is what anyone
+/// deploying there registers; nothing is known to be wrong.
+pub fn origin_mismatch(page_origin: &str, config: &BuildConfig) -> Option<OriginMismatch> {
+    if !config.is_remote_tenant() {
+        return None;
+    }
+    let page = origin(page_origin)?;
+    match &config.redirect_uri {
+        Some(redirect_uri) => {
+            let expected = origin(redirect_uri)?;
+            (expected != page).then(|| OriginMismatch {
+                page_origin: page,
+                expected_origin: expected,
+                redirect_uri: redirect_uri.clone(),
+                cause: MismatchCause::ConfiguredElsewhere,
+            })
+        }
+        None => {
+            let p = url_parts(&page)?;
+            if !is_loopback_host(p.host) || p.host == "localhost" {
+                return None;
+            }
+            let port = p.port.map(|port| format!(":{port}")).unwrap_or_default();
+            Some(OriginMismatch {
+                expected_origin: format!("{}://localhost{port}", p.scheme),
+                redirect_uri: format!("{page}{CALLBACK_PATH}"),
+                page_origin: page,
+                cause: MismatchCause::LoopbackAddressNotRegistered,
+            })
+        }
     }
 }
 
@@ -542,6 +773,211 @@ mod tests {
             raw.post_logout_redirect_uri,
             Some("POST_LOGOUT_REDIRECT_URI")
         );
+    }
+
+    const CLIENT: &str = "00001111-aaaa-2222-bbbb-3333cccc4444";
+
+    fn ciamlogin_tenant(redirect_uri: Option<&'static str>) -> BuildConfig {
+        parse(RawConfig {
+            tenant_name: Some("contoso"),
+            tenant_guid: Some("aaaabbbb-0000-cccc-1111-dddd2222eeee"),
+            client_id: Some(CLIENT),
+            redirect_uri,
+            ..RawConfig::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn loopback_is_127_slash_8_localhost_in_any_case_and_ipv6_one() {
+        for host in [
+            "127.0.0.1",
+            "127.255.255.255",
+            "127.0.0.0",
+            "localhost",
+            "LOCALHOST",
+            "[::1]",
+            "::1",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn loopback_refuses_names_that_only_start_or_end_like_loopback() {
+        for host in [
+            "127.example.com",
+            "127.0.0.1.nip.io",
+            "localhost.evil.com",
+            "evil-localhost",
+            "localhost.",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn loopback_refuses_the_127_1_shorthand_and_malformed_octets() {
+        for host in [
+            "127.1",
+            "127.0.1",
+            "127.256.0.1",
+            "127.0.0.01",
+            "128.0.0.1",
+            "[::2]",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn url_parts_splits_host_port_and_path() {
+        let p = url_parts("http://user@[::1]:8080/callback?x=1#f").unwrap();
+        assert_eq!(
+            (p.scheme, p.host, p.port, p.path),
+            ("http", "[::1]", Some("8080"), "/callback")
+        );
+        let p = url_parts("https://app.example.com?x=1").unwrap();
+        assert_eq!((p.host, p.port, p.path), ("app.example.com", None, ""));
+        assert_eq!(url_parts("https:///callback"), None);
+    }
+
+    #[test]
+    fn origin_is_lowercase_without_default_port_or_path() {
+        assert_eq!(
+            origin("HTTPS://App.Example.com:443/callback").as_deref(),
+            Some("https://app.example.com")
+        );
+        assert_eq!(
+            origin("http://localhost:8080/callback").as_deref(),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(origin("ftp://example.com/"), None);
+    }
+
+    #[test]
+    fn accepts_a_redirect_uri_whose_path_is_callback() {
+        let config = parse(RawConfig {
+            redirect_uri: Some("https://app.example.com/callback"),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert_eq!(
+            config.redirect_uri.as_deref(),
+            Some("https://app.example.com/callback")
+        );
+    }
+
+    #[test]
+    fn rejects_a_redirect_uri_whose_path_is_not_exactly_callback_and_names_the_uri_to_register() {
+        for bad in [
+            "https://app.example.com/",
+            "https://app.example.com",
+            "https://app.example.com/auth/callback",
+            "https://app.example.com/callback/",
+            "https://app.example.com/Callback",
+        ] {
+            let err = parse(RawConfig {
+                redirect_uri: Some(bad),
+                ..RawConfig::default()
+            })
+            .unwrap_err();
+            assert_eq!(err.variable, "REDIRECT_URI", "{bad}");
+            let text = err.to_string();
+            assert!(text.contains("must end in /callback"), "{text}");
+            assert!(text.contains("only handles"), "{text}");
+            assert!(
+                text.contains("register that URI")
+                    && text.contains("REDIRECT_URI=https://app.example.com/callback"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_an_http_authority_on_a_public_host() {
+        let err = parse(RawConfig {
+            authority: Some("http://127.example.com/t/v2.0"),
+            client_id: Some(CLIENT),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "AUTHORITY");
+        assert!(err.problem.contains("https://"), "{err}");
+    }
+
+    #[test]
+    fn accepts_an_http_authority_on_a_loopback_host() {
+        let config = parse(RawConfig {
+            authority: Some("http://127.0.0.1:8081/t/v2.0"),
+            client_id: Some(CLIENT),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert_eq!(config.authority, "http://127.0.0.1:8081/t/v2.0");
+    }
+
+    #[test]
+    fn warns_on_127_0_0_1_without_redirect_uri_for_a_remote_tenant() {
+        let found = origin_mismatch("http://127.0.0.1:8080", &ciamlogin_tenant(None)).unwrap();
+        assert_eq!(found.page_origin, "http://127.0.0.1:8080");
+        assert_eq!(found.expected_origin, DEV_APP_ORIGIN);
+        assert_eq!(found.redirect_uri, "http://127.0.0.1:8080/callback");
+        assert_eq!(
+            found.fix(),
+            "open http://localhost:8080 instead, or register http://127.0.0.1:8080/callback as a \
+             Single-page application redirect URI"
+        );
+        let text = found.to_string();
+        assert!(text.contains("AADSTS50011"), "{text}");
+        assert!(
+            origin_mismatch("http://[::1]:8080", &ciamlogin_tenant(None)).is_some(),
+            "[::1] is a loopback address too"
+        );
+    }
+
+    #[test]
+    fn no_origin_warning_on_localhost_or_a_deployed_origin_without_redirect_uri() {
+        let config = ciamlogin_tenant(None);
+        assert_eq!(origin_mismatch(DEV_APP_ORIGIN, &config), None);
+        assert_eq!(origin_mismatch("http://localhost:9090", &config), None);
+        assert_eq!(origin_mismatch("https://app.contoso.com", &config), None);
+    }
+
+    #[test]
+    fn warns_when_the_page_is_not_on_the_configured_redirect_uri_origin() {
+        let config = ciamlogin_tenant(Some("http://localhost:8080/callback"));
+        let found = origin_mismatch("http://127.0.0.1:8080", &config).unwrap();
+        assert_eq!(found.expected_origin, "http://localhost:8080");
+        assert_eq!(found.redirect_uri, "http://localhost:8080/callback");
+        assert_eq!(found.cause, MismatchCause::ConfiguredElsewhere);
+        assert!(found
+            .fix()
+            .contains("REDIRECT_URI=http://127.0.0.1:8080/callback"));
+        assert!(origin_mismatch("http://localhost:9090", &config).is_some());
+    }
+
+    #[test]
+    fn no_origin_warning_on_the_configured_redirect_uri_origin() {
+        let config = ciamlogin_tenant(Some("https://App.Contoso.com:443/callback"));
+        assert_eq!(origin_mismatch("https://app.contoso.com", &config), None);
+        let config = ciamlogin_tenant(Some("http://127.0.0.1:8080/callback"));
+        assert_eq!(origin_mismatch("http://127.0.0.1:8080", &config), None);
+    }
+
+    #[test]
+    fn no_origin_warning_for_the_dev_tenant_or_an_authority_on_loopback() {
+        let dev = parse(RawConfig::default()).unwrap();
+        assert_eq!(origin_mismatch("http://127.0.0.1:8080", &dev), None);
+        let emulator = parse(RawConfig {
+            authority: Some("http://127.0.0.1:8081/t/v2.0"),
+            client_id: Some(CLIENT),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert!(!emulator.is_remote_tenant());
+        assert_eq!(origin_mismatch("http://127.0.0.1:8080", &emulator), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub fn is_time_claim(name: &str) -> bool {
 
 /// "in 58 min", "3 h ago", "now": how far `at` is from `now`, both Unix seconds.
 pub fn relative_time(at: i64, now: i64) -> String {
-    let delta = at - now;
+    let delta = at.saturating_sub(now);
     let magnitude = delta.unsigned_abs();
     let amount = match magnitude {
         0..=4 => return "now".to_string(),
@@ -45,6 +45,13 @@ pub fn pretty_json(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_time_of_extreme_claims_does_not_overflow() {
+        assert_eq!(relative_time(i64::MAX, i64::MIN), "in 106751991167300 d");
+        assert_eq!(relative_time(i64::MIN, i64::MAX), "106751991167300 d ago");
+        assert_eq!(relative_time(i64::MAX, 0), "in 106751991167300 d");
+    }
 
     #[test]
     fn relative_time_says_in_for_the_future_and_ago_for_the_past() {

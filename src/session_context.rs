@@ -191,7 +191,7 @@ impl SessionContext {
                     context.retry.set(Some(RetryNotice {
                         failure,
                         retry_at,
-                        delay_secs: retry_at - now,
+                        delay_secs: retry_at.saturating_sub(now),
                         failures,
                     }));
                 }

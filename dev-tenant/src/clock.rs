@@ -1,4 +1,4 @@
-//! The tenant's clock: system time plus an offset that tests move forward, and Entra's time formats.
+//! The tenant's clock: system time plus an offset that tests move, and Entra's time formats.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Seconds since the Unix epoch.
 pub(crate) type UnixTime = i64;
 
-/// System time shifted by an offset that only grows.
+/// System time shifted by an offset that tests set (a tenant whose clock is off, or time passing).
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     offset_secs: AtomicI64,
@@ -26,6 +26,11 @@ impl Clock {
     pub(crate) fn advance(&self, by: Duration) {
         let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX / 4);
         self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+
+    /// Puts the clock `secs` seconds ahead of system time (behind when negative).
+    pub(crate) fn set_offset(&self, secs: i64) {
+        self.offset_secs.store(secs, Ordering::Relaxed);
     }
 }
 

@@ -17,14 +17,14 @@ pub const WEB_CLIENT_ID: &str = "7b2d4e3f-0c9e-4f80-b1d2-e3f4a5b6c7d8";
 pub const WEB_CLIENT_SECRET: &str = "dev8Q~local-web-client-secret-not-for-production";
 /// The port `cargo xtask serve` starts the dev tenant on.
 pub const DEFAULT_PORT: u16 = 8081;
-/// The redirect URIs both default clients register.
-pub const DEFAULT_REDIRECT_URIS: [&str; 2] = [
+/// The redirect URIs both default clients register: the app's callback, and the page it returns to after logout
+/// (Entra accepts a `post_logout_redirect_uri` only if it is one of the redirect URIs).
+pub const DEFAULT_REDIRECT_URIS: [&str; 4] = [
     "http://127.0.0.1:8080/callback",
     "http://localhost:8080/callback",
+    "http://127.0.0.1:8080/",
+    "http://localhost:8080/",
 ];
-/// The post-logout redirect URIs both default clients register.
-pub const DEFAULT_POST_LOGOUT_REDIRECT_URIS: [&str; 2] =
-    ["http://127.0.0.1:8080/", "http://localhost:8080/"];
 
 /// The whole configuration of one emulated tenant. `Config::default()` is the fixed dev tenant on port 8081.
 #[derive(Clone, Debug)]
@@ -41,8 +41,8 @@ pub struct Config {
     /// App registrations.
     pub clients: Vec<Client>,
     /// Accept a registered loopback redirect URI (`http://127.0.0.1:P/path` or `http://localhost:P/path`) on any
-    /// port, as Entra does for loopback URIs (RFC 8252 §7.3); the same for post-logout redirect URIs. Off by
-    /// default: the URI must match exactly.
+    /// port, as Entra does for loopback URIs (RFC 8252 §7.3), at `/authorize` and as a `post_logout_redirect_uri`.
+    /// Off by default: the URI must match exactly.
     pub loopback_any_port: bool,
     /// Token, code and session lifetimes at start ([`crate::Tenant::set_lifetimes`] changes those in force).
     pub lifetimes: Lifetimes,
@@ -64,10 +64,6 @@ impl Default for Config {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let post_logout: Vec<String> = DEFAULT_POST_LOGOUT_REDIRECT_URIS
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
         Config {
             port: DEFAULT_PORT,
             tenant_id: TENANT_ID.into(),
@@ -80,7 +76,6 @@ impl Default for Config {
                     kind: ClientKind::Spa,
                     secret: None,
                     redirect_uris: redirect_uris.clone(),
-                    post_logout_redirect_uris: post_logout.clone(),
                 },
                 Client {
                     client_id: WEB_CLIENT_ID.into(),
@@ -88,7 +83,6 @@ impl Default for Config {
                     kind: ClientKind::Web,
                     secret: Some(ClientSecret::new(WEB_CLIENT_SECRET)),
                     redirect_uris,
-                    post_logout_redirect_uris: post_logout,
                 },
             ],
             loopback_any_port: false,
@@ -107,15 +101,6 @@ impl Config {
         let uri = uri.into();
         for client in &mut self.clients {
             client.redirect_uris.push(uri.clone());
-        }
-        self
-    }
-
-    /// Registers `uri` as a post-logout redirect URI of every client.
-    pub fn with_post_logout_redirect_uri(mut self, uri: impl Into<String>) -> Self {
-        let uri = uri.into();
-        for client in &mut self.clients {
-            client.post_logout_redirect_uris.push(uri.clone());
         }
         self
     }
@@ -161,11 +146,7 @@ impl Config {
             if client.kind == ClientKind::Web && client.secret.is_none() {
                 return Err(format!("Web client {} has no secret", client.client_id));
             }
-            for uri in client
-                .redirect_uris
-                .iter()
-                .chain(&client.post_logout_redirect_uris)
-            {
+            for uri in &client.redirect_uris {
                 let parsed = url::Url::parse(uri).map_err(|e| {
                     format!(
                         "client {}: `{uri}` is not an absolute URL ({e})",
@@ -180,7 +161,7 @@ impl Config {
                 }
             }
         }
-        Ok(())
+        self.lifetimes.check()
     }
 }
 
@@ -205,25 +186,15 @@ pub struct Client {
     pub kind: ClientKind,
     /// Client secret (Web clients only).
     pub secret: Option<ClientSecret>,
-    /// Registered redirect URIs, compared exactly (see `Config::loopback_any_port`).
+    /// Registered redirect URIs, compared exactly (see `Config::loopback_any_port`). They are also the only
+    /// `post_logout_redirect_uri` values the logout endpoint returns to, as in Entra.
     pub redirect_uris: Vec<String>,
-    /// Where the logout endpoint may send the browser back to, compared like `redirect_uris`.
-    pub post_logout_redirect_uris: Vec<String>,
 }
 
 impl Client {
-    /// Whether `/authorize` may send the browser to `uri` (see [`registered_uri_matches`]).
+    /// Whether `/authorize` and the logout endpoint may send the browser to `uri` (see [`registered_uri_matches`]).
     pub(crate) fn redirect_uri_registered(&self, uri: &str, loopback_any_port: bool) -> bool {
         registered_uri_matches(&self.redirect_uris, uri, loopback_any_port)
-    }
-
-    /// Whether the logout endpoint may send the browser to `uri` (see [`registered_uri_matches`]).
-    pub(crate) fn post_logout_redirect_uri_registered(
-        &self,
-        uri: &str,
-        loopback_any_port: bool,
-    ) -> bool {
-        registered_uri_matches(&self.post_logout_redirect_uris, uri, loopback_any_port)
     }
 }
 
@@ -306,13 +277,17 @@ impl fmt::Debug for ClientSecret {
 pub struct Lifetimes {
     /// ID token `exp - iat` (Entra: 1 hour).
     pub id_token: Duration,
-    /// Access token `expires_in` (Entra: 60 to 90 minutes; here fixed).
-    pub access_token: Duration,
+    /// The shortest access token lifetime (`expires_in`). Each access token gets a lifetime drawn uniformly, in
+    /// whole seconds, between this and `access_token_max` (Entra: 60 to 90 minutes).
+    pub access_token_min: Duration,
+    /// The longest access token lifetime (see `access_token_min`).
+    pub access_token_max: Duration,
     /// Authorization code (Entra: 10 minutes).
     pub authorization_code: Duration,
     /// SPA refresh tokens, fixed from the sign-in, not extended by rotation (Entra: 24 hours).
     pub spa_refresh_token: Duration,
-    /// Web refresh tokens, renewed by each rotation (Entra: 90 days of inactivity).
+    /// Web refresh tokens, from their issue: each rotation issues one with a new expiry (24 hours, taken for email
+    /// one-time-passcode users; the README says what is documented of Entra's).
     pub web_refresh_token: Duration,
     /// Emailed one-time passcode (Entra: 10 minutes).
     pub otp_code: Duration,
@@ -324,10 +299,11 @@ impl Default for Lifetimes {
     fn default() -> Self {
         Lifetimes {
             id_token: Duration::from_secs(3600),
-            access_token: Duration::from_secs(3600),
+            access_token_min: Duration::from_secs(3600),
+            access_token_max: Duration::from_secs(5400),
             authorization_code: Duration::from_secs(600),
             spa_refresh_token: Duration::from_secs(24 * 3600),
-            web_refresh_token: Duration::from_secs(90 * 24 * 3600),
+            web_refresh_token: Duration::from_secs(24 * 3600),
             otp_code: Duration::from_secs(600),
             session: Duration::from_secs(24 * 3600),
         }
@@ -335,11 +311,45 @@ impl Default for Lifetimes {
 }
 
 impl Lifetimes {
+    /// The default lifetimes, except that every access token lasts exactly `lifetime`.
+    pub fn with_access_token(lifetime: Duration) -> Lifetimes {
+        Lifetimes {
+            access_token_min: lifetime,
+            access_token_max: lifetime,
+            ..Lifetimes::default()
+        }
+    }
+
+    /// The lifetime of one new access token: uniformly drawn, in whole seconds, between `access_token_min` and
+    /// `access_token_max` (in either order).
+    pub(crate) fn draw_access_token(&self) -> Duration {
+        let (a, b) = (
+            self.access_token_min.as_secs(),
+            self.access_token_max.as_secs(),
+        );
+        Duration::from_secs(crate::ids::uniform(a.min(b), a.max(b)))
+    }
+
+    /// Checks that the access token range is not inverted; the error names both fields.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let (min, max) = (
+            self.access_token_min.as_secs(),
+            self.access_token_max.as_secs(),
+        );
+        if min > max {
+            return Err(format!(
+                "`access_token_min` ({min} s) is greater than `access_token_max` ({max} s)"
+            ));
+        }
+        Ok(())
+    }
+
     /// Each lifetime with its name in the JSON of `/_dev/lifetimes`.
-    fn named(&mut self) -> [(&'static str, &mut Duration); 7] {
+    fn named(&mut self) -> [(&'static str, &mut Duration); 8] {
         [
             ("id_token", &mut self.id_token),
-            ("access_token", &mut self.access_token),
+            ("access_token_min", &mut self.access_token_min),
+            ("access_token_max", &mut self.access_token_max),
             ("authorization_code", &mut self.authorization_code),
             ("spa_refresh_token", &mut self.spa_refresh_token),
             ("web_refresh_token", &mut self.web_refresh_token),
@@ -357,10 +367,11 @@ impl Lifetimes {
         serde_json::Value::Object(fields.into_iter().collect())
     }
 
-    /// These lifetimes with those a JSON object of seconds names (`{"access_token": 10}`) replaced. The error names
-    /// the field that is unknown or not a whole number of seconds.
+    /// These lifetimes with those a JSON object of seconds names (`{"access_token_max": 10}`) replaced. The error
+    /// names the field that is unknown or not a whole number of seconds, or both access token fields when the
+    /// result would have `access_token_min` > `access_token_max`.
     pub(crate) fn with_json(self, body: &[u8]) -> Result<Lifetimes, String> {
-        let expected = r#"expected a JSON object of seconds, e.g. {"access_token": 10}"#;
+        let expected = r#"expected a JSON object of seconds, e.g. {"access_token_min": 10, "access_token_max": 10}"#;
         let fields = match serde_json::from_slice(body) {
             Ok(serde_json::Value::Object(fields)) => fields,
             Ok(other) => return Err(format!("{expected}, not {other}")),
@@ -384,6 +395,7 @@ impl Lifetimes {
             };
             **slot = Duration::from_secs(secs);
         }
+        lifetimes.check()?;
         Ok(lifetimes)
     }
 }
@@ -412,22 +424,66 @@ mod tests {
     #[test]
     fn lifetimes_json_changes_only_the_named_lifetimes() {
         let changed = Lifetimes::default()
-            .with_json(br#"{"access_token": 10, "spa_refresh_token": 2}"#)
+            .with_json(
+                br#"{"access_token_min": 10, "access_token_max": 20, "spa_refresh_token": 2}"#,
+            )
             .unwrap();
-        assert_eq!(changed.access_token, Duration::from_secs(10));
+        assert_eq!(changed.access_token_min, Duration::from_secs(10));
+        assert_eq!(changed.access_token_max, Duration::from_secs(20));
         assert_eq!(changed.spa_refresh_token, Duration::from_secs(2));
         assert_eq!(changed.id_token, Lifetimes::default().id_token);
-        assert_eq!(changed.to_json()["access_token"], 10);
-        assert_eq!(changed.to_json().as_object().map(|o| o.len()), Some(7));
+        assert_eq!(changed.to_json()["access_token_max"], 20);
+        assert_eq!(changed.to_json().as_object().map(|o| o.len()), Some(8));
+    }
+
+    #[test]
+    fn lifetimes_json_refuses_a_minimum_above_the_maximum_naming_both() {
+        let error = Lifetimes::default()
+            .with_json(br#"{"access_token_min": 6000}"#)
+            .unwrap_err();
+        assert!(
+            error.contains("`access_token_min`") && error.contains("`access_token_max`"),
+            "{error}"
+        );
+        assert!(Lifetimes::default()
+            .with_json(br#"{"access_token_min": 60, "access_token_max": 60}"#)
+            .is_ok());
+    }
+
+    #[test]
+    fn drawn_access_token_lifetimes_stay_within_the_range_and_vary() {
+        let lifetimes = Lifetimes {
+            access_token_min: Duration::from_secs(10),
+            access_token_max: Duration::from_secs(13),
+            ..Lifetimes::default()
+        };
+        let drawn: std::collections::BTreeSet<u64> = (0..200)
+            .map(|_| lifetimes.draw_access_token().as_secs())
+            .collect();
+        assert_eq!(
+            drawn,
+            (10..=13).collect(),
+            "every second of the range is drawn"
+        );
+        let fixed = Lifetimes::with_access_token(Duration::from_secs(7));
+        assert_eq!(fixed.draw_access_token(), Duration::from_secs(7));
+    }
+
+    #[test]
+    fn config_validation_refuses_an_inverted_access_token_range() {
+        let mut config = Config::default();
+        config.lifetimes.access_token_min = Duration::from_secs(100);
+        config.lifetimes.access_token_max = Duration::from_secs(99);
+        assert!(config.validate().unwrap_err().contains("access_token_max"));
     }
 
     #[test]
     fn lifetimes_json_names_the_unknown_or_non_integer_field() {
         let unknown = Lifetimes::default()
-            .with_json(br#"{"acces_token": 10}"#)
+            .with_json(br#"{"access_token": 10}"#)
             .unwrap_err();
-        assert!(unknown.contains("`acces_token`"), "{unknown}");
-        assert!(unknown.contains("access_token"), "{unknown}");
+        assert!(unknown.contains("`access_token`"), "{unknown}");
+        assert!(unknown.contains("access_token_min"), "{unknown}");
         for body in [
             &br#"{"session": 1.5}"#[..],
             br#"{"session": -1}"#,

@@ -25,19 +25,18 @@ pub(crate) struct ErrorContext {
 }
 
 impl ErrorContext {
-    /// A new trace id; the correlation id is the client's `client-request-id` when it sent a GUID.
+    /// The trace id is the request's id (`x-ms-request-id`), the correlation id the client's `client-request-id`
+    /// (a GUID); a new GUID for either that is missing.
     pub(crate) fn new(
+        request_id: Option<&str>,
         client_request_id: Option<&str>,
         now: UnixTime,
         base_url: &str,
     ) -> ErrorContext {
-        let correlation_id = client_request_id
-            .filter(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
-            .map(str::to_lowercase)
-            .unwrap_or_else(guid);
+        let or_new = |id: Option<&str>| id.map(str::to_string).unwrap_or_else(guid);
         ErrorContext {
-            trace_id: guid(),
-            correlation_id,
+            trace_id: or_new(request_id),
+            correlation_id: or_new(client_request_id),
             now,
             base_url: base_url.to_string(),
         }
@@ -305,6 +304,7 @@ pub(crate) fn pkce_mismatch() -> EntraError {
     )
 }
 
+/// Only with the `refresh_single_use` fault: Entra accepts a redeemed refresh token again.
 pub(crate) fn refresh_token_reused() -> EntraError {
     EntraError::new(
         "invalid_grant",
@@ -372,7 +372,7 @@ pub(crate) fn explain(code: u32) -> Option<&'static str> {
         54005 => "The authorization code was already redeemed.",
         70008 => "The authorization code has expired.",
         70000 => {
-            "The grant is invalid: another client, another redirect URI, or a used refresh token."
+            "The grant is invalid: another client, another redirect URI, or (with the refresh_single_use fault) a used refresh token."
         }
         501481 => "The code_verifier does not match the code_challenge.",
         700084 => "The SPA refresh token reached its fixed lifetime.",
@@ -404,13 +404,19 @@ mod tests {
     }
 
     #[test]
-    fn correlation_id_echoes_a_client_request_id_guid() {
-        let id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
-        assert_eq!(ErrorContext::new(Some(id), 0, "").correlation_id, id);
-        assert_ne!(
-            ErrorContext::new(Some("not a guid"), 0, "").correlation_id,
-            "not a guid"
+    fn trace_and_correlation_ids_are_the_request_ids_or_new_guids() {
+        let (request, client) = (
+            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+            "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
         );
+        let ctx = ErrorContext::new(Some(request), Some(client), 0, "");
+        assert_eq!(
+            (ctx.trace_id.as_str(), ctx.correlation_id.as_str()),
+            (request, client)
+        );
+        let ctx = ErrorContext::new(None, None, 0, "");
+        assert_eq!((ctx.trace_id.len(), ctx.correlation_id.len()), (36, 36));
+        assert_ne!(ctx.trace_id, ctx.correlation_id);
     }
 
     #[test]

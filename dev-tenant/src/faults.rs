@@ -9,14 +9,19 @@
 //!
 //! - `faults` (required): fault names, below. Several faults in one request apply together to the same responses.
 //! - `count` (default 1): how many responses the faults apply to. A token fault counts successful token responses
-//!   (`refresh_different_sub`: refresh-grant responses only), `token_server_error`/`token_stall` count token
-//!   requests, `jwks_unavailable` counts JWKS fetches.
+//!   (`refresh_different_sub`, `refresh_nonce_omitted`, `refresh_nonce_changed`: refresh-grant responses only),
+//!   `token_server_error`/`token_stall` count token requests, `jwks_unavailable` counts JWKS fetches,
+//!   `refresh_single_use` counts the reused refresh tokens it rejects.
 //! - `stall_seconds` (default 10): how long `token_stall` waits.
 //! - `withheld_fetches` (default 1): how many JWKS fetches after the token response leave out the
 //!   `kid_not_yet_published` key; the fetch after those lists it.
 //!
 //! The ID-token faults change the `id_token` only (the access token stays valid). When several signing faults
 //! (`alg_none` … `missing_kid_several_keys`) are armed, the first armed one decides how the token is signed.
+//!
+//! `refresh_single_use` is not an Entra behaviour but the common one of other providers: while it is armed, a
+//! refresh token that was redeemed before (armed or not) is rejected with `invalid_grant` AADSTS70000. Entra keeps
+//! a redeemed refresh token valid until it expires, which is what the tenant does otherwise.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -66,6 +71,12 @@ pub enum Fault {
     JwksUnavailable,
     /// A refresh-grant ID token whose `sub` differs from the sign-in's.
     RefreshDifferentSub,
+    /// A refresh token redeemed before is rejected (`invalid_grant`, AADSTS70000) instead of being accepted again.
+    RefreshSingleUse,
+    /// A refresh-grant ID token without the `nonce` of the authorization request.
+    RefreshNonceOmitted,
+    /// A refresh-grant ID token whose `nonce` is a new random value, not the authorization request's.
+    RefreshNonceChanged,
 }
 
 /// When a fault takes effect.
@@ -77,13 +88,15 @@ pub(crate) enum Phase {
     IdToken,
     /// When a successful refresh-grant response is built.
     RefreshIdToken,
+    /// When a refresh token that was redeemed before is presented again.
+    RefreshReuse,
     /// When the JWKS is fetched.
     Jwks,
 }
 
 impl Fault {
     /// Every fault, in the order `--help` lists them.
-    pub const ALL: [Fault; 20] = [
+    pub const ALL: [Fault; 23] = [
         Fault::WrongIss,
         Fault::WrongAud,
         Fault::ExtraAudWithoutAzp,
@@ -104,6 +117,9 @@ impl Fault {
         Fault::TokenStall,
         Fault::JwksUnavailable,
         Fault::RefreshDifferentSub,
+        Fault::RefreshSingleUse,
+        Fault::RefreshNonceOmitted,
+        Fault::RefreshNonceChanged,
     ];
 
     /// The name in the JSON body.
@@ -129,6 +145,9 @@ impl Fault {
             Fault::TokenStall => "token_stall",
             Fault::JwksUnavailable => "jwks_unavailable",
             Fault::RefreshDifferentSub => "refresh_different_sub",
+            Fault::RefreshSingleUse => "refresh_single_use",
+            Fault::RefreshNonceOmitted => "refresh_nonce_omitted",
+            Fault::RefreshNonceChanged => "refresh_nonce_changed",
         }
     }
 
@@ -159,6 +178,11 @@ impl Fault {
             Fault::TokenStall => "token endpoint waits `stall_seconds` before answering",
             Fault::JwksUnavailable => "JWKS endpoint answers 500 with an HTML body",
             Fault::RefreshDifferentSub => "refresh-grant id_token with a different `sub`",
+            Fault::RefreshSingleUse => {
+                "a refresh token redeemed before is rejected (AADSTS70000); `count` rejections"
+            }
+            Fault::RefreshNonceOmitted => "refresh-grant id_token without the sign-in's `nonce`",
+            Fault::RefreshNonceChanged => "refresh-grant id_token with a new random `nonce`",
         }
     }
 
@@ -171,7 +195,10 @@ impl Fault {
         match self {
             Fault::TokenServerError | Fault::TokenStall => Phase::TokenRequest,
             Fault::JwksUnavailable => Phase::Jwks,
-            Fault::RefreshDifferentSub => Phase::RefreshIdToken,
+            Fault::RefreshDifferentSub
+            | Fault::RefreshNonceOmitted
+            | Fault::RefreshNonceChanged => Phase::RefreshIdToken,
+            Fault::RefreshSingleUse => Phase::RefreshReuse,
             _ => Phase::IdToken,
         }
     }

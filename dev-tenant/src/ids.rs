@@ -46,6 +46,35 @@ pub(crate) fn otp_code() -> String {
     }
 }
 
+/// A whole number drawn uniformly from `min..=max` (`min` ≤ `max`).
+pub(crate) fn uniform(min: u64, max: u64) -> u64 {
+    let Some(range) = (max - min).checked_add(1) else {
+        return u64_from(&random_bytes(8));
+    };
+    // Reject the top partial range so that every value is equally likely.
+    let limit = u64::MAX - u64::MAX % range;
+    loop {
+        let n = u64_from(&random_bytes(8));
+        if n < limit {
+            return min + n % range;
+        }
+    }
+}
+
+fn u64_from(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |n, &b| n << 8 | u64::from(b))
+}
+
+/// An opaque string shaped like Entra's `aio` claim: standard base64 of random bytes.
+pub(crate) fn aio() -> String {
+    b64(&random_bytes(66))
+}
+
+/// An opaque string shaped like Entra's `rh` claim: `0.A` and base64url characters.
+pub(crate) fn rh() -> String {
+    format!("0.A{}", b64url(&random_bytes(48)))
+}
+
 /// base64url without padding (RFC 7515 §2).
 pub(crate) fn b64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -72,6 +101,14 @@ mod tests {
         assert_eq!(&g[14..15], "4");
         assert!(matches!(&g[19..20], "8" | "9" | "a" | "b"), "{g}");
         assert_eq!(g, g.to_lowercase());
+    }
+
+    #[test]
+    fn uniform_draws_stay_in_range_and_cover_it() {
+        let drawn: std::collections::BTreeSet<u64> = (0..200).map(|_| uniform(5, 8)).collect();
+        assert_eq!(drawn, (5..=8).collect());
+        assert_eq!(uniform(3, 3), 3);
+        let _ = uniform(0, u64::MAX);
     }
 
     #[test]

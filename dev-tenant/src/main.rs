@@ -49,8 +49,9 @@ struct Args {
     #[arg(long, env = "DEV_TENANT_WEB_CLIENT_SECRET", default_value = dev_tenant::WEB_CLIENT_SECRET, value_name = "SECRET", hide_default_value = true)]
     web_client_secret: String,
 
-    /// Register another redirect URI on both clients (repeatable; defaults: http://127.0.0.1:8080/callback and
-    /// http://localhost:8080/callback). In the environment: comma-separated.
+    /// Register another redirect URI on both clients (repeatable; defaults: http://127.0.0.1:8080/callback,
+    /// http://localhost:8080/callback, and the post-logout pages http://127.0.0.1:8080/ and http://localhost:8080/).
+    /// A `post_logout_redirect_uri` must be one of them, as in Entra. In the environment: comma-separated.
     #[arg(
         long = "redirect-uri",
         env = "DEV_TENANT_REDIRECT_URIS",
@@ -59,18 +60,8 @@ struct Args {
     )]
     redirect_uris: Vec<String>,
 
-    /// Register another post-logout redirect URI on both clients (repeatable; defaults: http://127.0.0.1:8080/ and
-    /// http://localhost:8080/). In the environment: comma-separated.
-    #[arg(
-        long = "post-logout-redirect-uri",
-        env = "DEV_TENANT_POST_LOGOUT_REDIRECT_URIS",
-        value_name = "URI",
-        value_delimiter = ','
-    )]
-    post_logout_redirect_uris: Vec<String>,
-
-    /// Accept a registered loopback redirect URI (http://127.0.0.1 or http://localhost) on any port, as Entra does;
-    /// the same for post-logout redirect URIs.
+    /// Accept a registered loopback redirect URI (http://127.0.0.1 or http://localhost) on any port, as Entra does,
+    /// at /authorize and as a post_logout_redirect_uri.
     #[arg(long, env = "DEV_TENANT_LOOPBACK_ANY_PORT")]
     loopback_any_port: bool,
 
@@ -83,14 +74,24 @@ struct Args {
     )]
     id_token_lifetime: u64,
 
-    /// Access token lifetime (`expires_in`), in seconds.
+    /// Shortest access token lifetime (`expires_in`), in seconds: each access token gets one drawn uniformly
+    /// between this and --access-token-max-lifetime, as Entra draws 60 to 90 minutes.
     #[arg(
         long,
-        env = "DEV_TENANT_ACCESS_TOKEN_LIFETIME",
+        env = "DEV_TENANT_ACCESS_TOKEN_MIN_LIFETIME",
         default_value_t = 3600,
         value_name = "SECS"
     )]
-    access_token_lifetime: u64,
+    access_token_min_lifetime: u64,
+
+    /// Longest access token lifetime (`expires_in`), in seconds (at least --access-token-min-lifetime).
+    #[arg(
+        long,
+        env = "DEV_TENANT_ACCESS_TOKEN_MAX_LIFETIME",
+        default_value_t = 5400,
+        value_name = "SECS"
+    )]
+    access_token_max_lifetime: u64,
 
     /// Authorization code lifetime, in seconds.
     #[arg(
@@ -110,11 +111,11 @@ struct Args {
     )]
     spa_refresh_lifetime: u64,
 
-    /// Web refresh token lifetime from its last use, in seconds.
+    /// Web refresh token lifetime from its issue (each rotation issues a new one), in seconds.
     #[arg(
         long,
         env = "DEV_TENANT_WEB_REFRESH_LIFETIME",
-        default_value_t = 7_776_000,
+        default_value_t = 86_400,
         value_name = "SECS"
     )]
     web_refresh_lifetime: u64,
@@ -161,7 +162,8 @@ impl Args {
         };
         let lifetimes = &mut config.lifetimes;
         lifetimes.id_token = Duration::from_secs(self.id_token_lifetime);
-        lifetimes.access_token = Duration::from_secs(self.access_token_lifetime);
+        lifetimes.access_token_min = Duration::from_secs(self.access_token_min_lifetime);
+        lifetimes.access_token_max = Duration::from_secs(self.access_token_max_lifetime);
         lifetimes.authorization_code = Duration::from_secs(self.code_lifetime);
         lifetimes.spa_refresh_token = Duration::from_secs(self.spa_refresh_lifetime);
         lifetimes.web_refresh_token = Duration::from_secs(self.web_refresh_lifetime);
@@ -178,9 +180,6 @@ impl Args {
         }
         for uri in self.redirect_uris {
             config = config.with_redirect_uri(uri);
-        }
-        for uri in self.post_logout_redirect_uris {
-            config = config.with_post_logout_redirect_uri(uri);
         }
         config
     }
@@ -270,6 +269,25 @@ mod tests {
         assert_eq!(config.tenant_id, dev_tenant::TENANT_ID);
         assert_eq!(config.issuer_mode, IssuerMode::TenantHost);
         assert_eq!(config.clients.len(), 2);
+        assert_eq!(config.lifetimes, dev_tenant::Lifetimes::default());
+    }
+
+    #[test]
+    fn access_token_lifetime_flags_set_the_range() {
+        let config = parse(&[
+            "dev-tenant",
+            "--access-token-min-lifetime",
+            "10",
+            "--access-token-max-lifetime",
+            "20",
+        ]);
+        assert_eq!(config.lifetimes.access_token_min, Duration::from_secs(10));
+        assert_eq!(config.lifetimes.access_token_max, Duration::from_secs(20));
+        let inverted = parse(&["dev-tenant", "--access-token-min-lifetime", "6000"]);
+        assert!(inverted.validate().is_err(), "min above the default max");
+        assert!(Args::command()
+            .try_get_matches_from(["dev-tenant", "--post-logout-redirect-uri", "http://x/"])
+            .is_err());
     }
 
     #[test]
@@ -307,6 +325,8 @@ mod tests {
             "--rotate-keys",
             "--issuer-equals-authority",
             "--loopback-any-port",
+            "--access-token-min-lifetime",
+            "--access-token-max-lifetime",
         ] {
             assert!(help.contains(flag), "{flag} missing from --help");
         }

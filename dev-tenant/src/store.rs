@@ -129,20 +129,22 @@ pub(crate) struct CodeGrant {
     pub(crate) redeemed: bool,
 }
 
-/// An issued refresh token.
+/// An issued refresh token. It stays valid after it is redeemed, as Entra's do, until it expires.
 #[derive(Clone, Debug)]
 pub(crate) struct RefreshGrant {
     pub(crate) client_id: String,
     pub(crate) user_oid: String,
     pub(crate) scopes: Vec<String>,
+    /// The `nonce` of the authorization request that started the chain: refreshed ID tokens repeat it.
+    pub(crate) nonce: Option<String>,
     pub(crate) sid: String,
     /// When the sign-in that started this chain of refresh tokens happened.
     pub(crate) chain_issued_at: UnixTime,
     /// The end of its life when issued (what the sweep goes by). An SPA token's redemption goes by
     /// `chain_issued_at` and the SPA lifetime in force then, which tests may have changed since.
     pub(crate) expires_at: UnixTime,
-    /// Used once already, and replaced by a newer token.
-    pub(crate) rotated: bool,
+    /// Redeemed at least once (only the `refresh_single_use` fault rejects it for that).
+    pub(crate) redeemed: bool,
 }
 
 /// One emulated email with a one-time passcode.

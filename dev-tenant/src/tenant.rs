@@ -285,7 +285,8 @@ impl Tenant {
     /// Replaces the lifetimes in force, as `PUT /_dev/lifetimes` does. What is issued from now on uses them, and an
     /// SPA refresh token expires when the lifetime in force at its redemption has passed since the sign-in that
     /// started its chain. [`Tenant::config`] keeps the configured ones: `set_lifetimes(tenant.config().lifetimes)`
-    /// restores them.
+    /// restores them. Access tokens get lifetimes drawn between `access_token_min` and `access_token_max` (an
+    /// inverted pair is read as the range between them; [`Lifetimes::with_access_token`] fixes one lifetime).
     pub fn set_lifetimes(&self, lifetimes: Lifetimes) {
         *self.shared.lifetimes_mut() = lifetimes;
     }
@@ -298,6 +299,12 @@ impl Tenant {
     /// Moves the tenant's clock forward (codes, tokens, sessions and passcodes expire by it).
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(by);
+    }
+
+    /// Sets the tenant's clock `secs` seconds ahead of system time (behind when negative); 0 puts
+    /// it back. Tokens carry `iat` and `exp` by this clock, as those of a tenant whose clock is off.
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.shared.clock.set_offset(secs);
     }
 
     /// The `kid`s the JWKS lists now, the signing key first.

@@ -3,7 +3,7 @@
 
 use crate::clock::UnixTime;
 use crate::faults::Fault;
-use crate::ids::{b64url, guid, opaque};
+use crate::ids::{aio, b64url, guid, opaque, rh};
 use crate::keys::{rs256, KeyError, SigningKey};
 use crate::store::User;
 use jsonwebtoken::{Algorithm, EncodingKey, Validation};
@@ -61,13 +61,18 @@ impl Grant<'_> {
         claims
     }
 
-    /// ID token claims (Entra v2.0): `name` and `preferred_username` with the `profile` scope, `email` with `email`.
+    /// ID token claims (Entra v2.0, "ID token claims reference"): the opaque `aio` and `rh` always; `oid`, `name`
+    /// and `preferred_username` with the `profile` scope; `email` with `email`.
     pub(crate) fn id_token_claims(&self) -> Map<String, Value> {
         let mut claims = self.common_claims(json!(self.client_id), self.id_token_lifetime);
+        claims.insert("aio".into(), json!(aio()));
         if let Some(nonce) = self.nonce {
             claims.insert("nonce".into(), json!(nonce));
         }
-        claims.insert("oid".into(), json!(self.user.oid));
+        if self.has_scope("profile") {
+            claims.insert("oid".into(), json!(self.user.oid));
+        }
+        claims.insert("rh".into(), json!(rh()));
         claims.insert("tid".into(), json!(self.tenant_id));
         claims.insert("sid".into(), json!(self.sid));
         claims.insert("uti".into(), json!(&opaque()[..22]));
@@ -157,6 +162,12 @@ pub(crate) fn apply_claim_faults(
                     "nonce".into(),
                     json!(format!("not-your-nonce-{}", &opaque()[..16])),
                 );
+            }
+            Fault::RefreshNonceOmitted => {
+                claims.remove("nonce");
+            }
+            Fault::RefreshNonceChanged => {
+                claims.insert("nonce".into(), json!(opaque()));
             }
             Fault::RefreshDifferentSub => {
                 claims.insert(

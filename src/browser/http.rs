@@ -9,14 +9,24 @@ use wasm_bindgen_futures::JsFuture;
 /// How long a request to the tenant may take before we give up and say so.
 pub const REQUEST_TIMEOUT_MS: i32 = 30_000;
 
-/// What came back from the network, whatever the status.
-#[derive(Clone, Debug)]
+/// What came back from the network, whatever the status. `Debug` gives the body's length only:
+/// a token response's body holds the tokens.
+#[derive(Clone)]
 pub struct HttpResponse {
     pub status: u16,
     pub content_type: String,
     pub body: String,
     /// Time from sending to the end of the body, in milliseconds.
     pub elapsed_ms: f64,
+}
+
+impl fmt::Debug for HttpResponse {
+    /// The core's `Debug`, which gives the body's length only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let response =
+            crate::oidc::HttpResponse::new(self.status, Some(&self.content_type), &self.body);
+        write!(f, "{response:?} in {} ms", self.elapsed_ms)
+    }
 }
 
 /// The request got no HTTP answer.

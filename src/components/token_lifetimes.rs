@@ -67,7 +67,7 @@ pub fn TokenLifetimes(session: Session) -> impl IntoView {
                     {last}
                 </tbody>
             </table>
-            <p class="muted">"Renewal runs 5 minutes before the access token expires (half its lifetime when shorter), while this tab is open and shown; a failed network attempt is retried after 5 s, 10 s, 20 s… up to 5 minutes."</p>
+            <p class="muted">{crate::flow::renewal::policy()}</p>
             {move || context.retry.get().map(|r| view! {
                 <p class="fail" id="renewal-status">
                     {format!(

@@ -18,6 +18,9 @@ pub enum SignInFailure {
     Callback(CallbackError),
     /// The `state` matches no sign-in started in this tab: forged, from another tab, or tampered.
     UnknownState,
+    /// An error answer whose `state` matches no sign-in of this tab: its text is not shown, as
+    /// anyone can craft such a link to put words on this page.
+    UnexpectedAnswer,
     /// The code of this `state` was already redeemed (a reload or the back button).
     CodeAlreadyUsed,
     /// The sign-in was started too long ago.
@@ -55,6 +58,7 @@ impl SignInFailure {
             SignInFailure::Provider(_) => "The tenant refused the sign-in request",
             SignInFailure::Callback(_) => "The tenant's answer is malformed",
             SignInFailure::UnknownState => "This answer does not belong to a sign-in from this tab",
+            SignInFailure::UnexpectedAnswer => "An unexpected sign-in answer arrived",
             SignInFailure::CodeAlreadyUsed => "This answer was already used",
             SignInFailure::Expired { .. } => "The sign-in took too long",
             SignInFailure::Discovery(_) => "The tenant's OpenID metadata is unusable",
@@ -92,6 +96,10 @@ impl SignInFailure {
             SignInFailure::UnknownState => "The state parameter in the address matches no pending sign-in of this tab, \
                 so the answer was not used and no token was requested. It may have been tampered with, or started in another \
                 browser tab or window."
+                .into(),
+            SignInFailure::UnexpectedAnswer => "This address received an error answer that belongs to no sign-in \
+                started in this tab, so its text is not shown: anyone can make a link to this page. No token was \
+                requested and nothing was stored."
                 .into(),
             SignInFailure::CodeAlreadyUsed => "The authorization code in this answer was already sent to the token \
                 endpoint once and removed from the address bar. Codes are single use, so it was not sent again."
@@ -137,7 +145,10 @@ impl SignInFailure {
         }
         match self {
             SignInFailure::Provider(e) if e.error == "access_denied" => "Sign in again when you are ready.".into(),
-            SignInFailure::UnknownState | SignInFailure::CodeAlreadyUsed | SignInFailure::Expired { .. } => {
+            SignInFailure::UnknownState
+            | SignInFailure::UnexpectedAnswer
+            | SignInFailure::CodeAlreadyUsed
+            | SignInFailure::Expired { .. } => {
                 "Start a new sign-in from the home page.".into()
             }
             SignInFailure::Network(_) => "Check that the tenant is reachable from this browser (for the local dev \
@@ -249,6 +260,19 @@ mod tests {
         let used = SignInFailure::CodeAlreadyUsed;
         assert_eq!(used.title(), "This answer was already used");
         assert!(used.explanation().contains("single use"));
+    }
+
+    #[test]
+    fn an_unexpected_error_answer_says_nothing_the_link_could_have_written() {
+        let failure = SignInFailure::UnexpectedAnswer;
+        assert_eq!(failure.title(), "An unexpected sign-in answer arrived");
+        assert!(failure.explanation().contains("No token was requested"));
+        assert_eq!(failure.advice(), None);
+        assert!(failure.details().is_empty());
+        assert_eq!(
+            failure.next_step(),
+            "Start a new sign-in from the home page."
+        );
     }
 
     #[test]

@@ -1,14 +1,20 @@
 //! "Keep me signed in for this tab": the session in sessionStorage (never localStorage), off by
 //! default, and restored after a reload only once its ID token's signature and time claims pass
-//! again.
+//! again. A kept ID token that is authentic but expired is renewed with the kept refresh token
+//! (the new one checked against the original, §12.2) rather than ending the session.
 
+use super::refresh::{redeem_refresh_token, NotRenewed, Renewed};
 use super::{
-    discover, step, verify_id_token, Field, Session, SignInFailure, StepKind, Trace, TraceKind,
+    discover, step, verify_id_token, Field, RenewalRecord, Session, SignInFailure, StepKind, Trace,
+    TraceKind, Trigger,
 };
 use crate::browser::{self, storage, BrowserError};
 use crate::config::BuildConfig;
-use crate::oidc::{self, AccessToken, ClientId, Expectations, Nonce, RawIdToken, RefreshToken};
+use crate::oidc::{
+    self, AccessToken, ClientId, Expectations, Nonce, OriginalIdentity, RawIdToken, RefreshToken,
+};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 const KEEP_KEY: &str = "entra-signin.keep";
 const SESSION_KEY: &str = "entra-signin.session";
@@ -22,10 +28,44 @@ struct StoredSession {
     scope: Option<String>,
     received_at: i64,
     access_token_expires_at: Option<i64>,
-    nonce: Option<String>,
     issuer: String,
-    #[serde(default)]
     renewals: u32,
+    original: StoredOriginal,
+}
+
+/// [`OriginalIdentity`] as kept: what every renewed ID token must repeat.
+#[derive(Serialize, Deserialize)]
+struct StoredOriginal {
+    iss: Value,
+    sub: Value,
+    aud: Value,
+    azp: Option<Value>,
+    auth_time: Option<Value>,
+    nonce: Option<String>,
+}
+
+impl StoredOriginal {
+    fn of(original: &OriginalIdentity) -> StoredOriginal {
+        StoredOriginal {
+            iss: original.iss.clone(),
+            sub: original.sub.clone(),
+            aud: original.aud.clone(),
+            azp: original.azp.clone(),
+            auth_time: original.auth_time.clone(),
+            nonce: original.nonce.as_ref().map(|n| n.as_str().to_string()),
+        }
+    }
+
+    fn identity(self) -> OriginalIdentity {
+        OriginalIdentity {
+            iss: self.iss,
+            sub: self.sub,
+            aud: self.aud,
+            azp: self.azp,
+            auth_time: self.auth_time,
+            nonce: self.nonce.map(Nonce::new),
+        }
+    }
 }
 
 impl StoredSession {
@@ -40,9 +80,9 @@ impl StoredSession {
             scope: session.scope.clone(),
             received_at: session.received_at,
             access_token_expires_at: session.access_token_expires_at,
-            nonce: session.nonce.as_ref().map(|n| n.as_str().to_string()),
             issuer: session.issuer.clone(),
             renewals: session.renewals,
+            original: StoredOriginal::of(&session.original),
         }
     }
 }
@@ -87,8 +127,9 @@ pub fn has_stored_session() -> bool {
 }
 
 /// Restores the kept session after re-validating its ID token (signature, issuer, audience,
-/// nonce, and the time claims against now). `None` when nothing is kept. A session that fails is
-/// deleted; one that cannot be checked for want of network stays for the next reload.
+/// nonce or §12.2, and the time claims against now). `None` when nothing is kept. A kept ID token
+/// that failed only on time is renewed with the refresh token. A session that fails is deleted;
+/// one that cannot be checked for want of network (or a tenant's 5xx) stays for the next reload.
 pub async fn restore(config: &BuildConfig) -> Option<(Result<Session, SignInFailure>, Trace)> {
     if !is_enabled() {
         return None;
@@ -96,24 +137,106 @@ pub async fn restore(config: &BuildConfig) -> Option<(Result<Session, SignInFail
     let json = storage::get(SESSION_KEY).ok().flatten()?;
     let mut trace = Trace::new(TraceKind::Restore, browser::now_secs());
     let result = revalidate(config, &json, &mut trace).await;
-    if let Err(failure) = &result {
-        if !matches!(failure, SignInFailure::Network(_)) {
-            forget();
+    let result = match result {
+        Ok(session) => Ok(session),
+        Err(Unrestored { failure, keep }) => {
+            if !keep {
+                forget();
+            }
+            trace.fail(
+                StepKind::Validation,
+                format!("{}: {}", failure.title(), failure.explanation()),
+                None,
+            );
+            Err(failure)
         }
-        trace.fail(
-            StepKind::Validation,
-            format!("{}: {}", failure.title(), failure.explanation()),
-            None,
-        );
-    }
+    };
     Some((result, trace))
+}
+
+/// Why the kept session was not restored, and whether it stays for the next reload.
+struct Unrestored {
+    failure: SignInFailure,
+    keep: bool,
+}
+
+impl From<SignInFailure> for Unrestored {
+    fn from(failure: SignInFailure) -> Unrestored {
+        let keep = matches!(failure, SignInFailure::Network(_));
+        Unrestored { failure, keep }
+    }
 }
 
 async fn revalidate(
     config: &BuildConfig,
     json: &str,
     trace: &mut Trace,
-) -> Result<Session, SignInFailure> {
+) -> Result<Session, Unrestored> {
+    let stored = read(json, trace)?;
+    let metadata = discover(config, trace).await?;
+    let original = stored.original.identity();
+    // The kept ID token is the sign-in's own until the first renewal; after that, a renewed one.
+    let expectations = match stored.renewals {
+        0 => Expectations {
+            issuer: metadata.issuer.clone(),
+            client_id: ClientId::new(config.client_id.clone()),
+            nonce: original.nonce.clone(),
+            original: None,
+        },
+        _ => Expectations {
+            issuer: metadata.issuer.clone(),
+            client_id: ClientId::new(config.client_id.clone()),
+            nonce: None,
+            original: Some(original.clone()),
+        },
+    };
+    let raw = RawIdToken::new(stored.id_token);
+    let verified = verify_id_token(
+        &raw,
+        &metadata.jwks_uri,
+        None,
+        &expectations,
+        trace,
+        &mut || {},
+    )
+    .await;
+    let refresh_token = stored.refresh_token.map(RefreshToken::new);
+    let id_token = match verified {
+        Ok(id_token) => id_token,
+        Err(SignInFailure::Validation(failure)) if failure.failed_only_on_time() => {
+            let Some(refresh_token) = refresh_token else {
+                return Err(SignInFailure::Validation(failure).into());
+            };
+            let kept = Kept {
+                refresh_token,
+                scope: stored.scope,
+                original,
+                renewals: stored.renewals,
+            };
+            return renew_expired(config, kept, &failure, trace).await;
+        }
+        Err(failure) => return Err(failure.into()),
+    };
+    let access_token = AccessToken::new(stored.access_token);
+    Ok(Session {
+        access_token_decoded: oidc::decode_access_token(&access_token).ok(),
+        access_token,
+        refresh_token,
+        scope: stored.scope,
+        received_at: stored.received_at,
+        access_token_expires_at: stored.access_token_expires_at,
+        id_token_is_current: true,
+        issuer: metadata.issuer.as_str().to_string(),
+        original,
+        completed_after_ms: browser::time::page_age_ms(),
+        renewals: stored.renewals,
+        last_renewal: None,
+        id_token,
+    })
+}
+
+/// Parses the kept session and records the step; an unreadable one is deleted.
+fn read(json: &str, trace: &mut Trace) -> Result<StoredSession, Unrestored> {
     let started = browser::time::now_ms();
     let stored: StoredSession = match serde_json::from_str(json) {
         Ok(stored) => stored,
@@ -128,7 +251,7 @@ async fn revalidate(
                 failure.explanation(),
                 Vec::new(),
             ));
-            return Err(failure);
+            return Err(failure.into());
         }
     };
     let mut fields = vec![
@@ -140,7 +263,10 @@ async fn revalidate(
     }
     fields.push(Field::plain(
         "received",
-        format!("{} s ago", browser::now_secs() - stored.received_at),
+        format!(
+            "{} s ago",
+            browser::now_secs().saturating_sub(stored.received_at)
+        ),
     ));
     trace.record(step(
         StepKind::Storage,
@@ -150,38 +276,74 @@ async fn revalidate(
          trusted until the ID token passes its checks again.",
         fields,
     ));
-    let metadata = discover(config, trace).await?;
-    let raw = RawIdToken::new(stored.id_token);
-    let nonce = stored.nonce.map(Nonce::new);
-    let expectations = Expectations {
-        issuer: metadata.issuer.clone(),
-        client_id: ClientId::new(config.client_id.clone()),
-        nonce: nonce.clone(),
-        original: None,
+    Ok(stored)
+}
+
+/// What a kept session brings to its renewal.
+struct Kept {
+    refresh_token: RefreshToken,
+    scope: Option<String>,
+    original: OriginalIdentity,
+    renewals: u32,
+}
+
+/// The kept ID token is authentic but no longer current (`expired`): renew with the refresh
+/// token, the new ID token checked against the original (§12.2). The first checks move to the
+/// storage step, so the trace shows why the renewal ran.
+async fn renew_expired(
+    config: &BuildConfig,
+    kept: Kept,
+    expired: &oidc::ValidationFailure,
+    trace: &mut Trace,
+) -> Result<Session, Unrestored> {
+    let started = browser::time::now_ms();
+    trace.kind = TraceKind::RestoreRenewed;
+    let first_checks = trace.take_step(StepKind::Validation);
+    trace.take_step(StepKind::Jwks);
+    if let Some(storage) = trace.step_mut(StepKind::Storage) {
+        storage.summary = format!(
+            "Read from sessionStorage. The kept ID token is authentic, but only on time it failed \
+             ({expired}); instead of ending the session, its refresh token renews it, and the new \
+             ID token must repeat the original's identity (OpenID Connect Core §12.2)."
+        );
+        storage.checks = first_checks.map(|s| s.checks).unwrap_or_default();
+    }
+    let renewed = redeem_refresh_token(config, &kept.refresh_token, &kept.original, trace)
+        .await
+        .map_err(|not| match not {
+            NotRenewed::Ended(failure) => Unrestored {
+                failure,
+                keep: false,
+            },
+            // The tenant could not answer now: the kept session may renew on the next reload.
+            NotRenewed::Retry { failure, .. } => Unrestored {
+                failure,
+                keep: true,
+            },
+        })?;
+    let Renewed {
+        mut tokens,
+        id_token: Some(id_token),
+    } = renewed
+    else {
+        return Err(SignInFailure::StoredSession(
+            "The kept ID token expired, and the tenant renewed the tokens without a new ID token \
+             (is openid in SCOPES?), so the session cannot be trusted; it was deleted."
+                .into(),
+        )
+        .into());
     };
-    let id_token = verify_id_token(
-        &raw,
-        &metadata.jwks_uri,
-        None,
-        &expectations,
-        trace,
-        &mut || {},
-    )
-    .await?;
-    let access_token = AccessToken::new(stored.access_token);
+    let received_at = browser::now_secs();
+    // The new ID token's iss passed both checks: the discovered issuer and the original's.
+    let issuer = kept.original.iss.as_str().unwrap_or_default().to_string();
+    tokens.scope = tokens.scope.or(kept.scope);
     Ok(Session {
-        original: id_token.identity(),
-        access_token_decoded: oidc::decode_access_token(&access_token).ok(),
-        access_token,
-        refresh_token: stored.refresh_token.map(RefreshToken::new),
-        scope: stored.scope,
-        received_at: stored.received_at,
-        access_token_expires_at: stored.access_token_expires_at,
-        issuer: metadata.issuer.as_str().to_string(),
-        nonce,
-        completed_after_ms: browser::time::page_age_ms(),
-        renewals: stored.renewals,
-        last_renewal: None,
-        id_token,
+        renewals: kept.renewals.saturating_add(1),
+        last_renewal: Some(RenewalRecord {
+            trigger: Trigger::Automatic,
+            at: received_at,
+            took_ms: super::since(started),
+        }),
+        ..Session::new(id_token, tokens, &issuer, kept.original, received_at)
     })
 }

@@ -19,8 +19,8 @@ use crate::browser::{self, crypto, http, storage};
 use crate::config::BuildConfig;
 use crate::oidc::{
     self, AccessToken, ClientId, ClientSecret, DecodedAccessToken, Expectations, HttpResponse,
-    IssuerRule, JwkSet, KeySelection, Nonce, OriginalIdentity, ProviderMetadata, RawIdToken,
-    RefreshToken, Scope, SignatureJob, SignatureOutcome, TokenClient, TokenRequest, TokenResponse,
+    IssuerRule, JwkSet, KeySelection, OriginalIdentity, ProviderMetadata, RawIdToken, RefreshToken,
+    Scope, SignatureJob, SignatureOutcome, TokenClient, TokenRequest, TokenResponse,
     UnverifiedIdToken, ValidatedIdToken,
 };
 
@@ -116,10 +116,12 @@ pub struct Session {
     pub received_at: i64,
     /// When the access token expires (Unix seconds), from `expires_in`.
     pub access_token_expires_at: Option<i64>,
+    /// Whether the ID token came with the current tokens: only then does its expiry schedule the
+    /// next renewal (a refresh answered without one cannot make it younger).
+    pub id_token_is_current: bool,
     pub issuer: String,
-    /// The nonce the current ID token was checked against; `None` after a refresh (none is sent).
-    pub nonce: Option<Nonce>,
-    /// `iss`, `sub`, `aud` of the session's first ID token: a renewed one must match (Core §12.2).
+    /// What every renewed ID token must repeat (Core §12.2), with the nonce of the sign-in: kept
+    /// across renewals and reloads.
     pub original: OriginalIdentity,
     /// Milliseconds from the page's load to the validated session.
     pub completed_after_ms: f64,
@@ -129,24 +131,24 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session from a validated token response.
+    /// A session from a token response whose ID token passed every check.
     fn new(
         id_token: ValidatedIdToken,
         tokens: TokenResponse,
         issuer: &str,
-        nonce: Option<Nonce>,
+        original: OriginalIdentity,
         received_at: i64,
     ) -> Session {
         Session {
-            original: id_token.identity(),
             access_token_decoded: oidc::decode_access_token(&tokens.access_token).ok(),
-            access_token_expires_at: tokens.expires_in.map(|s| received_at + s as i64),
+            access_token_expires_at: tokens.expires_in.map(|s| expiry_after(received_at, s)),
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             scope: tokens.scope,
             received_at,
+            id_token_is_current: true,
             issuer: issuer.to_string(),
-            nonce,
+            original,
             completed_after_ms: browser::time::page_age_ms(),
             renewals: 0,
             last_renewal: None,
@@ -154,18 +156,28 @@ impl Session {
         }
     }
 
-    /// The access token automatic renewal is for: none without a refresh token or an expiry.
+    /// The tokens automatic renewal is for: none without a refresh token. An ID token that did
+    /// not come with the current tokens cannot be renewed sooner, so only a current one counts.
     pub fn renewal_window(&self) -> Option<renewal::Window> {
         self.refresh_token.as_ref()?;
-        Some(renewal::Window {
-            received_at: self.received_at,
-            expires_at: self.access_token_expires_at?,
-        })
+        let id_token_expires_at = self
+            .id_token_expires_at()
+            .filter(|_| self.id_token_is_current);
+        renewal::Window::first_to_expire(
+            self.received_at,
+            self.access_token_expires_at,
+            id_token_expires_at,
+        )
     }
 
     pub fn id_token_expires_at(&self) -> Option<i64> {
         self.id_token.claims().exp
     }
+}
+
+/// `received_at + expires_in`, saturating: a tenant may answer any number.
+pub fn expiry_after(received_at: i64, expires_in: u64) -> i64 {
+    received_at.saturating_add(i64::try_from(expires_in).unwrap_or(i64::MAX))
 }
 
 /// The configured client, as the core's types.
@@ -266,12 +278,12 @@ async fn discover_untraced(
         .flatten()
         .and_then(|c| CachedBody::parse(&c))
     {
-        if now - cached.fetched_at < DISCOVERY_TTL_SECS {
+        if now.saturating_sub(cached.fetched_at) < DISCOVERY_TTL_SECS {
             let response = HttpResponse::new(200, Some("application/json"), &cached.body);
             if let Ok(metadata) = oidc::process_discovery_response(response, &rule) {
                 let source = format!(
                     "GET {url}: from this tab's cache, fetched {} s ago (kept for {} min)",
-                    now - cached.fetched_at,
+                    now.saturating_sub(cached.fetched_at),
                     DISCOVERY_TTL_SECS / 60
                 );
                 return Ok((metadata, source));
@@ -564,4 +576,104 @@ async fn verify(job: &SignatureJob) -> SignatureOutcome {
         .await
         .map_err(|e| e.to_string());
     SignatureOutcome::from_web_crypto(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oidc::{AuthorizationCode, CodeVerifier, RedirectUri};
+
+    const ID_TOKEN: &str =
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpZC10b2tlbi1zdWJqZWN0In0.aWQtc2lnbmF0dXJl";
+    const ACCESS_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzY3AiOiJhY2Nlc3MtdG9rZW4ifQ.YWNjZXNzLXNpZw";
+    const REFRESH_TOKEN: &str = "1.AAAArefresh-token-secret-value";
+    const CODE: &str = "1.AAAAauthorization-code-secret";
+    const SECRET: &str = "client~secret~value~0123456789";
+
+    fn token_body() -> String {
+        serde_json::json!({
+            "token_type": "Bearer",
+            "expires_in": 3599,
+            "id_token": ID_TOKEN,
+            "access_token": ACCESS_TOKEN,
+            "refresh_token": REFRESH_TOKEN,
+        })
+        .to_string()
+    }
+
+    fn assert_no_credential(debug: &str, verifier: &str) {
+        for credential in [
+            ID_TOKEN,
+            ACCESS_TOKEN,
+            REFRESH_TOKEN,
+            CODE,
+            SECRET,
+            verifier,
+        ] {
+            assert!(!debug.contains(credential), "{credential} in {debug}");
+        }
+        // Not even a token's signature, which alone would identify it.
+        for signature in [ID_TOKEN, ACCESS_TOKEN].map(|t| t.rsplit('.').next().unwrap_or(t)) {
+            assert!(!debug.contains(signature), "{signature} in {debug}");
+        }
+    }
+
+    #[test]
+    fn debug_of_requests_responses_and_traces_holds_no_credential() {
+        let body = token_body();
+        let verifier = CodeVerifier::generate().expect("randomness on the host");
+        let secret = ClientSecret::new(SECRET);
+        let client = TokenClient {
+            client_id: &ClientId::new("client"),
+            client_secret: Some(&secret),
+        };
+        let request = oidc::authorization_code_request(
+            "https://tenant.example/token",
+            client,
+            &AuthorizationCode::new(CODE),
+            &RedirectUri::new("https://app.example/callback"),
+            &verifier,
+            &Scope::new("openid"),
+        );
+        let core_response = HttpResponse::new(200, Some("application/json"), &body);
+        let tokens = oidc::process_token_response(core_response).expect("token response");
+        let browser_response = http::HttpResponse {
+            status: 200,
+            content_type: "application/json".into(),
+            body: body.clone(),
+            elapsed_ms: 12.0,
+        };
+        let mut trace = Trace::new(TraceKind::SignIn, 0);
+        let mut fields = request_fields(&request);
+        fields.extend(response_fields(&tokens));
+        trace.record(TraceStep {
+            kind: StepKind::TokenResponse,
+            outcome: Outcome::Ok,
+            duration_ms: Some(12),
+            summary: "answered".into(),
+            fields,
+            checks: Vec::new(),
+        });
+
+        let debugs = [
+            format!("{request:?}"),
+            format!("{core_response:?}"),
+            format!("{tokens:?}"),
+            format!("{browser_response:?}"),
+            format!("{trace:?}"),
+        ];
+        for debug in &debugs {
+            assert_no_credential(debug, verifier.secret());
+        }
+        assert!(debugs[3].contains(&format!("<{} bytes>", body.len())));
+        assert!(debugs[4].contains("<redacted>") && debugs[4].contains("<token, "));
+    }
+
+    #[test]
+    fn expiry_after_saturates_for_any_expires_in() {
+        assert_eq!(expiry_after(1_000, 3_600), 4_600);
+        assert_eq!(expiry_after(1_000, u64::MAX), i64::MAX);
+        assert_eq!(expiry_after(i64::MAX, 1), i64::MAX);
+        assert_eq!(expiry_after(i64::MIN, u64::MAX), -1);
+    }
 }

@@ -13,7 +13,8 @@ const TRACE_PREFIX: &str = "entra-signin.trace.";
 
 /// Whether a sign-in that started at `started_at` is past its expiry at `now`.
 pub fn is_expired(started_at: i64, now: i64) -> bool {
-    now - started_at > PENDING_TTL_SECS || started_at > now + PENDING_TTL_SECS
+    now.saturating_sub(started_at) > PENDING_TTL_SECS
+        || started_at > now.saturating_add(PENDING_TTL_SECS)
 }
 
 fn pending_key(state: &str) -> String {
@@ -61,16 +62,17 @@ impl PendingStore {
         }
         if is_expired(pending.started_at, now) {
             return Err(SignInFailure::Expired {
-                age_secs: now - pending.started_at,
+                age_secs: now.saturating_sub(pending.started_at),
             });
         }
         Ok(pending)
     }
 
     /// Drops the sign-in `state` names without using it (the tenant answered with an error).
-    pub fn take(&self, state: &str) -> Result<(), BrowserError> {
-        storage::remove(&trace_key(state))?;
-        storage::remove(&pending_key(state))
+    /// Whether this tab had started it.
+    pub fn discard(&self, state: &str) -> bool {
+        let _ = storage::remove(&trace_key(state));
+        matches!(storage::take(&pending_key(state)), Ok(Some(_)))
     }
 
     /// Remembers that the code of `state` was redeemed, so that a reload can say so.
@@ -123,5 +125,13 @@ mod tests {
     #[test]
     fn a_pending_sign_in_from_the_far_future_is_refused() {
         assert!(is_expired(10_000 + PENDING_TTL_SECS + 1, 10_000));
+    }
+
+    #[test]
+    fn extreme_start_times_are_expired_without_overflow() {
+        assert!(is_expired(i64::MIN, i64::MAX));
+        assert!(is_expired(i64::MAX, i64::MIN));
+        assert!(is_expired(i64::MIN, 0));
+        assert!(is_expired(i64::MAX, 0));
     }
 }

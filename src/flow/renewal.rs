@@ -2,7 +2,7 @@
 //! The browser layer asks [`Renewal::decide`] once a second and reports how each attempt ended.
 //!
 //! Rules: renew [`RENEWAL_LEAD_SECS`] (or half the lifetime, if shorter) before the access token
-//! expires, never sooner than [`MIN_RENEWAL_INTERVAL_SECS`] after it arrived; not while the tab is
+//! or the ID token expires, whichever is first, never sooner than [`MIN_RENEWAL_INTERVAL_SECS`] after it arrived; not while the tab is
 //! hidden (caught up when visible); after a network failure or 5xx, retry with exponential
 //! back-off; after the tenant refused, no further attempt for that token.
 
@@ -25,6 +25,26 @@ pub struct Window {
     pub expires_at: i64,
 }
 
+impl Window {
+    /// The window of tokens that arrived at `received_at`, ending when the first of them
+    /// expires: Entra's ID tokens live 60 minutes and its access tokens 60 to 90, so an ID token
+    /// can expire first. `None` when neither expiry is known.
+    pub fn first_to_expire(
+        received_at: i64,
+        access_token_expires_at: Option<i64>,
+        id_token_expires_at: Option<i64>,
+    ) -> Option<Window> {
+        let expires_at = [access_token_expires_at, id_token_expires_at]
+            .into_iter()
+            .flatten()
+            .min()?;
+        Some(Window {
+            received_at,
+            expires_at,
+        })
+    }
+}
+
 /// When a token received at `received_at` and expiring at `expires_at` is renewed:
 /// `min(RENEWAL_LEAD_SECS, lifetime / 2)` before expiry, and not before
 /// `received_at + MIN_RENEWAL_INTERVAL_SECS`.
@@ -33,6 +53,20 @@ pub fn renewal_due_at(window: Window) -> i64 {
     let lead = RENEWAL_LEAD_SECS.min(lifetime / 2);
     let earliest = window.received_at.saturating_add(MIN_RENEWAL_INTERVAL_SECS);
     window.expires_at.saturating_sub(lead).max(earliest)
+}
+
+/// The rules above in a sentence, for the page.
+pub fn policy() -> String {
+    format!(
+        "Renewal runs {} minutes before the access token or the ID token expires, whichever is \
+         first (half its lifetime when shorter), while this tab is open and shown; a failed \
+         network attempt is retried after {} s, {} s, {} s… up to {} minutes.",
+        RENEWAL_LEAD_SECS / 60,
+        FIRST_RETRY_DELAY_SECS,
+        FIRST_RETRY_DELAY_SECS * 2,
+        FIRST_RETRY_DELAY_SECS * 4,
+        MAX_RETRY_DELAY_SECS / 60
+    )
 }
 
 /// What the browser layer does now.
@@ -157,6 +191,39 @@ mod tests {
             received_at,
             expires_at: received_at + expires_in,
         }
+    }
+
+    #[test]
+    fn an_id_token_that_expires_before_the_access_token_is_renewed_first() {
+        // Entra: access token 85 minutes, ID token 60.
+        let w = Window::first_to_expire(T0, Some(T0 + 85 * 60), Some(T0 + 3600));
+        assert_eq!(w, Some(window(T0, 3600)));
+        assert_eq!(renewal_due_at(w.unwrap()), T0 + 55 * 60);
+        let w = Window::first_to_expire(T0, Some(T0 + 3600), Some(T0 + 7200));
+        assert_eq!(w, Some(window(T0, 3600)));
+    }
+
+    #[test]
+    fn either_expiry_alone_makes_a_window_and_none_makes_none() {
+        assert_eq!(
+            Window::first_to_expire(T0, None, Some(T0 + 60)),
+            Some(window(T0, 60))
+        );
+        assert_eq!(
+            Window::first_to_expire(T0, Some(T0 + 90), None),
+            Some(window(T0, 90))
+        );
+        assert_eq!(Window::first_to_expire(T0, None, None), None);
+    }
+
+    #[test]
+    fn the_policy_sentence_states_the_constants() {
+        assert_eq!(
+            policy(),
+            "Renewal runs 5 minutes before the access token or the ID token expires, whichever is \
+             first (half its lifetime when shorter), while this tab is open and shown; a failed \
+             network attempt is retried after 5 s, 10 s, 20 s… up to 5 minutes."
+        );
     }
 
     #[test]

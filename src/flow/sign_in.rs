@@ -166,30 +166,33 @@ async fn run_callback(
     }
     if let Some(left) = trace.redirected_at_ms {
         if let Some(authorize) = trace.step_mut(StepKind::Authorize) {
-            authorize.duration_ms = Some((started as i64 - left).max(0) as u64);
+            authorize.duration_ms = Some((started as i64).saturating_sub(left).max(0) as u64);
         }
     }
     let response = match parsed {
         Ok(Callback::Success(response)) => response,
         Ok(Callback::Error(error)) => {
-            if let Some(state) = &error.state {
-                let _ = PendingStore.take(state);
-            }
-            let mut fields = vec![Field::plain("error", &error.error)];
-            if let Some(description) = &error.error_description {
-                fields.push(Field::plain("error_description", description));
-            }
-            if let Some(state) = &error.state {
-                fields.push(Field::plain("state", state));
-            }
+            let ours = error
+                .state
+                .as_deref()
+                .is_some_and(|state| PendingStore.discard(state));
+            // Only an answer to a sign-in of this tab may put the provider's words on our page:
+            // anyone can craft a link to /callback?error=...
+            let (failure, fields) = match ours {
+                true => (
+                    SignInFailure::Provider(error.clone()),
+                    provider_error_fields(&error),
+                ),
+                false => (SignInFailure::UnexpectedAnswer, Vec::new()),
+            };
             trace.record(step(
                 StepKind::Callback,
                 false,
                 started,
-                "The tenant redirected back with an error instead of a code.",
+                failure.explanation(),
                 fields,
             ));
-            return Err(SignInFailure::Provider(error));
+            return Err(failure);
         }
         Err(oidc::CallbackError::NoResponse) => return Err(SignInFailure::NoSignInInProgress),
         Err(error) => return Err(SignInFailure::Callback(error)),
@@ -220,10 +223,16 @@ async fn run_callback(
     let pending = claimed?;
     // From here the code is spent: a reload must say so rather than try again.
     store.mark_used(response.state.as_str(), now);
-    oidc::process_callback(&href, &pending.state).map_err(SignInFailure::Callback)?;
+    let response =
+        oidc::process_callback(&href, &pending.state).map_err(SignInFailure::Callback)?;
 
     enter(Step::Discovery);
     let metadata = discover(config, trace).await?;
+    if let Err(mix_up) = response.check_issuer(&metadata.issuer) {
+        let failure = SignInFailure::Callback(mix_up);
+        trace.fail(StepKind::Callback, failure.explanation(), None);
+        return Err(failure);
+    }
 
     enter(Step::ExchangeCode);
     let client = Client::from_config(config);
@@ -272,11 +281,24 @@ async fn run_callback(
         &mut || enter(Step::Validate),
     )
     .await?;
+    let original = validated.identity(Some(pending.nonce));
     Ok(Session::new(
         validated,
         tokens,
         metadata.issuer.as_str(),
-        Some(pending.nonce),
+        original,
         browser::now_secs(),
     ))
+}
+
+/// What the tenant said, for the inspector of a sign-in this tab started.
+fn provider_error_fields(error: &oidc::AuthorizationErrorResponse) -> Vec<Field> {
+    let mut fields = vec![Field::plain("error", &error.error)];
+    if let Some(description) = &error.error_description {
+        fields.push(Field::plain("error_description", description));
+    }
+    if let Some(state) = &error.state {
+        fields.push(Field::plain("state", state));
+    }
+    fields
 }

@@ -78,7 +78,7 @@ pub fn complete_sign_out() -> Option<SignOutReturn> {
         .and_then(|at| at.parse::<i64>().ok());
     forget_expired(now);
     match sent_at {
-        Some(at) if now - at <= SIGN_OUT_TTL_SECS => Some(SignOutReturn::Confirmed),
+        Some(at) if now.saturating_sub(at) <= SIGN_OUT_TTL_SECS => Some(SignOutReturn::Confirmed),
         _ => Some(SignOutReturn::StateMismatch),
     }
 }
@@ -99,7 +99,7 @@ fn forget_expired(now: i64) {
             .ok()
             .flatten()
             .and_then(|at| at.parse::<i64>().ok())
-            .is_some_and(|at| now - at <= SIGN_OUT_TTL_SECS);
+            .is_some_and(|at| now.saturating_sub(at) <= SIGN_OUT_TTL_SECS);
         if !fresh {
             let _ = storage::remove(&key);
         }

@@ -4,6 +4,7 @@
 
 use crate::oidc::values::{mask_secret, shorten_token};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// What the trace records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,6 +12,8 @@ pub enum TraceKind {
     SignIn,
     Refresh,
     Restore,
+    /// A restore whose kept ID token had expired, renewed with the kept refresh token.
+    RestoreRenewed,
 }
 
 impl TraceKind {
@@ -20,6 +23,7 @@ impl TraceKind {
             TraceKind::SignIn => "sign-in",
             TraceKind::Refresh => "refresh",
             TraceKind::Restore => "restore",
+            TraceKind::RestoreRenewed => "restore-renewed",
         }
     }
 
@@ -28,6 +32,9 @@ impl TraceKind {
             TraceKind::SignIn => "Sign-in",
             TraceKind::Refresh => "Token refresh",
             TraceKind::Restore => "Session restored after a reload",
+            TraceKind::RestoreRenewed => {
+                "Session restored after a reload, its expired ID token renewed"
+            }
         }
     }
 
@@ -47,6 +54,14 @@ impl TraceKind {
             ],
             TraceKind::Refresh => &[Discovery, TokenRequest, TokenResponse, Jwks, Validation],
             TraceKind::Restore => &[Storage, Discovery, Jwks, Validation],
+            TraceKind::RestoreRenewed => &[
+                Storage,
+                Discovery,
+                TokenRequest,
+                TokenResponse,
+                Jwks,
+                Validation,
+            ],
         }
     }
 }
@@ -155,8 +170,8 @@ pub enum Shown {
     Json,
 }
 
-/// One named value of a step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One named value of a step. `Debug` masks credentials and shortens tokens, as the page does.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
     pub name: String,
     pub value: String,
@@ -200,6 +215,21 @@ impl Field {
             Shown::Token => shorten_token(&self.value),
             Shown::Plain | Shown::Json => self.value.clone(),
         }
+    }
+}
+
+impl fmt::Debug for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = match self.shown {
+            Shown::Secret => "<redacted>".to_string(),
+            Shown::Token => format!("<token, {} characters>", self.value.len()),
+            Shown::Plain | Shown::Json => self.value.clone(),
+        };
+        f.debug_struct("Field")
+            .field("name", &self.name)
+            .field("value", &value)
+            .field("shown", &self.shown)
+            .finish()
     }
 }
 
@@ -254,6 +284,12 @@ impl Trace {
     pub fn record(&mut self, step: TraceStep) {
         self.steps.retain(|s| s.kind != step.kind);
         self.steps.push(step);
+    }
+
+    /// Removes the recorded step of `kind`, to move what it learnt elsewhere.
+    pub fn take_step(&mut self, kind: StepKind) -> Option<TraceStep> {
+        let index = self.steps.iter().position(|s| s.kind == kind)?;
+        Some(self.steps.remove(index))
     }
 
     /// The recorded step of `kind`, to add what was learnt later (the verifier after the exchange).

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::entra_errors::{aadsts_advice, parse_aadsts_code, Advice};
-use super::values::{AuthorizationCode, State};
+use super::values::{AuthorizationCode, IssuerUrl, State};
 
 /// The parameters the authorization server may add to the redirect URI.
 pub const CALLBACK_PARAMS: [&str; 9] = [
@@ -28,6 +28,22 @@ pub struct AuthorizationResponse {
     pub state: State,
     /// `session_state` (OpenID Connect Session Management), if sent.
     pub session_state: Option<String>,
+    /// `iss` (RFC 9207), if sent: the issuer that answered, to detect a mix-up.
+    pub iss: Option<String>,
+}
+
+impl AuthorizationResponse {
+    /// RFC 9207 §2.4: an `iss` in the response must equal the discovered issuer exactly, else
+    /// the code may come from another server and must not be redeemed. Entra sends none.
+    pub fn check_issuer(&self, issuer: &IssuerUrl) -> Result<(), CallbackError> {
+        match &self.iss {
+            Some(found) if found != issuer.as_str() => Err(CallbackError::IssuerMismatch {
+                expected: issuer.as_str().to_owned(),
+                found: found.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// An error response (RFC 6749 §4.1.2.1), e.g. `access_denied` when the user cancels.
@@ -92,6 +108,8 @@ pub enum CallbackError {
     CodeAndError,
     /// RFC 6749 §10.12: `state` differs from the one this browser sent.
     StateMismatch { expected: String, found: String },
+    /// RFC 9207 §2.4: the response names another issuer than the discovered one.
+    IssuerMismatch { expected: String, found: String },
     /// The authorization server answered with an error.
     Authorization(AuthorizationErrorResponse),
 }
@@ -121,6 +139,12 @@ impl fmt::Display for CallbackError {
                 "state mismatch (RFC 6749 §10.12): expected {expected:?}, found {found:?}: the \
                  response belongs to another sign-in (another tab, or storage was cleared); \
                  start the sign-in again"
+            ),
+            Self::IssuerMismatch { expected, found } => write!(
+                f,
+                "the authorization response names issuer {found:?}, not the discovered {expected:?} \
+                 (RFC 9207 §2.4): the code may come from another server (mix-up attack), so it \
+                 was not redeemed; start the sign-in again, and check the configured authority"
             ),
             Self::Authorization(e) => e.fmt(f),
         }
@@ -164,7 +188,7 @@ pub fn parse_callback(url: &str) -> Result<Callback, CallbackError> {
     let get = |name| single(&pairs, name);
     let (code, state, error) = (get("code")?, get("state")?, get("error")?);
     let (error_description, error_uri) = (get("error_description")?, get("error_uri")?);
-    let session_state = get("session_state")?;
+    let (session_state, iss) = (get("session_state")?, get("iss")?);
     match (code, error) {
         (Some(_), Some(_)) => Err(CallbackError::CodeAndError),
         (None, None) => Err(CallbackError::NoResponse),
@@ -178,6 +202,7 @@ pub fn parse_callback(url: &str) -> Result<Callback, CallbackError> {
             code: AuthorizationCode::new(required(Some(code), "code")?),
             state: State::new(required(state, "state")?),
             session_state,
+            iss,
         })),
     }
 }
@@ -250,8 +275,58 @@ mod tests {
                 code: AuthorizationCode::new("0.AbC-d_e"),
                 state: State::new("xyz"),
                 session_state: Some("s1".to_owned()),
+                iss: None,
             })
         );
+    }
+
+    const ISSUER: &str = "https://tenant.ciamlogin.com/tenant/v2.0";
+
+    #[test]
+    fn an_iss_equal_to_the_discovered_issuer_passes() {
+        let url = format!("{BASE}?code=a&state=x&iss={}", urlencode(ISSUER));
+        let r = process_callback(&url, &State::new("x")).unwrap();
+        assert_eq!(r.iss.as_deref(), Some(ISSUER));
+        assert_eq!(r.check_issuer(&IssuerUrl::new(ISSUER)), Ok(()));
+    }
+
+    #[test]
+    fn an_absent_iss_passes_as_entra_sends_none() {
+        let r = process_callback(&format!("{BASE}?code=a&state=x"), &State::new("x")).unwrap();
+        assert_eq!(r.check_issuer(&IssuerUrl::new(ISSUER)), Ok(()));
+    }
+
+    #[test]
+    fn an_iss_naming_another_server_is_a_mix_up() {
+        let other = "https://attacker.example/v2.0";
+        let url = format!("{BASE}?code=SECRETCODE&state=x&iss={}", urlencode(other));
+        let r = process_callback(&url, &State::new("x")).unwrap();
+        let err = r.check_issuer(&IssuerUrl::new(ISSUER)).unwrap_err();
+        assert_eq!(
+            err,
+            CallbackError::IssuerMismatch {
+                expected: ISSUER.to_owned(),
+                found: other.to_owned()
+            }
+        );
+        assert!(err.to_string().contains("RFC 9207"), "{err}");
+        assert!(!err.to_string().contains("SECRETCODE"));
+        // A prefix of the issuer is not the issuer.
+        let prefix = format!("{BASE}?code=a&state=x&iss={}", urlencode(&ISSUER[..20]));
+        let r = process_callback(&prefix, &State::new("x")).unwrap();
+        assert!(r.check_issuer(&IssuerUrl::new(ISSUER)).is_err());
+    }
+
+    #[test]
+    fn a_repeated_iss_is_refused() {
+        assert_eq!(
+            parse_callback(&format!("{BASE}?code=a&state=x&iss=a&iss=b")),
+            Err(CallbackError::DuplicateParameter { name: "iss" })
+        );
+    }
+
+    fn urlencode(s: &str) -> String {
+        form_urlencoded::byte_serialize(s.as_bytes()).collect()
     }
 
     #[test]

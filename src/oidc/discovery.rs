@@ -7,6 +7,9 @@ use serde::Deserialize;
 
 use super::http::{HttpResponse, UnexpectedBody};
 use super::values::IssuerUrl;
+/// The one URL splitter, shared with the build-time configuration.
+pub(crate) use crate::config::url_parts;
+use crate::config::{is_guid, is_loopback_host};
 
 /// The host suffix of Entra External ID (CIAM) authorities.
 pub const CIAMLOGIN_SUFFIX: &str = ".ciamlogin.com";
@@ -30,8 +33,15 @@ pub enum DiscoveryError {
     MissingField { field: &'static str },
     /// The issuer is not the one the authority implies.
     IssuerMismatch { expected: String, found: String },
-    /// Authority override: the discovered issuer does not contain the configured tenant GUID.
+    /// Authority override: the discovered issuer does not name the configured tenant GUID as a
+    /// whole path segment or as the first label of its host.
     IssuerLacksTenant { tenant_id: String, found: String },
+    /// Authority override without a tenant GUID: the discovered issuer is neither on the
+    /// authority's host nor Entra's `https://{guid}.ciamlogin.com/{guid}/…`.
+    IssuerNotForAuthority {
+        authority_host: String,
+        found: String,
+    },
     /// Discovery §3: endpoints use `https` (loopback `http` allowed for the local dev tenant).
     InsecureEndpoint { field: &'static str, found: String },
     /// Discovery §3: `id_token_signing_alg_values_supported` MUST include RS256.
@@ -83,8 +93,20 @@ impl fmt::Display for DiscoveryError {
             ),
             Self::IssuerLacksTenant { tenant_id, found } => write!(
                 f,
-                "discovery issuer {found:?} does not contain the configured tenant ID \
-                 {tenant_id:?}: the authority override points at another tenant"
+                "discovery issuer {found:?} does not name the tenant TENANT_GUID={tenant_id:?}: \
+                 expected the GUID as a whole path segment or as the first label of the host, \
+                 like \"https://{tenant_id}.ciamlogin.com/{tenant_id}/v2.0\": AUTHORITY points at \
+                 another tenant; correct AUTHORITY or TENANT_GUID"
+            ),
+            Self::IssuerNotForAuthority {
+                authority_host,
+                found,
+            } => write!(
+                f,
+                "discovery issuer {found:?} is not the AUTHORITY's: expected an https issuer on \
+                 {authority_host:?} (http only on a loopback host) or \
+                 \"https://{{guid}}.ciamlogin.com/{{guid}}/v2.0\": set TENANT_GUID to the tenant \
+                 this issuer must name, or correct AUTHORITY"
             ),
             Self::InsecureEndpoint { field, found } => write!(
                 f,
@@ -132,45 +154,13 @@ impl TenantId {
     }
 }
 
-fn is_guid(value: &str) -> bool {
-    let groups: Vec<&str> = value.split('-').collect();
-    let lengths = [8, 4, 4, 4, 12];
-    groups.len() == lengths.len()
-        && groups
-            .iter()
-            .zip(lengths)
-            .all(|(g, n)| g.len() == n && g.bytes().all(|c| c.is_ascii_hexdigit()))
-}
-
-/// The parts of an absolute URL this core needs: scheme, host (without port), the rest.
-pub(crate) struct UrlParts<'a> {
-    pub scheme: &'a str,
-    pub host: &'a str,
-}
-
-pub(crate) fn url_parts(url: &str) -> Option<UrlParts<'_>> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = if host_port.starts_with('[') {
-        host_port.split_inclusive(']').next().unwrap_or_default()
-    } else {
-        host_port.split(':').next().unwrap_or_default()
-    };
-    (!host.is_empty()).then_some(UrlParts { scheme, host })
-}
-
 /// `https`, or `http` on a loopback host (the local dev tenant).
 pub(crate) fn is_secure_url(url: &str) -> bool {
     match url_parts(url) {
         Some(p) if p.scheme.eq_ignore_ascii_case("https") => true,
-        Some(p) if p.scheme.eq_ignore_ascii_case("http") => is_loopback(p.host),
+        Some(p) if p.scheme.eq_ignore_ascii_case("http") => is_loopback_host(p.host),
         _ => false,
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost") || host.starts_with("127.") || host == "[::1]"
 }
 
 /// The metadata URL: `{authority}/.well-known/openid-configuration` (Discovery §4).
@@ -184,15 +174,21 @@ pub fn discovery_url(authority: &str) -> Result<String, DiscoveryError> {
     Ok(format!("{trimmed}/.well-known/openid-configuration"))
 }
 
-/// How the discovered issuer is checked, decided from the configured authority.
+/// How the discovered issuer is checked, decided from the configured authority. Whatever the
+/// rule, the ID token's `iss` must then equal the discovered issuer exactly
+/// ([`ProviderMetadata::issuer`], OpenID Connect Core §3.1.3.7 step 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssuerRule {
     /// A `*.ciamlogin.com` authority: the issuer must be exactly
     /// `https://{tenant}.ciamlogin.com/{tenant}/v2.0`.
     CiamLogin { tenant_id: TenantId },
     /// An authority override (custom URL domain, local dev tenant): the issuer is taken from
-    /// discovery, and must contain the tenant GUID when one is configured.
-    Override { tenant_id: Option<TenantId> },
+    /// discovery, and must belong to the authority ([`IssuerRule::check`]).
+    Override {
+        /// The authority's host, lowercase.
+        authority_host: String,
+        tenant_id: Option<TenantId>,
+    },
 }
 
 impl IssuerRule {
@@ -206,6 +202,7 @@ impl IssuerRule {
         let host = parts.host.to_ascii_lowercase();
         if !host.ends_with(CIAMLOGIN_SUFFIX) {
             return Ok(Self::Override {
+                authority_host: host,
                 tenant_id: configured,
             });
         }
@@ -217,12 +214,15 @@ impl IssuerRule {
         Ok(Self::CiamLogin { tenant_id })
     }
 
-    /// Checks a discovered issuer against this rule.
+    /// Checks a discovered issuer against this rule. For an override:
+    /// - with a tenant ID, the issuer names it as a whole path segment or as the first label of
+    ///   its host (`https://{tenant}.ciamlogin.com/{tenant}/v2.0`), never inside a longer one;
+    /// - without, the issuer is `https` (`http` only on a loopback host) on the authority's host,
+    ///   or Entra's `https://{guid}.ciamlogin.com/…/{guid}/…` (a custom URL domain's issuer).
     pub fn check(&self, found: &str) -> Result<(), DiscoveryError> {
         match self {
             Self::CiamLogin { tenant_id } => {
-                let t = tenant_id.as_str();
-                let expected = format!("https://{t}.ciamlogin.com/{t}/v2.0");
+                let expected = ciamlogin_issuer(tenant_id);
                 if found == expected {
                     Ok(())
                 } else {
@@ -232,11 +232,18 @@ impl IssuerRule {
                     })
                 }
             }
-            Self::Override { tenant_id: Some(t) }
-                if !found.to_ascii_lowercase().contains(t.as_str()) =>
-            {
-                Err(DiscoveryError::IssuerLacksTenant {
-                    tenant_id: t.as_str().to_owned(),
+            Self::Override {
+                tenant_id: Some(t), ..
+            } if !names_tenant(found, t.as_str()) => Err(DiscoveryError::IssuerLacksTenant {
+                tenant_id: t.as_str().to_owned(),
+                found: found.to_owned(),
+            }),
+            Self::Override {
+                authority_host,
+                tenant_id: None,
+            } if !belongs_to_authority(found, authority_host) => {
+                Err(DiscoveryError::IssuerNotForAuthority {
+                    authority_host: authority_host.clone(),
                     found: found.to_owned(),
                 })
             }
@@ -245,10 +252,44 @@ impl IssuerRule {
     }
 }
 
+fn ciamlogin_issuer(tenant_id: &TenantId) -> String {
+    let t = tenant_id.as_str();
+    format!("https://{t}.ciamlogin.com/{t}/v2.0")
+}
+
+/// `tenant` is the first label of `issuer`'s host, or a whole segment of its path.
+fn names_tenant(issuer: &str, tenant: &str) -> bool {
+    url_parts(issuer).is_some_and(|p| {
+        let first_label = p.host.split('.').next().unwrap_or_default();
+        first_label.eq_ignore_ascii_case(tenant) || path_names(p.path, tenant)
+    })
+}
+
+fn path_names(path: &str, tenant: &str) -> bool {
+    path.split('/').any(|s| s.eq_ignore_ascii_case(tenant))
+}
+
+/// `https` (or loopback `http`) on `authority_host`, or `https://{guid}.ciamlogin.com` with the
+/// same GUID as a path segment.
+fn belongs_to_authority(issuer: &str, authority_host: &str) -> bool {
+    let Some(parts) = url_parts(issuer) else {
+        return false;
+    };
+    let host = parts.host.to_ascii_lowercase();
+    if host == authority_host {
+        return is_secure_url(issuer);
+    }
+    match host.strip_suffix(CIAMLOGIN_SUFFIX) {
+        Some(guid) if parts.scheme.eq_ignore_ascii_case("https") && is_guid(guid) => {
+            path_names(parts.path, guid)
+        }
+        _ => false,
+    }
+}
+
 fn guid_in_path(authority: &str) -> Option<TenantId> {
-    let (_, rest) = authority.split_once("://")?;
-    rest.split('/')
-        .skip(1)
+    let path = url_parts(authority)?.path;
+    path.split('/')
         .find(|segment| is_guid(segment))
         .and_then(|s| TenantId::parse(s).ok())
 }
@@ -512,6 +553,124 @@ mod tests {
         let mut doc = metadata("http://127.0.0.1:8081");
         doc["token_endpoint"] = json!("http://127.0.0.1:8081/token");
         assert!(process(&doc, &rule).is_ok());
+    }
+
+    fn override_rule(tenant: Option<&str>) -> IssuerRule {
+        IssuerRule::for_authority("https://login.contoso.com/contoso/v2.0", tenant).unwrap()
+    }
+
+    #[test]
+    fn discovery_url_refuses_http_on_hosts_that_only_look_like_loopback() {
+        for authority in [
+            "http://127.example.com/t",
+            "http://127.0.0.1.nip.io/t",
+            "http://localhost.evil.com/t",
+            "http://127.1/t",
+        ] {
+            assert!(
+                matches!(
+                    discovery_url(authority),
+                    Err(DiscoveryError::InvalidAuthority { .. })
+                ),
+                "{authority}"
+            );
+        }
+        for authority in [
+            "http://127.255.255.255:8081/t",
+            "http://[::1]:8081/t",
+            "http://LOCALHOST:8081/t",
+        ] {
+            assert!(discovery_url(authority).is_ok(), "{authority}");
+        }
+    }
+
+    #[test]
+    fn override_accepts_the_tenant_guid_as_a_whole_path_segment() {
+        let issuer = format!("https://login.contoso.com/{}/v2.0", TENANT.to_uppercase());
+        assert_eq!(override_rule(Some(TENANT)).check(&issuer), Ok(()));
+    }
+
+    #[test]
+    fn override_rejects_the_tenant_guid_inside_a_longer_segment_or_label() {
+        let rule = override_rule(Some(TENANT));
+        for issuer in [
+            format!("https://login.contoso.com/x{TENANT}/v2.0"),
+            format!("https://login.contoso.com/{TENANT}-evil/v2.0"),
+            format!("https://{TENANT}-evil.example.com/v2.0"),
+            format!("https://evil.{TENANT}.example.com/v2.0"),
+            format!("https://login.evil.com/v2.0?tenant={TENANT}"),
+        ] {
+            let err = rule.check(&issuer).unwrap_err();
+            assert!(
+                matches!(err, DiscoveryError::IssuerLacksTenant { .. }),
+                "{issuer}"
+            );
+            let text = err.to_string();
+            assert!(
+                text.contains("whole path segment")
+                    && text.contains("correct AUTHORITY or TENANT_GUID"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn override_accepts_the_tenant_guid_as_the_first_host_label() {
+        let rule = override_rule(Some(TENANT));
+        assert_eq!(rule.check(&ciam_issuer()), Ok(()));
+        assert_eq!(
+            rule.check(&format!("https://{TENANT}.login.contoso.com/v2.0")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn override_without_tenant_accepts_an_https_issuer_on_the_authority_host() {
+        let issuer = "https://LOGIN.contoso.com/contoso/v2.0";
+        assert_eq!(override_rule(None).check(issuer), Ok(()));
+    }
+
+    #[test]
+    fn override_without_tenant_accepts_the_ciamlogin_issuer_of_a_custom_domain() {
+        assert_eq!(override_rule(None).check(&ciam_issuer()), Ok(()));
+    }
+
+    #[test]
+    fn override_without_tenant_rejects_an_issuer_on_another_host() {
+        let rule = override_rule(None);
+        for issuer in [
+            "https://login.evil.com/contoso/v2.0".to_owned(),
+            "http://login.contoso.com/contoso/v2.0".to_owned(),
+            format!("https://{TENANT}.ciamlogin.com/aaaabbbb-0000-cccc-1111-dddd2222eeee/v2.0"),
+            format!("http://{TENANT}.ciamlogin.com/{TENANT}/v2.0"),
+            "not a url".to_owned(),
+        ] {
+            let err = rule.check(&issuer).unwrap_err();
+            assert_eq!(
+                err,
+                DiscoveryError::IssuerNotForAuthority {
+                    authority_host: "login.contoso.com".to_owned(),
+                    found: issuer.clone()
+                }
+            );
+            let text = err.to_string();
+            assert!(
+                text.contains("\"login.contoso.com\"")
+                    && text.contains(&format!("{issuer:?}"))
+                    && text.contains("set TENANT_GUID")
+                    && text.contains("correct AUTHORITY"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn override_keeps_the_discovered_issuer_verbatim_for_the_id_token_iss_check() {
+        // ID token validation compares `iss` with this value exactly (§3.1.3.7 step 2): nothing
+        // may be normalised on the way, not even a trailing slash or the case of the host.
+        let issuer = format!("https://Login.contoso.com/{TENANT}/v2.0/");
+        let found = process(&metadata(&issuer), &override_rule(Some(TENANT))).unwrap();
+        assert_eq!(found.issuer.as_str(), issuer);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-/// What `fetch` returned: status, `Content-Type` header, and the body text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `fetch` returned: status, `Content-Type` header, and the body text. `Debug` gives the
+/// body's length only: a token response's body holds the tokens.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct HttpResponse<'a> {
     /// The HTTP status code.
     pub status: u16,
@@ -12,6 +13,16 @@ pub struct HttpResponse<'a> {
     pub content_type: Option<&'a str>,
     /// The body as text.
     pub body: &'a str,
+}
+
+impl fmt::Debug for HttpResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl<'a> HttpResponse<'a> {

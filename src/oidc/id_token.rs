@@ -353,7 +353,7 @@ fn modulus_bits(n: &[u8]) -> usize {
     }
 }
 
-/// The `iss`, `sub` and `aud` of the original ID token, for a refreshed one (Core §12.2).
+/// What a refreshed ID token must repeat of the session's original one (Core §12.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OriginalIdentity {
     /// `iss` of the original ID token.
@@ -362,6 +362,13 @@ pub struct OriginalIdentity {
     pub sub: Value,
     /// `aud` of the original ID token.
     pub aud: Value,
+    /// `azp` of the original ID token; when it had none, a refreshed one must have none.
+    pub azp: Option<Value>,
+    /// `auth_time` of the original ID token: the time of the original authentication.
+    pub auth_time: Option<Value>,
+    /// The nonce of the original authorization request: a refreshed ID token that carries a
+    /// `nonce` (Entra repeats it) must carry this one.
+    pub nonce: Option<Nonce>,
 }
 
 /// What the ID token must match.
@@ -373,7 +380,7 @@ pub struct Expectations {
     pub client_id: ClientId,
     /// The nonce sent in the authorization request; `None` after a refresh (no nonce sent).
     pub nonce: Option<Nonce>,
-    /// After a refresh: the original ID token's identity, which must not change (Core §12.2).
+    /// After a refresh: what the original ID token said, which must not change (Core §12.2).
     pub original: Option<OriginalIdentity>,
 }
 
@@ -425,13 +432,17 @@ impl ValidatedIdToken {
         &self.raw
     }
 
-    /// `iss`, `sub`, `aud`, to check a refreshed ID token against (Core §12.2).
-    pub fn identity(&self) -> OriginalIdentity {
-        let get = |name| self.claim_set.get(name).cloned().unwrap_or(Value::Null);
+    /// What a refreshed ID token must repeat (Core §12.2): this token's `iss`, `sub`, `aud`,
+    /// `azp` and `auth_time`, and `nonce`, the nonce of the original authorization request.
+    pub fn identity(&self, nonce: Option<Nonce>) -> OriginalIdentity {
+        let get = |name| self.claim_set.get(name).cloned();
         OriginalIdentity {
-            iss: get("iss"),
-            sub: get("sub"),
-            aud: get("aud"),
+            iss: get("iss").unwrap_or(Value::Null),
+            sub: get("sub").unwrap_or(Value::Null),
+            aud: get("aud").unwrap_or(Value::Null),
+            azp: get("azp"),
+            auth_time: get("auth_time"),
+            nonce,
         }
     }
 }
@@ -445,6 +456,18 @@ pub struct ValidationFailure {
     pub header_json: String,
     /// The payload JSON text: NOT trustworthy, shown only to explain the failure.
     pub unverified_payload_json: String,
+}
+
+/// The checks that compare a time claim with now.
+const TIME_CHECKS: [&str; 3] = ["exp", "iat", "nbf"];
+
+impl ValidationFailure {
+    /// Whether every failed check compares a time claim with now: the token is authentic and
+    /// meant for this client, only no longer (or not yet) current.
+    pub fn failed_only_on_time(&self) -> bool {
+        let mut failures = self.report.failures().peekable();
+        failures.peek().is_some() && failures.all(|c| TIME_CHECKS.contains(&c.name))
+    }
 }
 
 impl fmt::Display for ValidationFailure {
@@ -726,31 +749,73 @@ fn check_refresh_identity(
     claims: &ClaimSet,
     original: &OriginalIdentity,
 ) {
-    let pairs = [
+    let same = |name: &'static str, before: &Value| {
+        let found = claims.get(name);
+        let passed = found == Some(before) && !before.is_null();
+        (before.to_string(), shown(found), passed)
+    };
+    let rows = [
+        ("refresh: iss", "OpenID Connect Core §12.2: iss is the same as in the original ID token", same("iss", &original.iss)),
+        ("refresh: sub", "OpenID Connect Core §12.2: sub is the same as in the original ID token", same("sub", &original.sub)),
+        ("refresh: aud", "OpenID Connect Core §12.2: aud is the same as in the original ID token", same("aud", &original.aud)),
         (
-            "refresh: iss",
-            "OpenID Connect Core §12.2: iss is the same as in the original ID token",
-            &original.iss,
-            "iss",
+            "refresh: azp",
+            "OpenID Connect Core §12.2: azp is the same as in the original ID token; absent if it was absent",
+            refreshed_azp(claims.get("azp"), original.azp.as_ref()),
         ),
         (
-            "refresh: sub",
-            "OpenID Connect Core §12.2: sub is the same as in the original ID token",
-            &original.sub,
-            "sub",
+            "refresh: auth_time",
+            "OpenID Connect Core §12.2: auth_time, when present, is the time of the original authentication",
+            refreshed_auth_time(claims.get("auth_time"), original.auth_time.as_ref()),
         ),
         (
-            "refresh: aud",
-            "OpenID Connect Core §12.2: aud is the same as in the original ID token",
-            &original.aud,
-            "aud",
+            "refresh: nonce",
+            "OpenID Connect Core §12.2 (Entra repeats the nonce): a present nonce is the original one",
+            refreshed_nonce(claims.get("nonce"), original.nonce.as_ref()),
         ),
     ];
-    for (name, citation, before, claim) in pairs {
-        let found = claims.get(claim);
-        let passed = found == Some(before) && !before.is_null();
-        report.push(name, citation, before.to_string(), shown(found), passed);
+    for (name, citation, (expected, found, passed)) in rows {
+        report.push(name, citation, expected, found, passed);
     }
+}
+
+/// `(expected, found, passed)` of a §12.2 row.
+type Row = (String, String, bool);
+
+fn refreshed_azp(found: Option<&Value>, before: Option<&Value>) -> Row {
+    match before {
+        Some(before) => (before.to_string(), shown(found), found == Some(before)),
+        None => (
+            "absent (the original had none)".to_owned(),
+            shown(found),
+            found.is_none(),
+        ),
+    }
+}
+
+fn refreshed_auth_time(found: Option<&Value>, before: Option<&Value>) -> Row {
+    match (found, before) {
+        (None, _) => ("absent, or the original's".to_owned(), shown(found), true),
+        (Some(found), Some(before)) => (before.to_string(), found.to_string(), found == before),
+        // The original did not say when the user authenticated: nothing to compare with.
+        (Some(found), None) => (
+            "any: the original ID token had no auth_time".to_owned(),
+            found.to_string(),
+            true,
+        ),
+    }
+}
+
+fn refreshed_nonce(found: Option<&Value>, original: Option<&Nonce>) -> Row {
+    let expected = match original {
+        Some(nonce) => format!("absent, or {}", quoted(nonce.as_str())),
+        None => "absent (the original request had no nonce)".to_owned(),
+    };
+    let passed = match found {
+        None => true,
+        Some(found) => original.is_some_and(|n| found.as_str() == Some(n.as_str())),
+    };
+    (expected, shown(found), passed)
 }
 
 #[cfg(test)]

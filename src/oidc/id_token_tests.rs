@@ -482,11 +482,11 @@ fn refreshed_token_with_the_same_identity_passes_the_12_2_checks() {
     let original = run(&claims()).unwrap();
     let mut expected = expectations();
     expected.nonce = None;
-    expected.original = Some(original.identity());
+    expected.original = Some(original.identity(Some(Nonce::new("nonce-1"))));
     let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": null, "iat": NOW})));
     let validated = run_with(&refreshed, &expected).unwrap();
     let names: Vec<&str> = validated.report().checks().iter().map(|c| c.name).collect();
-    assert!(names.ends_with(&["refresh: iss", "refresh: sub", "refresh: aud"]));
+    assert!(names.ends_with(&REFRESH_CHECKS));
 }
 
 #[test]
@@ -494,7 +494,7 @@ fn refreshed_token_for_another_subject_is_rejected() {
     let original = run(&claims()).unwrap();
     let mut expected = expectations();
     expected.nonce = None;
-    expected.original = Some(original.identity());
+    expected.original = Some(original.identity(Some(Nonce::new("nonce-1"))));
     let refreshed = mint_rs256(
         Some(KID),
         &with(json!({"nonce": null, "sub": "another-user"})),
@@ -507,7 +507,7 @@ fn refresh_expectations() -> Expectations {
     let original = run(&claims()).expect("original token");
     Expectations {
         nonce: None,
-        original: Some(original.identity()),
+        original: Some(original.identity(Some(Nonce::new("nonce-1")))),
         ..expectations()
     }
 }
@@ -535,7 +535,8 @@ fn refreshed_token_for_another_audience_fails_the_12_2_aud_check() {
         &with(json!({"nonce": null, "aud": [CLIENT, other], "azp": CLIENT})),
     );
     let result = run_with(&widened, &expected);
-    assert_eq!(failed(&result), ["refresh: aud"]);
+    // The original had no azp, so a new one fails §12.2 too.
+    assert_eq!(failed(&result), ["refresh: aud", "refresh: azp"]);
     assert_eq!(
         failed_check(&result, "refresh: aud").found,
         format!("[\"{CLIENT}\",\"{other}\"]")
@@ -574,7 +575,7 @@ fn refreshed_token_without_nonce_passes_when_no_nonce_was_sent() {
 }
 
 #[test]
-fn refreshed_token_report_has_the_three_refresh_checks_passed_with_expected_and_found() {
+fn refreshed_token_report_has_every_refresh_check_passed() {
     let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": null, "iat": NOW})));
     let validated = run_with(&refreshed, &refresh_expectations()).expect("refreshed token");
     let refresh_checks: Vec<&Check> = validated
@@ -584,12 +585,109 @@ fn refreshed_token_report_has_the_three_refresh_checks_passed_with_expected_and_
         .filter(|c| c.name.starts_with("refresh: "))
         .collect();
     let names: Vec<&str> = refresh_checks.iter().map(|c| c.name).collect();
-    assert_eq!(names, ["refresh: iss", "refresh: sub", "refresh: aud"]);
+    assert_eq!(names, REFRESH_CHECKS);
     for check in refresh_checks {
         assert!(check.passed, "{check}");
-        assert_eq!(check.expected, check.found, "{check}");
         assert!(check.citation.contains("§12.2"), "{check}");
     }
+    for name in ["refresh: iss", "refresh: sub", "refresh: aud"] {
+        let check = validated.report().check(name).expect("check ran");
+        assert_eq!(check.expected, check.found, "{check}");
+    }
+}
+
+const REFRESH_CHECKS: [&str; 6] = [
+    "refresh: iss",
+    "refresh: sub",
+    "refresh: aud",
+    "refresh: azp",
+    "refresh: auth_time",
+    "refresh: nonce",
+];
+
+#[test]
+fn refreshed_token_that_repeats_the_original_nonce_passes() {
+    let refreshed = mint_rs256(Some(KID), &with(json!({"iat": NOW})));
+    let validated = run_with(&refreshed, &refresh_expectations()).expect("refreshed token");
+    let check = validated.report().check("refresh: nonce").expect("ran");
+    assert_eq!(check.found, "\"nonce-1\"");
+}
+
+#[test]
+fn refreshed_token_with_another_nonce_fails_the_12_2_nonce_check() {
+    let refreshed = mint_rs256(Some(KID), &with(json!({"nonce": "nonce-2"})));
+    let result = run_with(&refreshed, &refresh_expectations());
+    assert_eq!(failed(&result), ["refresh: nonce"]);
+    let check = failed_check(&result, "refresh: nonce");
+    assert_eq!(check.expected, "absent, or \"nonce-1\"");
+    assert_eq!(check.found, "\"nonce-2\"");
+}
+
+#[test]
+fn refreshed_token_with_a_nonce_when_the_original_request_had_none_fails() {
+    let original = run(&claims()).unwrap();
+    let expected = Expectations {
+        nonce: None,
+        original: Some(original.identity(None)),
+        ..expectations()
+    };
+    let refreshed = mint_rs256(Some(KID), &claims());
+    assert_eq!(failed(&run_with(&refreshed, &expected)), ["refresh: nonce"]);
+}
+
+#[test]
+fn refreshed_token_with_another_azp_fails_the_12_2_azp_check() {
+    let with_azp = with(json!({"azp": CLIENT}));
+    let original = run(&with_azp).unwrap();
+    let expected = Expectations {
+        nonce: None,
+        original: Some(original.identity(Some(Nonce::new("nonce-1")))),
+        ..expectations()
+    };
+    let same = mint_rs256(Some(KID), &with_azp);
+    assert!(run_with(&same, &expected).is_ok());
+    let changed = mint_rs256(Some(KID), &with(json!({"azp": "someone-else"})));
+    assert_eq!(
+        failed(&run_with(&changed, &expected)),
+        ["azp", "refresh: azp"]
+    );
+    let dropped = mint_rs256(Some(KID), &claims());
+    let result = run_with(&dropped, &expected);
+    assert_eq!(failed(&result), ["refresh: azp"]);
+    assert_eq!(failed_check(&result, "refresh: azp").found, "(absent)");
+}
+
+#[test]
+fn refreshed_token_with_an_azp_the_original_lacked_fails() {
+    let refreshed = mint_rs256(Some(KID), &with(json!({"azp": CLIENT})));
+    let result = run_with(&refreshed, &refresh_expectations());
+    assert_eq!(failed(&result), ["refresh: azp"]);
+    assert_eq!(
+        failed_check(&result, "refresh: azp").expected,
+        "absent (the original had none)"
+    );
+}
+
+#[test]
+fn refreshed_token_with_a_changed_auth_time_fails_and_an_absent_one_passes() {
+    let authenticated = with(json!({"auth_time": NOW - 100}));
+    let original = run(&authenticated).unwrap();
+    let expected = Expectations {
+        nonce: None,
+        original: Some(original.identity(Some(Nonce::new("nonce-1")))),
+        ..expectations()
+    };
+    let changed = mint_rs256(Some(KID), &with(json!({"auth_time": NOW})));
+    let result = run_with(&changed, &expected);
+    assert_eq!(failed(&result), ["refresh: auth_time"]);
+    assert_eq!(
+        failed_check(&result, "refresh: auth_time").expected,
+        (NOW - 100).to_string()
+    );
+    let unchanged = mint_rs256(Some(KID), &authenticated);
+    assert!(run_with(&unchanged, &expected).is_ok());
+    let absent = mint_rs256(Some(KID), &claims());
+    assert!(run_with(&absent, &expected).is_ok());
 }
 
 #[test]
@@ -642,5 +740,44 @@ fn the_provider_guard_catches_a_provider_call() {
     assert!(
         caught.is_err(),
         "verification must go through the guarded provider"
+    );
+}
+
+#[test]
+fn an_expired_but_authentic_token_failed_only_on_time() {
+    let expired = run(&with(json!({"exp": NOW - 3600}))).unwrap_err();
+    assert!(expired.failed_only_on_time());
+    let early = run(&with(json!({"nbf": NOW + 3600, "iat": NOW + 3600}))).unwrap_err();
+    assert!(early.failed_only_on_time());
+}
+
+#[test]
+fn a_token_that_also_fails_another_check_did_not_fail_only_on_time() {
+    let other = "99999999-8888-7777-6666-555555555555";
+    let expired_and_foreign = run(&with(json!({"exp": NOW - 3600, "aud": other}))).unwrap_err();
+    assert!(!expired_and_foreign.failed_only_on_time());
+    let token = mint_rs256(Some(KID), &with(json!({"exp": NOW - 3600})));
+    let unverified = UnverifiedIdToken::parse(&token).unwrap();
+    let forged = validate(unverified, SignatureOutcome::Invalid, &expectations(), NOW).unwrap_err();
+    assert!(!forged.failed_only_on_time());
+}
+
+#[test]
+fn extreme_time_claims_are_reported_without_overflow() {
+    for claims in [
+        with(json!({"exp": i64::MAX, "iat": i64::MIN, "nbf": i64::MIN})),
+        with(json!({"exp": i64::MIN, "iat": i64::MAX, "nbf": i64::MAX})),
+        with(json!({"exp": u64::MAX, "iat": -1.0e300, "auth_time": 1.0e300})),
+    ] {
+        let token = mint_rs256(Some(KID), &claims);
+        for now in [i64::MIN, 0, NOW, i64::MAX] {
+            let unverified = UnverifiedIdToken::parse(&token).unwrap();
+            let _ = validate(unverified, SignatureOutcome::Verified, &expectations(), now);
+        }
+    }
+    let result = run(&with(json!({"iat": i64::MIN})));
+    assert!(
+        result.is_ok(),
+        "an iat far in the past is not in the future"
     );
 }

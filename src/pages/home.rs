@@ -29,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
                 "Signs you in to a Microsoft Entra External ID tenant with the authorization code flow and PKCE, "
                 "validates the ID token in your browser, and shows every step and every check."
             </p>
+            <crate::components::OriginWarning/>
             {move || match signed_in_as() {
                 Some(name) => view! {
                     <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <A href="/profile">"See your claims"</A></p>

@@ -130,6 +130,26 @@ fn a_cancelled_sign_in_says_so() {
 }
 
 #[test]
+fn a_crafted_error_answer_for_no_sign_in_of_this_tab_shows_none_of_its_text() {
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        let crafted = "error=invalid_request&error_description=AADSTS50011%3A+Your+account+is+\
+            locked.+Call+0800-FAKE-HELP&error_uri=https%3A%2F%2Fevil.example%2F&state=unknown";
+        goto(&client, &format!("{origin}/callback?{crafted}")).await;
+        assert_eq!(
+            text_of(&client, "#error-title").await,
+            "An unexpected sign-in answer arrived"
+        );
+        screenshot(&client, "unexpected-answer").await;
+        let page = client.source().await.unwrap_or_default();
+        for injected in ["FAKE-HELP", "AADSTS50011", "evil.example", "locked"] {
+            assert!(!page.contains(injected), "{injected} is on the page");
+        }
+        assert!(!current_url(&client).await.contains("error="));
+    });
+}
+
+#[test]
 fn a_tampered_state_is_refused_before_any_token_request() {
     let _tenant = TenantGuard::new(Lifetimes::default());
     let origin = app_origin(Build::Spa);

@@ -337,6 +337,7 @@ impl TenantGuard {
     pub fn new(lifetimes: dev_tenant::Lifetimes) -> TenantGuard {
         let lock = tenant_lock();
         tenant().tenant().clear_faults();
+        tenant().tenant().set_clock_offset(0);
         tenant().tenant().set_lifetimes(lifetimes);
         TenantGuard { _lock: lock }
     }
@@ -347,15 +348,13 @@ impl Drop for TenantGuard {
         tenant()
             .tenant()
             .set_lifetimes(dev_tenant::Lifetimes::default());
+        tenant().tenant().set_clock_offset(0);
     }
 }
 
 /// Access tokens that live 10 s: automatic renewal is due 5 s after they arrive.
 pub fn short_lived_access_tokens() -> dev_tenant::Lifetimes {
-    dev_tenant::Lifetimes {
-        access_token: Duration::from_secs(10),
-        ..dev_tenant::Lifetimes::default()
-    }
+    dev_tenant::Lifetimes::with_access_token(Duration::from_secs(10))
 }
 
 /// From the home page of `origin`: ticks "Keep me signed in for this tab" when `keep`, then starts
@@ -549,6 +548,16 @@ pub const REFRESH_STEPS: [&str; 5] = [
     "validation",
 ];
 pub const RESTORE_STEPS: [&str; 4] = ["storage", "discovery", "jwks", "validation"];
+
+/// The steps of a restore whose expired ID token was renewed with the kept refresh token.
+pub const RESTORE_RENEWED_STEPS: [&str; 6] = [
+    "storage",
+    "discovery",
+    "token-request",
+    "token-response",
+    "jwks",
+    "validation",
+];
 
 /// `(data-step, data-outcome)` of every element matching `css`, in order: the `.trace-step`s or
 /// the `#flow-diagram li`s of a flow inspector.

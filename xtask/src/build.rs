@@ -1,6 +1,8 @@
 //! `cargo xtask build` and `cargo xtask serve`: trunk with the configuration checked first.
 
-use crate::config::{BuildConfig, RawConfig, TenantSource, VARIABLES};
+use crate::config::{
+    origin_mismatch, BuildConfig, RawConfig, TenantSource, CALLBACK_PATH, DEV_APP_ORIGIN, VARIABLES,
+};
 use crate::proc::{run, step, Failure};
 use crate::setup::{self, Toolchain, Wants};
 use std::net::TcpStream;
@@ -9,6 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const DEV_TENANT_PORT: u16 = 8081;
+/// trunk lists `{alias}:{port}` among its addresses: with this, the line for [`DEV_APP_ORIGIN`].
+const TRUNK_ALIAS: &str = "http://localhost";
 
 /// Reads and validates the configuration variables from this process's environment.
 pub fn config_from_env() -> Result<BuildConfig, Failure> {
@@ -141,10 +145,12 @@ pub fn serve(root: &Path) -> Result<(), Failure> {
         None
     };
     fetch(root, &tools.toolchain)?;
-    println!("==> serving the app on http://127.0.0.1:8080 (Ctrl-C stops everything)");
+    print_app_url(&config);
     let mut cmd = Command::new("trunk");
     tools.toolchain.apply(&mut cmd);
-    cmd.args(["serve", "--offline"])
+    // trunk binds 127.0.0.1 (Trunk.toml) and opens nothing; the alias adds the URL to open to
+    // the addresses it lists.
+    cmd.args(["serve", "--offline", "--open=false", "--alias", TRUNK_ALIAS])
         .current_dir(root)
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
     let result = run(&mut cmd);
@@ -153,6 +159,23 @@ pub fn serve(root: &Path) -> Result<(), Failure> {
         let _ = child.wait();
     }
     result
+}
+
+/// The one URL to open: the origin the README registers. trunk also lists 127.0.0.1, which sends
+/// `redirect_uri=http://127.0.0.1:8080/callback`, another URI for Entra (AADSTS50011).
+fn print_app_url(config: &BuildConfig) {
+    println!("==> serving the app: open {DEV_APP_ORIGIN} (Ctrl-C stops everything)");
+    if config.is_remote_tenant() && config.redirect_uri.is_none() {
+        let post_logout = config
+            .post_logout_redirect_uri
+            .clone()
+            .unwrap_or_else(|| format!("{DEV_APP_ORIGIN}/"));
+        println!("    the app registration needs {DEV_APP_ORIGIN}{CALLBACK_PATH} and {post_logout} under Authentication → Single-page application;");
+        println!("    open {DEV_APP_ORIGIN}, not the 127.0.0.1 address trunk also lists (Entra would answer AADSTS50011)");
+    }
+    if let Some(mismatch) = origin_mismatch(DEV_APP_ORIGIN, config) {
+        println!("    warning: {mismatch}");
+    }
 }
 
 fn start_dev_tenant(root: &Path, toolchain: &Toolchain) -> Result<std::process::Child, Failure> {

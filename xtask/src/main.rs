@@ -19,12 +19,13 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   setup   install what building and testing need (wasm32 std, trunk, wasm-bindgen, wasm-opt, Chromium)
-  serve   serve the app on http://127.0.0.1:8080, and the local dev tenant on :8081 when no tenant is configured
+  serve   serve the app (open http://localhost:8080), and the local dev tenant on :8081 when no tenant is configured
   build   write a release build to dist/
   test    run every check and test; ends with `N passed, N failed`
   size    build a minimal Leptos app and this one, and compare their gzip sizes
 
-Configuration (environment): TENANT_NAME, TENANT_GUID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, AUTHORITY, SCOPES.";
+Configuration (environment): TENANT_NAME, TENANT_GUID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, AUTHORITY, SCOPES,
+POST_LOGOUT_REDIRECT_URI.";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -416,7 +416,6 @@ mod tests {
             kind,
             secret: None,
             redirect_uris: uris.iter().map(|s| s.to_string()).collect(),
-            post_logout_redirect_uris: vec![],
         }
     }
 

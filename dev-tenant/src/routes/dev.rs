@@ -113,7 +113,8 @@ pub(crate) async fn lifetimes(State(shared): AppState) -> Response {
     noted(Json(body).into_response(), LogNote::new(None, "ok"))
 }
 
-/// `PUT /_dev/lifetimes`: `{"access_token": 10, ...}` (seconds) replaces the lifetimes it names; the others stay.
+/// `PUT /_dev/lifetimes`: `{"access_token_max": 10, ...}` (seconds) replaces the lifetimes it names; the others
+/// stay. A result with `access_token_min` > `access_token_max` is refused.
 pub(crate) async fn set_lifetimes(State(shared): AppState, body: Bytes) -> Response {
     let changed = {
         let mut lifetimes = shared.lifetimes_mut();

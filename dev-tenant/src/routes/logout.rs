@@ -1,6 +1,6 @@
-//! `GET /{tenant}/oauth2/v2.0/logout`: ends the session, then returns to a registered `post_logout_redirect_uri`
-//! (with `state`; matched like redirect URIs, so on any loopback port with `loopback_any_port`) or shows a "signed
-//! out" page.
+//! `GET /{tenant}/oauth2/v2.0/logout`: ends the session, then returns to the `post_logout_redirect_uri` (with
+//! `state`) if it is one of the client's redirect URIs (matched as `/authorize` matches them, so on any loopback port
+//! with `loopback_any_port`), as Entra does; otherwise, as Entra does, it stays on a "signed out" page.
 
 use super::{
     error_page, noted, param, query_params, session_cookie, set_session_cookie, AppState, LogNote,
@@ -43,7 +43,7 @@ pub(crate) async fn logout(
         .map(str::to_string)
         .or(hinted_client);
     let post_logout = param(&params, "post_logout_redirect_uri");
-    // Registered for the client, or for any client when it is not known; on any loopback port if configured so.
+    // A redirect URI of the client, or of any client when it is not known; on any loopback port if configured so.
     let registered = post_logout.filter(|uri| {
         shared
             .config
@@ -54,7 +54,7 @@ pub(crate) async fn logout(
                     .as_deref()
                     .is_none_or(|id| c.client_id.eq_ignore_ascii_case(id))
             })
-            .any(|c| c.post_logout_redirect_uri_registered(uri, shared.config.loopback_any_port))
+            .any(|c| c.redirect_uri_registered(uri, shared.config.loopback_any_port))
     });
     let mut response = match (registered, post_logout) {
         (Some(uri), _) => match url::Url::parse(uri) {
@@ -74,7 +74,7 @@ pub(crate) async fn logout(
             Err(_) => signed_out(&shared.config.subdomain, None, client_id.as_deref()),
         },
         (None, Some(uri)) => {
-            let note = format!("The post_logout_redirect_uri '{uri}' is not registered for the application, so you were not sent back to it.");
+            let note = format!("The post_logout_redirect_uri '{uri}' is not registered as a redirect URI of the application, so you were not sent back to it.");
             signed_out(&shared.config.subdomain, Some(&note), client_id.as_deref())
         }
         (None, None) => signed_out(&shared.config.subdomain, None, client_id.as_deref()),

@@ -1,4 +1,4 @@
-//! The HTTP surface: the route table, CORS, the request log, and helpers the endpoints share.
+//! The HTTP surface: the route table, Entra's request ids, CORS, the request log, and helpers the endpoints share.
 
 mod authorize;
 mod dev;
@@ -22,7 +22,7 @@ use std::time::Instant;
 pub(crate) type AppState = State<Arc<Shared>>;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let tenant = Router::new()
         .route(
             "/{tenant}/v2.0/.well-known/openid-configuration",
             get(discovery::openid_configuration).options(preflight_any_origin),
@@ -50,6 +50,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/{tenant}/signin/continue", post(signin::continue_as))
         .route("/{tenant}/signin/another", get(signin::another))
         .route("/{tenant}/signin/cancel", get(signin::cancel))
+        .route_layer(middleware::from_fn(request_ids));
+    Router::new()
+        .merge(tenant)
         .route("/_dev/mailbox", get(dev::mailbox))
         .route(
             "/_dev/faults",
@@ -101,8 +104,50 @@ pub(crate) fn noted(mut response: Response, note: LogNote) -> Response {
     response
 }
 
+/// Entra's request ids, on every response of the tenant's endpoints: a fresh GUID in `x-ms-request-id` (also the
+/// trace id of the errors, see [`error_context`]), and the client's `client-request-id` echoed when it is a GUID.
+async fn request_ids(mut request: Request, next: Next) -> Response {
+    let request_id = crate::ids::guid();
+    let client_request_id = client_request_id(request.headers());
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        // Handlers read the id from here, as they read the rest of the request.
+        request.headers_mut().insert(X_MS_REQUEST_ID, value);
+    }
+    let mut response = next.run(request).await;
+    set_header(
+        &mut response,
+        header::HeaderName::from_static(X_MS_REQUEST_ID),
+        &request_id,
+    );
+    if let Some(id) = client_request_id {
+        set_header(
+            &mut response,
+            header::HeaderName::from_static(CLIENT_REQUEST_ID),
+            &id,
+        );
+    }
+    response
+}
+
+/// `x-ms-request-id`: the tenant's id of one request.
+const X_MS_REQUEST_ID: &str = "x-ms-request-id";
+/// `client-request-id`: the client's id of one request.
+const CLIENT_REQUEST_ID: &str = "client-request-id";
+
+/// The `client-request-id` request header, lower case, when it is shaped like a GUID (`8-4-4-4-12` hex digits).
+fn client_request_id(headers: &HeaderMap) -> Option<String> {
+    let id = headers.get(CLIENT_REQUEST_ID)?.to_str().ok()?;
+    let groups: Vec<&str> = id.split('-').collect();
+    let shaped = groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    shaped.then(|| id.to_ascii_lowercase())
+}
+
 /// The structured request log: one `key=value` line per request on stdout. Paths only: query strings (codes,
-/// hints, states) and bodies (secrets, tokens) are never logged.
+/// hints, states) and bodies (secrets, tokens) are never logged; the tenant's request id is.
 async fn log_request(State(shared): AppState, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
@@ -113,9 +158,34 @@ async fn log_request(State(shared): AppState, request: Request, next: Next) -> R
         .get::<LogNote>()
         .cloned()
         .unwrap_or_default();
+    let request_id = response
+        .headers()
+        .get(X_MS_REQUEST_ID)
+        .and_then(|v| v.to_str().ok());
+    shared.say(&log_line(
+        &method,
+        &path,
+        response.status(),
+        &note,
+        request_id,
+        started.elapsed().as_millis(),
+    ));
+    response
+}
+
+/// `dev-tenant request method=… path=… status=… client=… outcome=… aadsts=… request_id=… ms=…`, leaving out what
+/// is not known.
+fn log_line(
+    method: &Method,
+    path: &str,
+    status: StatusCode,
+    note: &LogNote,
+    request_id: Option<&str>,
+    ms: u128,
+) -> String {
     let mut line = format!(
         "dev-tenant request method={method} path={path} status={}",
-        response.status().as_u16()
+        status.as_u16()
     );
     if let Some(client) = &note.client {
         line.push_str(&format!(" client={client}"));
@@ -126,17 +196,23 @@ async fn log_request(State(shared): AppState, request: Request, next: Next) -> R
     if let Some(code) = note.aadsts {
         line.push_str(&format!(" aadsts={code}"));
     }
-    line.push_str(&format!(" ms={}", started.elapsed().as_millis()));
-    shared.say(&line);
-    response
+    if let Some(id) = request_id {
+        line.push_str(&format!(" request_id={id}"));
+    }
+    line.push_str(&format!(" ms={ms}"));
+    line
 }
 
-/// `client-request-id`, which Entra echoes as the correlation id.
+/// An error's trace id (the request's `x-ms-request-id`) and correlation id (the client's `client-request-id` when
+/// it is a GUID, which Entra echoes as the correlation id).
 pub(crate) fn error_context(shared: &Shared, headers: &HeaderMap) -> ErrorContext {
-    let client_request_id = headers
-        .get("client-request-id")
-        .and_then(|v| v.to_str().ok());
-    ErrorContext::new(client_request_id, shared.clock.now(), &shared.urls.base)
+    let request_id = headers.get(X_MS_REQUEST_ID).and_then(|v| v.to_str().ok());
+    ErrorContext::new(
+        request_id,
+        client_request_id(headers).as_deref(),
+        shared.clock.now(),
+        &shared.urls.base,
+    )
 }
 
 /// The `Origin` request header.
@@ -233,15 +309,28 @@ fn set_header(response: &mut Response, name: header::HeaderName, value: &str) {
     }
 }
 
+/// The response headers a browser app may read besides the CORS-safelisted ones: the request ids.
+const EXPOSED_HEADERS: &str = "x-ms-request-id, client-request-id";
+
 /// CORS for everyone (discovery, JWKS, userinfo).
 pub(crate) fn allow_any_origin(mut response: Response) -> Response {
     set_header(&mut response, header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    set_header(
+        &mut response,
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        EXPOSED_HEADERS,
+    );
     response
 }
 
 /// CORS for one origin (the token endpoint).
 pub(crate) fn allow_origin(mut response: Response, origin: &str) -> Response {
     set_header(&mut response, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    set_header(
+        &mut response,
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        EXPOSED_HEADERS,
+    );
     set_header(&mut response, header::VARY, "Origin");
     response
 }
@@ -289,9 +378,10 @@ async fn preflight_any_origin(headers: HeaderMap) -> Response {
     preflight(&headers, "*", &[Method::GET, Method::POST, Method::OPTIONS])
 }
 
-/// `Cache-Control: no-store` (token responses; and discovery/JWKS, so that the faults that change them are seen).
+/// `Cache-Control: no-store, no-cache` and `Pragma: no-cache`, as Entra's token responses have them; also on
+/// discovery and the JWKS, so that the faults that change them are seen.
 pub(crate) fn no_store(mut response: Response) -> Response {
-    set_header(&mut response, header::CACHE_CONTROL, "no-store");
+    set_header(&mut response, header::CACHE_CONTROL, "no-store, no-cache");
     set_header(&mut response, header::PRAGMA, "no-cache");
     response
 }
@@ -333,5 +423,55 @@ pub(crate) fn set_session_cookie(shared: &Shared, response: &mut Response, value
     };
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_line_names_the_request_id_and_leaves_out_what_is_unknown() {
+        let note = LogNote {
+            client: Some("c".into()),
+            outcome: "invalid_grant".into(),
+            aadsts: Some(70000),
+        };
+        assert_eq!(
+            log_line(&Method::POST, "/t/oauth2/v2.0/token", StatusCode::BAD_REQUEST, &note, Some("r"), 3),
+            "dev-tenant request method=POST path=/t/oauth2/v2.0/token status=400 client=c outcome=invalid_grant aadsts=70000 request_id=r ms=3"
+        );
+        assert_eq!(
+            log_line(
+                &Method::GET,
+                "/",
+                StatusCode::OK,
+                &LogNote::default(),
+                None,
+                0
+            ),
+            "dev-tenant request method=GET path=/ status=200 ms=0"
+        );
+    }
+
+    #[test]
+    fn only_guid_shaped_client_request_ids_are_read() {
+        let read = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(CLIENT_REQUEST_ID, HeaderValue::from_str(value).unwrap());
+            client_request_id(&headers)
+        };
+        assert_eq!(
+            read("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D").as_deref(),
+            Some("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+        );
+        for other in [
+            "",
+            "x",
+            "0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4",
+        ] {
+            assert_eq!(read(other), None, "{other}");
+        }
     }
 }

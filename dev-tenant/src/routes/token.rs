@@ -138,7 +138,7 @@ struct Prepared {
     outcome: String,
 }
 
-/// Checks the request and records its effects (code redeemed, refresh token rotated) under the lock.
+/// Checks the request and records its effects (code redeemed, refresh token marked redeemed) under the lock.
 fn redeem(
     shared: &Shared,
     params: &HashMap<String, String>,
@@ -188,7 +188,7 @@ fn redeem(
         sid: &grant.sid,
         now,
         id_token_lifetime: secs(lifetimes.id_token),
-        access_token_lifetime: secs(lifetimes.access_token),
+        access_token_lifetime: secs(lifetimes.draw_access_token()),
     };
     let active = state
         .keys
@@ -239,10 +239,11 @@ fn redeem(
                 client_id: client.client_id.clone(),
                 user_oid: user.oid.clone(),
                 scopes: grant.scopes.clone(),
+                nonce: grant.nonce.clone(),
                 sid: grant.sid.clone(),
                 chain_issued_at,
                 expires_at,
-                rotated: false,
+                redeemed: false,
             },
         );
         Some((token, expires_at - now))
@@ -379,7 +380,8 @@ fn redeem_refresh_token<'a>(
     if !grant.client_id.eq_ignore_ascii_case(&client.client_id) {
         return Err(errors::grant_for_other_client("refresh token"));
     }
-    if grant.rotated {
+    // Entra keeps a redeemed refresh token valid; the `refresh_single_use` fault rejects it.
+    if grant.redeemed && !state.faults.take(Phase::RefreshReuse).is_empty() {
         return Err(errors::refresh_token_reused());
     }
     // SPA: a fixed lifetime from the sign-in, the one in force now (tests may change it after the sign-in).
@@ -413,12 +415,12 @@ fn redeem_refresh_token<'a>(
     let granted = Granted {
         user_oid: grant.user_oid.clone(),
         scopes,
-        nonce: None,
+        nonce: grant.nonce.clone(),
         sid: grant.sid.clone(),
         chain_issued_at: grant.chain_issued_at,
     };
     if let Some(grant) = state.refresh_tokens.get_mut(token) {
-        grant.rotated = true;
+        grant.redeemed = true;
     }
     Ok(granted)
 }

@@ -83,15 +83,7 @@ async fn discovery_and_jwks_allow_any_origin_and_answer_preflights() {
             Some("*"),
             "{path}"
         );
-        let request = axum::http::Request::builder()
-            .method("OPTIONS")
-            .uri(&path)
-            .header("origin", APP_ORIGIN)
-            .header("access-control-request-method", "GET")
-            .header("access-control-request-headers", "x-custom")
-            .body(axum::body::Body::empty())
-            .unwrap();
-        let preflight = h.send(request).await;
+        let preflight = h.preflight(&path, "GET", "x-custom").await;
         assert_eq!(preflight.status, StatusCode::NO_CONTENT, "{path}");
         assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
         assert!(preflight

@@ -286,37 +286,108 @@ async fn jwks_unavailable_fails_the_next_fetch_only() {
     assert_eq!(h.get(&path, &[]).await.status, StatusCode::OK);
 }
 
+/// Arms the refresh-grant `fault`, signs in and checks that the code grant's ID token is not faulted: the tokens,
+/// those claims and the request's nonce.
+async fn signed_in_with_refresh_fault(
+    h: &Harness,
+    fault: &str,
+    count: u32,
+) -> (Value, Value, String) {
+    h.arm(&format!(r#"{{"faults":["{fault}"],"count":{count}}}"#))
+        .await;
+    let (tokens, auth) = h.spa_tokens(&email(fault)).await;
+    let nonce = auth.nonce.expect("a nonce in the request");
+    let claims = id_claims(&tokens);
+    assert_eq!(
+        claims["nonce"],
+        nonce.as_str(),
+        "the code grant is not faulted"
+    );
+    (tokens, claims, nonce)
+}
+
+/// The claims of the ID token the refresh grant with the refresh token of `tokens` returns, and the new tokens.
+async fn refreshed_id_claims(h: &Harness, tokens: &Value) -> (Value, Value) {
+    let refreshed = h
+        .spa_refresh(tokens["refresh_token"].as_str().expect("a refresh token"))
+        .await
+        .json();
+    (id_claims(&refreshed), refreshed)
+}
+
 #[tokio::test]
 async fn refresh_different_sub_changes_only_the_refreshed_id_token() {
     let h = Harness::new();
-    h.arm(r#"{"faults":["refresh_different_sub"]}"#).await;
-    let (tokens, _) = h.spa_tokens(&email("othersub")).await;
-    let (_, original) = parts(tokens["id_token"].as_str().unwrap());
-    let refreshed = h
-        .spa_token(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ])
-        .await
-        .json();
-    let (_, claims) = parts(refreshed["id_token"].as_str().unwrap());
+    let (tokens, original, _) = signed_in_with_refresh_fault(&h, "refresh_different_sub", 1).await;
+    let (claims, refreshed) = refreshed_id_claims(&h, &tokens).await;
     assert_ne!(claims["sub"], original["sub"]);
     assert_eq!(claims["oid"], original["oid"]);
-    let again = h
-        .spa_token(&[
-            ("grant_type", "refresh_token"),
-            (
-                "refresh_token",
-                refreshed["refresh_token"].as_str().unwrap(),
-            ),
-        ])
-        .await
-        .json();
+    let (again, _) = refreshed_id_claims(&h, &refreshed).await;
+    assert_eq!(again["sub"], original["sub"], "used up");
+}
+
+#[tokio::test]
+async fn refresh_single_use_fault_rejects_a_reused_refresh_token() {
+    let h = Harness::new();
+    let (tokens, _) = h.spa_tokens(&email("single-use")).await;
+    let first = tokens["refresh_token"].as_str().unwrap();
+    let redeemed = h.spa_refresh(first).await;
+    assert_eq!(redeemed.status, StatusCode::OK, "{}", redeemed.body);
+    let second = redeemed.json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    h.arm(r#"{"faults":["refresh_single_use"]}"#).await;
+    let reused = h.spa_refresh(first).await;
+    assert_eq!(reused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reused.json()["error"], "invalid_grant");
+    assert_eq!(aadsts(&reused), 70000);
     assert_eq!(
-        parts(again["id_token"].as_str().unwrap()).1["sub"],
-        original["sub"],
-        "used up"
+        h.get("/_dev/faults", &[]).await.json()["armed"],
+        serde_json::json!([]),
+        "one rejection uses up a count of 1"
     );
+    assert_eq!(
+        h.spa_refresh(first).await.status,
+        StatusCode::OK,
+        "disarmed, the reused token is accepted again, as in Entra"
+    );
+
+    h.arm(r#"{"faults":["refresh_single_use"]}"#).await;
+    assert_eq!(
+        h.spa_refresh(&second).await.status,
+        StatusCode::OK,
+        "a token not redeemed before is accepted while armed"
+    );
+    assert_eq!(aadsts(&h.spa_refresh(&second).await), 70000);
+}
+
+#[tokio::test]
+async fn refresh_nonce_omitted_drops_the_nonce_of_the_refreshed_id_token_only() {
+    let h = Harness::new();
+    let (tokens, _, nonce) = signed_in_with_refresh_fault(&h, "refresh_nonce_omitted", 1).await;
+    let (claims, refreshed) = refreshed_id_claims(&h, &tokens).await;
+    assert!(claims.get("nonce").is_none(), "{claims}");
+    assert!(verifies_with_published_kid(&h, refreshed["id_token"].as_str().unwrap()).await);
+    let (again, _) = refreshed_id_claims(&h, &refreshed).await;
+    assert_eq!(again["nonce"], nonce.as_str(), "used up");
+}
+
+#[tokio::test]
+async fn refresh_nonce_changed_gives_the_refreshed_id_token_a_new_random_nonce() {
+    let h = Harness::new();
+    let (tokens, _, nonce) = signed_in_with_refresh_fault(&h, "refresh_nonce_changed", 2).await;
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let (claims, _) = refreshed_id_claims(&h, &tokens).await;
+        let changed = claims["nonce"].as_str().expect("a nonce").to_string();
+        assert!(!changed.is_empty() && changed != nonce, "{changed}");
+        seen.push(changed);
+    }
+    assert_ne!(seen[0], seen[1], "random each time");
+    let (after, _) = refreshed_id_claims(&h, &tokens).await;
+    assert_eq!(after["nonce"], nonce.as_str(), "used up");
 }
 
 #[tokio::test]

@@ -1,19 +1,21 @@
-//! The logout endpoint.
+//! The logout endpoint: the `post_logout_redirect_uri` must be one of the client's redirect URIs, as in Entra.
 
 use crate::support::*;
 use axum::http::StatusCode;
-use dev_tenant::{SPA_CLIENT_ID, TENANT_ID};
+use dev_tenant::{SPA_CLIENT_ID, TENANT_ID, WEB_CLIENT_ID};
 
 fn logout_path(query: &str) -> String {
     format!("/{TENANT_ID}/oauth2/v2.0/logout?{query}")
 }
 
-/// The "signed out" page that says the `post_logout_redirect_uri` is not registered, instead of a redirect.
+/// The "signed out" page that says the `post_logout_redirect_uri` is not a registered redirect URI, where Entra
+/// also stays on its signed-out page, instead of a redirect.
 fn assert_signed_out_without_redirect(reply: &Reply) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.header("location").is_none());
     assert!(reply.has_element("signed-out"));
     let info = reply.element_text("info").unwrap_or_default();
-    assert!(info.contains("not registered"), "{info}");
+    assert!(info.contains("not registered as a redirect URI"), "{info}");
 }
 
 #[tokio::test]
@@ -95,10 +97,51 @@ async fn logout_without_a_uri_shows_the_signed_out_page() {
 }
 
 #[tokio::test]
-async fn tests_may_register_more_post_logout_uris() {
+async fn logout_rejects_a_post_logout_uri_that_is_not_a_redirect_uri() {
     let h = Harness::with(|c| {
-        *c = std::mem::take(c).with_post_logout_redirect_uri("http://127.0.0.1:45680/bye")
+        let spa = c.client_mut(SPA_CLIENT_ID).expect("the SPA client");
+        spa.redirect_uris
+            .retain(|uri| uri != "http://127.0.0.1:8080/");
     });
+    let browser = Browser::default();
+    h.sign_in(&browser, &Authorization::spa(), &email("notredirect"))
+        .await;
+    let query = |client_id: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("post_logout_redirect_uri", "http://127.0.0.1:8080/")
+            .append_pair("client_id", client_id)
+            .finish()
+    };
+    let reply = browser.get(&h, &logout_path(&query(SPA_CLIENT_ID))).await;
+    assert_signed_out_without_redirect(&reply);
+    assert!(!browser.has_session(), "signed out all the same");
+    let web = h.get(&logout_path(&query(WEB_CLIENT_ID)), &[]).await;
+    assert_eq!(
+        web.location().as_str(),
+        "http://127.0.0.1:8080/",
+        "a redirect URI of the Web client"
+    );
+}
+
+#[tokio::test]
+async fn logout_returns_to_any_redirect_uri_of_the_client() {
+    let h = Harness::new();
+    let reply = h
+        .get(
+            &logout_path(&format!(
+                "post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback&client_id={SPA_CLIENT_ID}"
+            )),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
+    assert_eq!(reply.location().as_str(), "http://localhost:8080/callback");
+}
+
+#[tokio::test]
+async fn a_redirect_uri_added_by_a_test_is_a_post_logout_uri_too() {
+    let h =
+        Harness::with(|c| *c = std::mem::take(c).with_redirect_uri("http://127.0.0.1:45680/bye"));
     let reply = h
         .get(
             &logout_path("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A45680%2Fbye"),

@@ -1,10 +1,11 @@
 //! HTTP-level tests of the dev tenant: every rule of discovery, authorize, the sign-in pages, token, refresh, logout,
-//! the faults and the lifetimes changed at run time, through the router (and, in `server`, through a bound listener).
+//! the faults, Entra's response headers and the lifetimes changed at run time, through the router (and, in `server`, through a bound listener).
 //! One binary, so that the RSA keys are generated once.
 
 mod authorize;
 mod discovery;
 mod faults;
+mod headers;
 mod lifetimes;
 mod logout;
 mod refresh;

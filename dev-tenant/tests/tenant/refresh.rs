@@ -1,47 +1,49 @@
-//! The refresh token grant: rotation, reuse, SPA lifetime, scopes.
+//! The refresh token grant: rotation, reuse (allowed, as in Entra), the nonce of the chain, lifetimes, scopes.
 
 use crate::support::*;
 use axum::http::StatusCode;
 use std::time::Duration;
 
-async fn refresh(h: &Harness, token: &str) -> Reply {
-    h.spa_token(&[("grant_type", "refresh_token"), ("refresh_token", token)])
-        .await
-}
-
 #[tokio::test]
-async fn refresh_rotates_the_token_and_rejects_the_old_one_with_invalid_grant() {
+async fn refresh_token_stays_valid_after_it_is_redeemed() {
     let h = Harness::new();
-    let (tokens, _) = h.spa_tokens(&email("rotate")).await;
+    let (tokens, _) = h.spa_tokens(&email("reuse")).await;
     let first = tokens["refresh_token"].as_str().unwrap();
-    let reply = refresh(&h, first).await;
+    let reply = h.spa_refresh(first).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let second = reply.json()["refresh_token"].as_str().unwrap().to_string();
-    assert_ne!(second, first);
-
-    let reused = refresh(&h, first).await;
-    assert_eq!(reused.status, StatusCode::BAD_REQUEST);
-    assert_eq!(reused.json()["error"], "invalid_grant");
-    assert_eq!(aadsts(&reused), 70000);
-    assert_eq!(
-        refresh(&h, &second).await.status,
-        StatusCode::OK,
-        "the newest token still works"
+    assert_ne!(
+        second, first,
+        "each redemption still returns a new refresh token"
     );
+
+    let reused = h.spa_refresh(first).await;
+    assert_eq!(reused.status, StatusCode::OK, "{}", reused.body);
+    let third = reused.json()["refresh_token"].as_str().unwrap().to_string();
+    assert!(third != first && third != second);
+    for token in [first, second.as_str(), third.as_str()] {
+        assert_eq!(
+            h.spa_refresh(token).await.status,
+            StatusCode::OK,
+            "every token of the chain stays valid"
+        );
+    }
 }
 
 #[tokio::test]
-async fn refreshed_id_token_keeps_the_subject_and_has_no_nonce() {
+async fn refreshed_id_token_repeats_the_original_nonce() {
     let h = Harness::new();
-    let (tokens, _) = h.spa_tokens(&email("nonce")).await;
-    let (_, original) = parts(tokens["id_token"].as_str().unwrap());
-    assert!(original.get("nonce").is_some());
-    let body = refresh(&h, tokens["refresh_token"].as_str().unwrap())
+    let (tokens, auth) = h.spa_tokens(&email("nonce")).await;
+    let nonce = auth.nonce.clone().expect("a nonce in the request");
+    let original = id_claims(&tokens);
+    assert_eq!(original["nonce"], nonce.as_str());
+    let body = h
+        .spa_refresh(tokens["refresh_token"].as_str().unwrap())
         .await
         .json();
     let id_token = body["id_token"].as_str().unwrap();
     let (header, claims) = parts(id_token);
-    assert!(claims.get("nonce").is_none());
+    assert_eq!(claims["nonce"], nonce.as_str());
     assert_eq!(claims["sub"], original["sub"]);
     assert_eq!(claims["sid"], original["sid"]);
     let jwks = h.jwks().await;
@@ -49,6 +51,32 @@ async fn refreshed_id_token_keeps_the_subject_and_has_no_nonce() {
         id_token,
         jwk_for(&jwks, header["kid"].as_str().unwrap()).unwrap()
     ));
+    let again = h
+        .spa_refresh(body["refresh_token"].as_str().unwrap())
+        .await
+        .json();
+    assert_eq!(
+        id_claims(&again)["nonce"],
+        nonce.as_str(),
+        "the nonce goes with the whole chain"
+    );
+}
+
+#[tokio::test]
+async fn refreshed_id_token_has_no_nonce_when_the_sign_in_sent_none() {
+    let h = Harness::new();
+    let mut auth = Authorization::spa();
+    auth.nonce = None;
+    let params = h
+        .sign_in(&Browser::default(), &auth, &email("nononce"))
+        .await;
+    let tokens = h.redeem(&auth, &params["code"]).await.json();
+    let refreshed = h
+        .spa_refresh(tokens["refresh_token"].as_str().unwrap())
+        .await
+        .json();
+    let claims = id_claims(&refreshed);
+    assert!(claims.get("nonce").is_none(), "{claims}");
 }
 
 #[tokio::test]
@@ -57,7 +85,9 @@ async fn spa_refresh_tokens_expire_24_hours_after_sign_in_with_aadsts700084() {
     let (tokens, _) = h.spa_tokens(&email("spa24h")).await;
     assert_eq!(tokens["refresh_token_expires_in"], 86_400);
     h.tenant.advance_clock(Duration::from_secs(23 * 3600));
-    let reply = refresh(&h, tokens["refresh_token"].as_str().unwrap()).await;
+    let reply = h
+        .spa_refresh(tokens["refresh_token"].as_str().unwrap())
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     let rotated = reply.json();
     let left = rotated["refresh_token_expires_in"].as_i64().unwrap();
@@ -66,7 +96,9 @@ async fn spa_refresh_tokens_expire_24_hours_after_sign_in_with_aadsts700084() {
         "rotation does not extend the lifetime: {left}"
     );
     h.tenant.advance_clock(Duration::from_secs(3600));
-    let expired = refresh(&h, rotated["refresh_token"].as_str().unwrap()).await;
+    let expired = h
+        .spa_refresh(rotated["refresh_token"].as_str().unwrap())
+        .await;
     assert_eq!(expired.json()["error"], "invalid_grant");
     assert_eq!(aadsts(&expired), 700084);
 }
@@ -77,13 +109,16 @@ async fn refresh_token_lifetime_is_configurable() {
     let (tokens, _) = h.spa_tokens(&email("short")).await;
     h.tenant.advance_clock(Duration::from_secs(6));
     assert_eq!(
-        aadsts(&refresh(&h, tokens["refresh_token"].as_str().unwrap()).await),
+        aadsts(
+            &h.spa_refresh(tokens["refresh_token"].as_str().unwrap())
+                .await
+        ),
         700084
     );
 }
 
 #[tokio::test]
-async fn web_refresh_tokens_renew_on_rotation_and_need_the_secret() {
+async fn web_refresh_tokens_need_the_secret_and_expire_24_hours_after_issue_with_aadsts700082() {
     let h = Harness::new();
     let auth = Authorization::web();
     let params = h.sign_in(&Browser::default(), &auth, &email("webrt")).await;
@@ -103,8 +138,23 @@ async fn web_refresh_tokens_renew_on_rotation_and_need_the_secret() {
         )
         .await;
     assert_eq!(aadsts(&without_secret), 7000218);
+
+    h.tenant.advance_clock(Duration::from_secs(23 * 3600));
     let reply = h.web_token(&fields).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let rotated = reply.json()["refresh_token"].as_str().unwrap().to_string();
+    h.tenant.advance_clock(Duration::from_secs(3600));
+    let expired = h.web_token(&fields).await;
+    assert_eq!(expired.json()["error"], "invalid_grant");
+    assert_eq!(aadsts(&expired), 700082);
+    let fresh = h
+        .web_token(&[("grant_type", "refresh_token"), ("refresh_token", &rotated)])
+        .await;
+    assert_eq!(
+        fresh.status,
+        StatusCode::OK,
+        "the rotated token counts its 24 hours from its own issue"
+    );
 }
 
 #[tokio::test]

@@ -233,6 +233,25 @@ impl Harness {
             .await
     }
 
+    /// The refresh grant with `token`, as the SPA sends it.
+    pub async fn spa_refresh(&self, token: &str) -> Reply {
+        self.spa_token(&[("grant_type", "refresh_token"), ("refresh_token", token)])
+            .await
+    }
+
+    /// A CORS preflight from the app's origin for `method` with `request_headers`.
+    pub async fn preflight(&self, path: &str, method: &str, request_headers: &str) -> Reply {
+        let request = Request::builder()
+            .method(Method::OPTIONS)
+            .uri(path_of(path))
+            .header(header::ORIGIN, APP_ORIGIN)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, method)
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, request_headers)
+            .body(Body::empty())
+            .expect("a request");
+        self.send(request).await
+    }
+
     /// `POST` to the token endpoint as a server does it for the Web client: no `Origin`, with the secret.
     pub async fn web_token(&self, fields: &[(&str, &str)]) -> Reply {
         let mut all = vec![
@@ -505,6 +524,11 @@ pub fn parts(jwt: &str) -> (Value, Value) {
     let header = next();
     let claims = next();
     (header, claims)
+}
+
+/// The claims of the ID token of a token response.
+pub fn id_claims(body: &Value) -> Value {
+    parts(body["id_token"].as_str().expect("an id_token")).1
 }
 
 /// Whether `jwt`'s RS256 signature verifies with `jwk`.

@@ -27,12 +27,14 @@ async fn spa_redeems_a_code_with_pkce_and_its_tokens_verify_against_the_served_j
         reply.header("access-control-allow-origin"),
         Some(APP_ORIGIN)
     );
-    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    assert_eq!(reply.header("cache-control"), Some("no-store, no-cache"));
+    assert_eq!(reply.header("pragma"), Some("no-cache"));
     let body = reply.json();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["scope"], SCOPES);
-    assert_eq!(body["expires_in"], 3600);
-    assert_eq!(body["ext_expires_in"], 3600);
+    let expires_in = body["expires_in"].as_i64().unwrap();
+    assert!((3600..=5400).contains(&expires_in), "{expires_in}");
+    assert_eq!(body["ext_expires_in"], expires_in);
     assert!(body["refresh_token"]
         .as_str()
         .is_some_and(|t| !t.is_empty()));
@@ -62,6 +64,10 @@ async fn spa_redeems_a_code_with_pkce_and_its_tokens_verify_against_the_served_j
     assert_eq!(claims["sub"].as_str().unwrap().len(), 43);
     assert_eq!(claims["oid"].as_str().unwrap().len(), 36);
     assert!(claims["name"].is_string());
+    assert!(claims["aio"].as_str().is_some_and(|aio| aio.len() > 20));
+    assert!(claims["rh"]
+        .as_str()
+        .is_some_and(|rh| rh.starts_with("0.A")));
     let (iat, nbf, exp) = (
         claims["iat"].as_i64().unwrap(),
         claims["nbf"].as_i64().unwrap(),
@@ -75,6 +81,10 @@ async fn spa_redeems_a_code_with_pkce_and_its_tokens_verify_against_the_served_j
     let (_, access_claims) = parts(access);
     assert_eq!(access_claims["azp"], SPA_CLIENT_ID);
     assert_eq!(access_claims["oid"], claims["oid"]);
+    assert_eq!(
+        access_claims["exp"].as_i64().unwrap() - access_claims["iat"].as_i64().unwrap(),
+        expires_in
+    );
 }
 
 #[tokio::test]
@@ -401,17 +411,11 @@ async fn errors_have_entras_json_shape_and_echo_client_request_id() {
 }
 
 #[tokio::test]
-async fn token_preflight_echoes_the_origin() {
+async fn token_preflight_echoes_the_origin_and_allows_the_client_request_id_header() {
     let h = Harness::new();
-    let request = axum::http::Request::builder()
-        .method("OPTIONS")
-        .uri(token_path())
-        .header("origin", APP_ORIGIN)
-        .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type")
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let reply = h.send(request).await;
+    let reply = h
+        .preflight(&token_path(), "POST", "content-type, client-request-id")
+        .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(
         reply.header("access-control-allow-origin"),
@@ -423,7 +427,7 @@ async fn token_preflight_echoes_the_origin() {
         .contains("POST"));
     assert_eq!(
         reply.header("access-control-allow-headers"),
-        Some("content-type")
+        Some("content-type, client-request-id")
     );
 }
 
@@ -440,6 +444,35 @@ async fn no_refresh_token_without_offline_access() {
     let (_, claims) = parts(body["id_token"].as_str().unwrap());
     assert!(claims.get("email").is_none(), "email needs the email scope");
     assert!(claims.get("name").is_some());
+}
+
+#[tokio::test]
+async fn oid_only_with_profile_scope() {
+    let h = Harness::new();
+    let address = email("oid");
+    let mut auth = Authorization::spa();
+    auth.scope = "openid email".into();
+    let params = h.sign_in(&Browser::default(), &auth, &address).await;
+    let body = h.redeem(&auth, &params["code"]).await.json();
+    let (_, without_profile) = parts(body["id_token"].as_str().unwrap());
+    for claim in ["oid", "name", "preferred_username"] {
+        assert!(
+            without_profile.get(claim).is_none(),
+            "{claim} needs the profile scope: {without_profile}"
+        );
+    }
+    for claim in ["aio", "rh", "sub", "tid", "email"] {
+        assert!(
+            without_profile[claim].is_string(),
+            "{claim}: {without_profile}"
+        );
+    }
+    let (_, access) = parts(body["access_token"].as_str().unwrap());
+    assert!(access["oid"].is_string(), "the access token keeps oid");
+
+    let (with_profile, _) = h.spa_tokens(&address).await;
+    let (_, claims) = parts(with_profile["id_token"].as_str().unwrap());
+    assert_eq!(claims["oid"], access["oid"]);
 }
 
 #[tokio::test]
