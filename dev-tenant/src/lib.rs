@@ -23,10 +23,13 @@ mod html;
 mod ids;
 pub mod keys;
 mod routes;
+mod shared;
+mod start_error;
 mod state_file;
 mod store;
 mod tenant;
 mod tokens;
+mod urls;
 
 pub use config::{
     Client, ClientKind, ClientSecret, Config, IssuerMode, Lifetimes, DEFAULT_PORT, SPA_CLIENT_ID,
@@ -34,53 +37,16 @@ pub use config::{
 };
 pub use faults::{Fault, FaultError, FaultRequest};
 pub use keys::{KeyError, SigningKey};
+pub use start_error::StartError;
 pub use store::MailMessage;
-pub use tenant::{Tenant, Urls};
+pub use tenant::Tenant;
+pub use urls::Urls;
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-
-/// Why the tenant did not start.
-#[derive(Debug)]
-pub enum StartError {
-    /// The port could not be bound.
-    Bind { port: u16, source: std::io::Error },
-    /// The configuration is not usable.
-    Config(String),
-    /// The state file could not be read or is not one.
-    StateFile(String),
-    /// No signing key could be generated or read.
-    Keys(KeyError),
-    /// The task that builds the tenant failed.
-    Runtime(String),
-}
-
-impl fmt::Display for StartError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StartError::Bind { port, source } => {
-                write!(f, "cannot listen on 127.0.0.1:{port}: {source}")
-            }
-            StartError::Config(e) => write!(f, "configuration: {e}"),
-            StartError::StateFile(e) => write!(f, "state file: {e}"),
-            StartError::Keys(e) => write!(f, "{e}"),
-            StartError::Runtime(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for StartError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StartError::Bind { source, .. } => Some(source),
-            StartError::Keys(e) => Some(e),
-            _ => None,
-        }
-    }
-}
 
 /// A running tenant, served on 127.0.0.1 by a task of the tokio runtime that started it. Dropping it stops the
 /// server (as does [`DevTenant::shutdown`], which also waits for it).

@@ -68,7 +68,8 @@ pub(crate) struct AuthRequest {
     pub(crate) client_id: String,
     pub(crate) redirect_uri: String,
     pub(crate) response_mode: ResponseMode,
-    pub(crate) state: Option<String>,
+    /// The app's `state` parameter, sent back to it as it came.
+    pub(crate) client_state: Option<String>,
     pub(crate) nonce: Option<String>,
     pub(crate) scopes: Vec<String>,
     pub(crate) code_challenge: Option<CodeChallenge>,
@@ -174,7 +175,7 @@ impl MailMessage {
 
 /// Everything the tenant remembers, behind one lock. Its `Debug` counts what it holds: codes, refresh tokens and
 /// session cookies are its keys, and never printed.
-pub(crate) struct State {
+pub(crate) struct Memory {
     pub(crate) users: Vec<User>,
     /// By cookie value.
     pub(crate) sessions: HashMap<String, Session>,
@@ -190,9 +191,9 @@ pub(crate) struct State {
     pub(crate) faults: ArmedFaults,
 }
 
-impl fmt::Debug for State {
+impl fmt::Debug for Memory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("State")
+        f.debug_struct("Memory")
             .field("users", &self.users.len())
             .field("sessions", &self.sessions.len())
             .field("pending", &self.pending.len())
@@ -205,9 +206,9 @@ impl fmt::Debug for State {
     }
 }
 
-impl State {
-    pub(crate) fn new(users: Vec<User>, keys: KeyRing) -> State {
-        State {
+impl Memory {
+    pub(crate) fn new(users: Vec<User>, keys: KeyRing) -> Memory {
+        Memory {
             users,
             sessions: HashMap::new(),
             pending: HashMap::new(),

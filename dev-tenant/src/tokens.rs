@@ -123,64 +123,85 @@ pub(crate) fn apply_claim_faults(
     faults: &[Fault],
     grant: &Grant<'_>,
 ) {
-    for fault in faults {
-        match fault {
-            Fault::WrongIss => {
-                let other = guid();
-                claims.insert(
-                    "iss".into(),
-                    json!(grant.issuer.replace(grant.tenant_id, &other)),
-                );
-            }
-            Fault::WrongAud => {
-                claims.insert("aud".into(), json!(guid()));
-            }
-            Fault::ExtraAudWithoutAzp => {
-                claims.insert("aud".into(), json!([grant.client_id, guid()]));
-                claims.remove("azp");
-            }
-            Fault::MissingSub => {
-                claims.remove("sub");
-            }
-            Fault::MissingIat => {
-                claims.remove("iat");
-            }
-            Fault::ExpiredExp => {
-                let exp = grant.now - 600;
-                claims.insert("exp".into(), json!(exp));
-                claims.insert("iat".into(), json!(exp - grant.id_token_lifetime));
-                claims.insert("nbf".into(), json!(exp - grant.id_token_lifetime));
-            }
-            Fault::NbfInFuture => {
-                claims.insert("nbf".into(), json!(grant.now + 3600));
-            }
-            Fault::IatInFuture => {
-                claims.insert("iat".into(), json!(grant.now + 3600));
-            }
-            Fault::WrongNonce => {
-                claims.insert(
-                    "nonce".into(),
-                    json!(format!("not-your-nonce-{}", &opaque()[..16])),
-                );
-            }
-            Fault::RefreshNonceOmitted => {
-                claims.remove("nonce");
-            }
-            Fault::RefreshNonceChanged => {
-                claims.insert("nonce".into(), json!(opaque()));
-            }
-            Fault::RefreshDifferentSub => {
-                claims.insert(
-                    "sub".into(),
-                    json!(pairwise_sub(
-                        &grant.user.oid,
-                        grant.client_id,
-                        "another-user"
-                    )),
-                );
-            }
-            _ => {}
+    for &fault in faults {
+        apply_identity_fault(claims, fault, grant);
+        apply_time_fault(claims, fault, grant);
+        apply_nonce_fault(claims, fault);
+    }
+}
+
+/// The faults of who issued the token, for whom and about whom: `iss`, `aud`, `azp`, `sub`.
+fn apply_identity_fault(claims: &mut Map<String, Value>, fault: Fault, grant: &Grant<'_>) {
+    match fault {
+        Fault::WrongIss => {
+            let other = guid();
+            claims.insert(
+                "iss".into(),
+                json!(grant.issuer.replace(grant.tenant_id, &other)),
+            );
         }
+        Fault::WrongAud => {
+            claims.insert("aud".into(), json!(guid()));
+        }
+        Fault::ExtraAudWithoutAzp => {
+            claims.insert("aud".into(), json!([grant.client_id, guid()]));
+            claims.remove("azp");
+        }
+        Fault::MissingSub => {
+            claims.remove("sub");
+        }
+        Fault::RefreshDifferentSub => {
+            claims.insert(
+                "sub".into(),
+                json!(pairwise_sub(
+                    &grant.user.oid,
+                    grant.client_id,
+                    "another-user"
+                )),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// The faults of when the token is valid: `iat`, `exp`, `nbf`.
+fn apply_time_fault(claims: &mut Map<String, Value>, fault: Fault, grant: &Grant<'_>) {
+    match fault {
+        Fault::MissingIat => {
+            claims.remove("iat");
+        }
+        Fault::ExpiredExp => {
+            let exp = grant.now - 600;
+            claims.insert("exp".into(), json!(exp));
+            claims.insert("iat".into(), json!(exp - grant.id_token_lifetime));
+            claims.insert("nbf".into(), json!(exp - grant.id_token_lifetime));
+        }
+        Fault::NbfInFuture => {
+            claims.insert("nbf".into(), json!(grant.now + 3600));
+        }
+        Fault::IatInFuture => {
+            claims.insert("iat".into(), json!(grant.now + 3600));
+        }
+        _ => {}
+    }
+}
+
+/// The faults of the `nonce`.
+fn apply_nonce_fault(claims: &mut Map<String, Value>, fault: Fault) {
+    match fault {
+        Fault::WrongNonce => {
+            claims.insert(
+                "nonce".into(),
+                json!(format!("not-your-nonce-{}", &opaque()[..16])),
+            );
+        }
+        Fault::RefreshNonceOmitted => {
+            claims.remove("nonce");
+        }
+        Fault::RefreshNonceChanged => {
+            claims.insert("nonce".into(), json!(opaque()));
+        }
+        _ => {}
     }
 }
 

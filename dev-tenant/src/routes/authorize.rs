@@ -1,20 +1,20 @@
 //! `GET /{tenant}/oauth2/v2.0/authorize`: validates like Entra, then starts the sign-in pages or, with a session,
-//! answers at once; and the redirect back to the app that every sign-in ends with.
+//! answers at once.
 
-use super::{
-    error_context, error_page, noted, param, query_params, session_cookie, set_session_cookie,
-    AppState, LogNote,
-};
+use super::cookies::session_cookie;
+use super::params::{param, query_params};
+use super::redirect::{error_redirect, redirect_with_code, Target};
+use super::request_log::{noted, LogNote};
+use super::responses::{error_page, sign_in_page};
 use crate::config::{Client, ClientKind};
 use crate::errors::{self, EntraError};
-use crate::html::{self, SignInPage};
-use crate::ids::{guid, opaque};
+use crate::ids::opaque;
+use crate::shared::{Shared, SharedTenant};
 use crate::store::{
-    AuthRequest, CodeChallenge, CodeGrant, Pending, Prompt, ResponseMode, Session, Stage, State,
+    AuthRequest, CodeChallenge, Memory, Pending, Prompt, ResponseMode, Session, Stage, User,
 };
-use crate::tenant::Shared;
-use axum::extract::{Path, RawQuery, State as AxumState};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 
@@ -27,26 +27,8 @@ enum Checked {
     Valid(AuthRequest),
 }
 
-/// Where and how a response goes back to the app.
-#[derive(Clone, Debug)]
-pub(super) struct Target {
-    pub(super) redirect_uri: String,
-    pub(super) mode: ResponseMode,
-    pub(super) state: Option<String>,
-}
-
-impl Target {
-    pub(super) fn of(request: &AuthRequest) -> Target {
-        Target {
-            redirect_uri: request.redirect_uri.clone(),
-            mode: request.response_mode,
-            state: request.state.clone(),
-        }
-    }
-}
-
 pub(crate) async fn authorize(
-    AxumState(shared): AppState,
+    State(shared): Shared,
     Path(tenant): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -61,82 +43,105 @@ pub(crate) async fn authorize(
             client_id.as_deref(),
         );
     }
-    let request = match check(&shared, &params) {
-        Checked::Page(error) => return error_page(&shared, &headers, &error, client_id.as_deref()),
+    match check(&shared, &params) {
+        Checked::Page(error) => error_page(&shared, &headers, &error, client_id.as_deref()),
         Checked::Redirect(error, target) => {
-            return error_redirect(&shared, &headers, &target, &error, client_id.as_deref())
+            error_redirect(&shared, &headers, &target, &error, client_id.as_deref())
         }
-        Checked::Valid(request) => request,
-    };
+        Checked::Valid(request) => start(&shared, &headers, request),
+    }
+}
+
+/// A valid request: answered at once with a usable session (unless `prompt` asks for a page), else the email page
+/// (`login_required` for `prompt=none`).
+fn start(shared: &SharedTenant, headers: &HeaderMap, request: AuthRequest) -> Response {
     let now = shared.clock.now();
-    let cookie = session_cookie(&shared, &headers);
-    let mut state = shared.lock();
-    state.sweep(now);
-    let session = state.session(cookie.as_deref(), now).cloned();
-    let session_user = session
-        .as_ref()
-        .and_then(|s| state.user(&s.user_oid))
-        .cloned();
-    // A login_hint for someone else than the signed-in user is a sign-in as someone else.
-    let hint_matches = |email: &str| {
-        request
-            .login_hint
-            .as_deref()
-            .is_none_or(|h| h.eq_ignore_ascii_case(email))
-    };
-    let usable = session_user.filter(|u| hint_matches(&u.email));
-    let target = Target::of(&request);
+    let cookie = session_cookie(shared, headers);
+    let mut memory = shared.lock();
+    memory.sweep(now);
+    let session = memory.session(cookie.as_deref(), now).cloned();
+    let usable = usable_session_user(&memory, session.as_ref(), request.login_hint.as_deref());
     let client = request.client_id.clone();
     match (request.prompt, usable) {
         (Some(Prompt::None), None) => {
-            drop(state);
+            drop(memory);
             error_redirect(
-                &shared,
-                &headers,
-                &target,
+                shared,
+                headers,
+                &Target::of(&request),
                 &errors::login_required(),
                 Some(&client),
             )
         }
         (None | Some(Prompt::None), Some(user)) => {
-            let response = complete(&shared, &mut state, &request, &user.oid, session.as_ref());
+            let response =
+                redirect_with_code(shared, &mut memory, &request, &user.oid, session.as_ref());
             noted(
                 response,
                 LogNote::new(Some(&client), "signed_in_by_session"),
             )
         }
         (Some(Prompt::SelectAccount), Some(user)) => {
-            let id = add_pending(
-                &mut state,
-                request,
-                now,
-                Stage::AccountPicker {
-                    user_oid: user.oid.clone(),
-                },
-            );
-            let html = page(&shared, &client, &id, None, None)
-                .account_picker(&user.email, &user.display_name);
-            noted(
-                Html(html).into_response(),
-                LogNote::new(Some(&client), "account_picker"),
-            )
+            account_picker(shared, &mut memory, request, now, &user)
         }
-        (prompt, _) => {
-            let prefill = request.login_hint.clone().unwrap_or_default();
-            let id = add_pending(&mut state, request, now, Stage::Email);
-            let html = page(&shared, &client, &id, None, None)
-                .email(&prefill, prompt == Some(Prompt::Create));
-            noted(
-                Html(html).into_response(),
-                LogNote::new(Some(&client), "email_page"),
-            )
-        }
+        _ => email_page(shared, &mut memory, request, now),
     }
 }
 
-fn add_pending(state: &mut State, request: AuthRequest, now: i64, stage: Stage) -> String {
+/// The user of the session, unless a `login_hint` names someone else (a sign-in as someone else).
+fn usable_session_user(
+    memory: &Memory,
+    session: Option<&Session>,
+    login_hint: Option<&str>,
+) -> Option<User> {
+    let user = memory.user(&session?.user_oid)?;
+    login_hint
+        .is_none_or(|h| h.eq_ignore_ascii_case(&user.email))
+        .then(|| user.clone())
+}
+
+/// `prompt=select_account` with a session: "Continue as" or "Use another account".
+fn account_picker(
+    shared: &SharedTenant,
+    memory: &mut Memory,
+    request: AuthRequest,
+    now: i64,
+    user: &User,
+) -> Response {
+    let client = request.client_id.clone();
+    let stage = Stage::AccountPicker {
+        user_oid: user.oid.clone(),
+    };
+    let id = add_pending(memory, request, now, stage);
+    let html = sign_in_page(shared, &client, &id, None, None)
+        .account_picker(&user.email, &user.display_name);
+    noted(
+        Html(html).into_response(),
+        LogNote::new(Some(&client), "account_picker"),
+    )
+}
+
+/// The first sign-in page, prefilled with the `login_hint`; titled "Create account" for `prompt=create`.
+fn email_page(
+    shared: &SharedTenant,
+    memory: &mut Memory,
+    request: AuthRequest,
+    now: i64,
+) -> Response {
+    let client = request.client_id.clone();
+    let prefill = request.login_hint.clone().unwrap_or_default();
+    let create = request.prompt == Some(Prompt::Create);
+    let id = add_pending(memory, request, now, Stage::Email);
+    let html = sign_in_page(shared, &client, &id, None, None).email(&prefill, create);
+    noted(
+        Html(html).into_response(),
+        LogNote::new(Some(&client), "email_page"),
+    )
+}
+
+fn add_pending(memory: &mut Memory, request: AuthRequest, now: i64, stage: Stage) -> String {
     let id = opaque();
-    state.pending.insert(
+    memory.pending.insert(
         id.clone(),
         Pending {
             request,
@@ -147,29 +152,8 @@ fn add_pending(state: &mut State, request: AuthRequest, now: i64, stage: Stage) 
     id
 }
 
-/// A sign-in page for the pending request `request_id`.
-pub(super) fn page<'a>(
-    shared: &'a Shared,
-    client_id: &str,
-    request_id: &'a str,
-    error: Option<&'a str>,
-    info: Option<&'a str>,
-) -> SignInPage<'a> {
-    SignInPage {
-        prefix: &shared.prefix,
-        subdomain: &shared.config.subdomain,
-        app_name: shared
-            .client(client_id)
-            .map(|c| c.display_name.as_str())
-            .unwrap_or("the application"),
-        request_id,
-        error,
-        info,
-    }
-}
-
 /// Entra's checks, in its order: client, redirect URI (both shown on a page), then the rest (sent back).
-fn check(shared: &Shared, params: &HashMap<String, String>) -> Checked {
+fn check(shared: &SharedTenant, params: &HashMap<String, String>) -> Checked {
     let Some(client_id) = param(params, "client_id") else {
         return Checked::Page(errors::missing_parameter("client_id"));
     };
@@ -185,11 +169,10 @@ fn check(shared: &Shared, params: &HashMap<String, String>) -> Checked {
             &client.client_id,
         ));
     }
-    let state = param(params, "state").map(str::to_string);
     let mut target = Target {
         redirect_uri: redirect_uri.to_string(),
         mode: ResponseMode::Query,
-        state,
+        client_state: param(params, "state").map(str::to_string),
     };
     match check_parameters(client, params, &mut target) {
         Ok(request) => Checked::Valid(request),
@@ -202,16 +185,7 @@ fn check_parameters(
     params: &HashMap<String, String>,
     target: &mut Target,
 ) -> Result<AuthRequest, EntraError> {
-    target.mode = match param(params, "response_mode") {
-        None | Some("query") => ResponseMode::Query,
-        Some("fragment") => ResponseMode::Fragment,
-        Some("form_post") => ResponseMode::FormPost,
-        Some(other) => {
-            return Err(errors::invalid_request(&format!(
-                "response_mode '{other}' is not supported."
-            )))
-        }
-    };
+    target.mode = response_mode(param(params, "response_mode"))?;
     let response_type =
         param(params, "response_type").ok_or_else(|| errors::missing_parameter("response_type"))?;
     if response_type != "code" {
@@ -228,18 +202,7 @@ fn check_parameters(
     if nonce.is_some() && !scopes.iter().any(|s| s == "openid") {
         return Err(errors::openid_scope_required());
     }
-    let prompt = match param(params, "prompt") {
-        None => None,
-        Some("login") => Some(Prompt::Login),
-        Some("select_account") => Some(Prompt::SelectAccount),
-        Some("create") => Some(Prompt::Create),
-        Some("none") => Some(Prompt::None),
-        Some(other) => {
-            return Err(errors::invalid_request(&format!(
-                "prompt '{other}' is not supported."
-            )))
-        }
-    };
+    let prompt = prompt(param(params, "prompt"))?;
     let code_challenge = check_pkce(
         client,
         param(params, "code_challenge"),
@@ -249,13 +212,39 @@ fn check_parameters(
         client_id: client.client_id.clone(),
         redirect_uri: target.redirect_uri.clone(),
         response_mode: target.mode,
-        state: target.state.clone(),
+        client_state: target.client_state.clone(),
         nonce,
         scopes,
         code_challenge,
         prompt,
         login_hint: param(params, "login_hint").map(str::to_string),
     })
+}
+
+/// `response_mode`: query (the default), fragment or form_post.
+fn response_mode(value: Option<&str>) -> Result<ResponseMode, EntraError> {
+    match value {
+        None | Some("query") => Ok(ResponseMode::Query),
+        Some("fragment") => Ok(ResponseMode::Fragment),
+        Some("form_post") => Ok(ResponseMode::FormPost),
+        Some(other) => Err(errors::invalid_request(&format!(
+            "response_mode '{other}' is not supported."
+        ))),
+    }
+}
+
+/// `prompt`: login, select_account, create or none.
+fn prompt(value: Option<&str>) -> Result<Option<Prompt>, EntraError> {
+    match value {
+        None => Ok(None),
+        Some("login") => Ok(Some(Prompt::Login)),
+        Some("select_account") => Ok(Some(Prompt::SelectAccount)),
+        Some("create") => Ok(Some(Prompt::Create)),
+        Some("none") => Ok(Some(Prompt::None)),
+        Some(other) => Err(errors::invalid_request(&format!(
+            "prompt '{other}' is not supported."
+        ))),
+    }
 }
 
 /// RFC 7636 §4.2-4.3: SPA clients must send an S256 challenge; Web clients may send one (S256 or plain).
@@ -297,112 +286,6 @@ fn check_pkce(
         challenge: challenge.to_string(),
         s256,
     }))
-}
-
-/// Sends `params` to the app as its response mode says.
-pub(super) fn to_client(shared: &Shared, target: &Target, params: Vec<(&str, String)>) -> Response {
-    let mut all = params;
-    if let Some(state) = &target.state {
-        all.push(("state", state.clone()));
-    }
-    match target.mode {
-        ResponseMode::FormPost => Html(html::form_post(
-            &shared.config.subdomain,
-            &target.redirect_uri,
-            &all,
-        ))
-        .into_response(),
-        ResponseMode::Query | ResponseMode::Fragment => {
-            let Ok(mut url) = url::Url::parse(&target.redirect_uri) else {
-                return (StatusCode::BAD_REQUEST, "unusable redirect URI").into_response();
-            };
-            if target.mode == ResponseMode::Query {
-                url.query_pairs_mut()
-                    .extend_pairs(all.iter().map(|(k, v)| (*k, v.as_str())));
-            } else {
-                let fragment = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(all.iter().map(|(k, v)| (*k, v.as_str())))
-                    .finish();
-                url.set_fragment(Some(&fragment));
-            }
-            let mut response = StatusCode::FOUND.into_response();
-            if let Ok(location) = HeaderValue::from_str(url.as_str()) {
-                response.headers_mut().insert(header::LOCATION, location);
-            }
-            response
-        }
-    }
-}
-
-/// An error sent back to the app: `error`, `error_description`, `error_uri`, `state`.
-pub(super) fn error_redirect(
-    shared: &Shared,
-    headers: &HeaderMap,
-    target: &Target,
-    error: &EntraError,
-    client: Option<&str>,
-) -> Response {
-    let ctx = error_context(shared, headers);
-    let params = vec![
-        ("error", error.error.to_string()),
-        ("error_description", error.description(&ctx)),
-        ("error_uri", error.error_uri(&ctx)),
-    ];
-    noted(
-        to_client(shared, target, params),
-        LogNote::error(client, error),
-    )
-}
-
-/// Ends a sign-in of `user_oid`: keeps or starts the session, issues a code, and redirects with `code`, `state` and
-/// `session_state`.
-pub(super) fn complete(
-    shared: &Shared,
-    state: &mut State,
-    request: &AuthRequest,
-    user_oid: &str,
-    session: Option<&Session>,
-) -> Response {
-    let now = shared.clock.now();
-    let lifetimes = shared.lifetimes();
-    let (cookie, sid) = match session.filter(|s| s.user_oid == user_oid) {
-        Some(session) => (None, session.sid.clone()),
-        None => {
-            let cookie = opaque();
-            let sid = guid();
-            let session = Session {
-                sid: sid.clone(),
-                user_oid: user_oid.to_string(),
-                expires_at: now + crate::clock::secs(lifetimes.session),
-            };
-            state.sessions.insert(cookie.clone(), session);
-            (Some(cookie), sid)
-        }
-    };
-    let code = opaque();
-    state.codes.insert(
-        code.clone(),
-        CodeGrant {
-            client_id: request.client_id.clone(),
-            redirect_uri: request.redirect_uri.clone(),
-            code_challenge: request.code_challenge.clone(),
-            scopes: request.scopes.clone(),
-            nonce: request.nonce.clone(),
-            user_oid: user_oid.to_string(),
-            sid: sid.clone(),
-            expires_at: now + crate::clock::secs(lifetimes.authorization_code),
-            redeemed: false,
-        },
-    );
-    let mut response = to_client(
-        shared,
-        &Target::of(request),
-        vec![("code", code), ("session_state", sid)],
-    );
-    if let Some(cookie) = cookie {
-        set_session_cookie(shared, &mut response, Some(&cookie));
-    }
-    response
 }
 
 #[cfg(test)]

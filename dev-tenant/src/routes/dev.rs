@@ -1,10 +1,13 @@
 //! The development endpoints: the mailbox of emailed codes, fault injection, the lifetimes in force, the error-code
 //! page and a home page.
 
-use super::{noted, param, query_params, AppState, LogNote};
+use super::cors::allow_any_origin;
+use super::params::{param, query_params};
+use super::request_log::{noted, LogNote};
 use crate::errors::explain;
 use crate::faults::FaultRequest;
 use crate::html::{self, escape, MailRow};
+use crate::shared::Shared;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -14,7 +17,7 @@ use serde_json::json;
 
 /// `GET /_dev/mailbox`: newest first; JSON with `?format=json` or `Accept: application/json`; `?to=` filters.
 pub(crate) async fn mailbox(
-    State(shared): AppState,
+    State(shared): Shared,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
@@ -26,8 +29,8 @@ pub(crate) async fn mailbox(
             .is_some_and(|accept| accept.contains("application/json"));
     let to = param(&params, "to");
     let messages: Vec<_> = {
-        let state = shared.lock();
-        state
+        let memory = shared.lock();
+        memory
             .mailbox
             .iter()
             .rev()
@@ -48,17 +51,17 @@ pub(crate) async fn mailbox(
             .collect();
         Html(html::mailbox(&shared.config.subdomain, &rows)).into_response()
     };
-    noted(super::allow_any_origin(response), LogNote::new(None, "ok"))
+    noted(allow_any_origin(response), LogNote::new(None, "ok"))
 }
 
 /// `GET /_dev/faults`: what is armed.
-pub(crate) async fn list_faults(State(shared): AppState) -> Response {
+pub(crate) async fn list_faults(State(shared): Shared) -> Response {
     let body = shared.lock().faults.to_json();
     noted(Json(body).into_response(), LogNote::new(None, "ok"))
 }
 
 /// `POST /_dev/faults`: arms faults (see [`crate::faults`]).
-pub(crate) async fn arm_faults(State(shared): AppState, body: Bytes) -> Response {
+pub(crate) async fn arm_faults(State(shared): Shared, body: Bytes) -> Response {
     let request = match FaultRequest::from_json(&body) {
         Ok(request) => request,
         Err(e) => {
@@ -70,11 +73,9 @@ pub(crate) async fn arm_faults(State(shared): AppState, body: Bytes) -> Response
             return noted(response, LogNote::new(None, "bad_fault_request"));
         }
     };
-    let tenant = crate::Tenant {
-        shared: shared.clone(),
-    };
+    let arming = shared.clone();
     let armed =
-        tokio::task::spawn_blocking(move || tenant.arm_faults(&request).map(|()| request)).await;
+        tokio::task::spawn_blocking(move || arming.arm_faults(&request).map(|()| request)).await;
     match armed {
         Ok(Ok(request)) => {
             let names: Vec<&str> = request.faults.iter().map(|f| f.name()).collect();
@@ -101,21 +102,21 @@ pub(crate) async fn arm_faults(State(shared): AppState, body: Bytes) -> Response
 }
 
 /// `DELETE /_dev/faults`: disarms everything.
-pub(crate) async fn clear_faults(State(shared): AppState) -> Response {
+pub(crate) async fn clear_faults(State(shared): Shared) -> Response {
     shared.lock().faults.clear();
     let body = shared.lock().faults.to_json();
     noted(Json(body).into_response(), LogNote::new(None, "cleared"))
 }
 
 /// `GET /_dev/lifetimes`: every lifetime in force, in seconds.
-pub(crate) async fn lifetimes(State(shared): AppState) -> Response {
+pub(crate) async fn lifetimes(State(shared): Shared) -> Response {
     let body = shared.lifetimes().to_json();
     noted(Json(body).into_response(), LogNote::new(None, "ok"))
 }
 
 /// `PUT /_dev/lifetimes`: `{"access_token_max": 10, ...}` (seconds) replaces the lifetimes it names; the others
 /// stay. A result with `access_token_min` > `access_token_max` is refused.
-pub(crate) async fn set_lifetimes(State(shared): AppState, body: Bytes) -> Response {
+pub(crate) async fn set_lifetimes(State(shared): Shared, body: Bytes) -> Response {
     let changed = {
         let mut lifetimes = shared.lifetimes_mut();
         lifetimes
@@ -135,7 +136,7 @@ pub(crate) async fn set_lifetimes(State(shared): AppState, body: Bytes) -> Respo
 }
 
 /// `DELETE /_dev/lifetimes`: back to the configured lifetimes.
-pub(crate) async fn reset_lifetimes(State(shared): AppState) -> Response {
+pub(crate) async fn reset_lifetimes(State(shared): Shared) -> Response {
     let configured = shared.config.lifetimes;
     *shared.lifetimes_mut() = configured;
     noted(
@@ -145,7 +146,7 @@ pub(crate) async fn reset_lifetimes(State(shared): AppState) -> Response {
 }
 
 /// `GET /error?code=N`: what `error_uri` points to.
-pub(crate) async fn error_code(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn error_code(State(shared): Shared, RawQuery(query): RawQuery) -> Response {
     let params = query_params(query.as_deref());
     let code =
         param(&params, "code").and_then(|c| c.trim_start_matches("AADSTS").parse::<u32>().ok());
@@ -161,7 +162,7 @@ pub(crate) async fn error_code(State(shared): AppState, RawQuery(query): RawQuer
 }
 
 /// `GET /`: the tenant's URLs and clients.
-pub(crate) async fn home(State(shared): AppState) -> Response {
+pub(crate) async fn home(State(shared): Shared) -> Response {
     let urls = &shared.urls;
     let mut body = String::from("<dl>");
     for (name, value) in [

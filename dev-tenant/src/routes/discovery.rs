@@ -1,20 +1,21 @@
-//! OpenID Connect discovery, the JWKS and userinfo.
+//! OpenID Connect discovery and the JWKS.
 
-use super::{
-    allow_any_origin, html_server_error, no_store, noted, tenant_error_json, AppState, LogNote,
-};
-use crate::faults::Phase;
+use super::cors::allow_any_origin;
+use super::headers::no_store;
+use super::request_log::{noted, LogNote};
+use super::responses::{html_server_error, tenant_error_json};
+use crate::faults::{Fault, Phase};
 use crate::keys::jwks as jwks_document;
-use crate::tokens::verify;
+use crate::shared::Shared;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
 /// `GET /{tenant}/v2.0/.well-known/openid-configuration`: Entra's field set for a CIAM tenant.
 pub(crate) async fn openid_configuration(
-    State(shared): AppState,
+    State(shared): Shared,
     Path(tenant): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -62,7 +63,7 @@ fn public_document(document: serde_json::Value) -> Response {
 
 /// `GET /{tenant}/discovery/v2.0/keys`.
 pub(crate) async fn jwks(
-    State(shared): AppState,
+    State(shared): Shared,
     Path(tenant): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -70,14 +71,14 @@ pub(crate) async fn jwks(
         return tenant_error_json(&shared, &headers, &tenant);
     }
     let (failing, keys) = {
-        let mut state = shared.lock();
-        let failing = state
+        let mut memory = shared.lock();
+        let failing = memory
             .faults
             .take(Phase::Jwks)
             .iter()
-            .any(|a| a.fault == crate::Fault::JwksUnavailable);
+            .any(|a| a.fault == Fault::JwksUnavailable);
         // A failed fetch is still a fetch: withheld keys count it.
-        (failing, state.keys.fetch())
+        (failing, memory.keys.fetch())
     };
     if failing {
         let response = allow_any_origin(html_server_error("The key set is unavailable."));
@@ -85,81 +86,4 @@ pub(crate) async fn jwks(
     }
     let document = jwks_document(&keys, &shared.urls.issuer);
     public_document(document)
-}
-
-/// `GET|POST /{tenant}/openid/v2.0/userinfo` with `Authorization: Bearer {access token}` (Entra's is
-/// `https://graph.microsoft.com/oidc/userinfo`).
-pub(crate) async fn userinfo(
-    State(shared): AppState,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if !shared.is_this_tenant(&tenant) {
-        return tenant_error_json(&shared, &headers, &tenant);
-    }
-    let unauthorized = |why: &str| {
-        let mut response = (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"error": "invalid_token", "error_description": why})),
-        )
-            .into_response();
-        if let Ok(value) =
-            format!("Bearer error=\"invalid_token\", error_description=\"{why}\"").parse()
-        {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, value);
-        }
-        noted(
-            allow_any_origin(response),
-            LogNote::new(None, "invalid_token"),
-        )
-    };
-    let Some(token) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-    else {
-        return unauthorized("no bearer token");
-    };
-    let keys = shared.lock().keys.verification_keys();
-    let Some(claims) = verify(token.trim(), &keys) else {
-        return unauthorized("the token is not one this tenant signed");
-    };
-    let now = shared.clock.now();
-    if claims
-        .get("exp")
-        .and_then(|v| v.as_i64())
-        .is_none_or(|exp| exp <= now)
-    {
-        return unauthorized("the token has expired");
-    }
-    if claims.get("scp").is_none() {
-        return unauthorized("not an access token");
-    }
-    let oid = claims
-        .get("oid")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
-    let client = claims
-        .get("azp")
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
-    let Some(user) = shared.lock().user(oid).cloned() else {
-        return unauthorized("the user no longer exists");
-    };
-    let body = json!({
-        "sub": claims.get("sub"),
-        "name": user.display_name,
-        "given_name": user.given_name,
-        "family_name": user.surname,
-        "email": user.email,
-    });
-    noted(
-        allow_any_origin(Json(body).into_response()),
-        LogNote::new(client.as_deref(), "ok"),
-    )
 }

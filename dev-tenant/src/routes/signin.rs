@@ -1,13 +1,17 @@
 //! The sign-up / sign-in user flow with an email one-time passcode: email page, code page (3 tries, 10 minutes,
 //! resend), sign-up page for a first-time email, account picker, and cancel.
 
-use super::authorize::{complete, error_redirect, page, Target};
-use super::{expired_request_page, noted, param, query_params, session_cookie, AppState, LogNote};
+use super::cookies::session_cookie;
+use super::params::{param, query_params};
+use super::redirect::{error_redirect, redirect_with_code, Target};
+use super::request_log::{noted, LogNote};
+use super::responses::{expired_request_page, sign_in_page};
+use crate::clock::UnixTime;
 use crate::errors;
 use crate::ids::{guid, otp_code};
-use crate::store::{MailMessage, Otp, Pending, Stage, State, User, OTP_TRIES};
-use crate::tenant::Shared;
-use axum::extract::{Form, RawQuery, State as AxumState};
+use crate::shared::{Shared, SharedTenant};
+use crate::store::{MailMessage, Memory, Otp, Pending, Prompt, Stage, User, OTP_TRIES};
+use axum::extract::{Form, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
@@ -27,8 +31,8 @@ fn show(client: &str, outcome: &str, html: String) -> Response {
 }
 
 /// A form submitted out of order (a code before an email, a sign-up before a code): back to the email page.
-fn out_of_order(shared: &Shared, client: &str, id: &str, message: &str) -> Response {
-    let html = page(shared, client, id, Some(message), None).email("", false);
+fn out_of_order(shared: &SharedTenant, client: &str, id: &str, message: &str) -> Response {
+    let html = sign_in_page(shared, client, id, Some(message), None).email("", false);
     show(client, "out_of_order", html)
 }
 
@@ -47,7 +51,7 @@ fn is_email(text: &str) -> bool {
 }
 
 /// "Sends" a new code to `email`: to the mailbox and to stdout.
-fn send_code(shared: &Shared, state: &mut State, email: &str) -> Otp {
+fn send_code(shared: &SharedTenant, memory: &mut Memory, email: &str) -> Otp {
     let now = shared.clock.now();
     let lifetime = shared.lifetimes().otp_code;
     let otp = Otp {
@@ -56,7 +60,7 @@ fn send_code(shared: &Shared, state: &mut State, email: &str) -> Otp {
         expires_at: now + crate::clock::secs(lifetime),
         tries_left: OTP_TRIES,
     };
-    state.send_mail(MailMessage::new(email, &otp.code, now));
+    memory.send_mail(MailMessage::new(email, &otp.code, now));
     shared.say(&format!(
         "dev-tenant mail to={email} code={} valid_minutes={}",
         otp.code,
@@ -66,17 +70,17 @@ fn send_code(shared: &Shared, state: &mut State, email: &str) -> Otp {
 }
 
 /// `POST /{tenant}/signin/email`: page 1 submitted.
-pub(crate) async fn email(AxumState(shared): AppState, Form(fields): Fields) -> Response {
+pub(crate) async fn email(State(shared): Shared, Form(fields): Fields) -> Response {
     let id = field(&fields, "request_id").to_string();
-    let mut state = shared.lock();
-    let Some(pending) = state.pending.get(&id).cloned() else {
+    let mut memory = shared.lock();
+    let Some(pending) = memory.pending.get(&id).cloned() else {
         return expired_request_page(&shared);
     };
     let client = pending.request.client_id.clone();
-    let create = pending.request.prompt == Some(crate::store::Prompt::Create);
+    let create = pending.request.prompt == Some(Prompt::Create);
     let email = field(&fields, "email").to_string();
     if !is_email(&email) {
-        let html = page(
+        let html = sign_in_page(
             &shared,
             &client,
             &id,
@@ -86,35 +90,17 @@ pub(crate) async fn email(AxumState(shared): AppState, Form(fields): Fields) -> 
         .email(&email, create);
         return show(&client, "invalid_email", html);
     }
-    let otp = send_code(&shared, &mut state, &email);
-    if let Some(pending) = state.pending.get_mut(&id) {
+    let otp = send_code(&shared, &mut memory, &email);
+    if let Some(pending) = memory.pending.get_mut(&id) {
         pending.stage = Stage::Code(otp);
     }
-    let html = page(&shared, &client, &id, None, Some("We sent you a code.")).code(&email);
+    let html = sign_in_page(&shared, &client, &id, None, Some("We sent you a code.")).code(&email);
     show(&client, "code_sent", html)
 }
 
-/// `POST /{tenant}/signin/code`: page 2 submitted.
-pub(crate) async fn code(
-    AxumState(shared): AppState,
-    headers: HeaderMap,
-    Form(fields): Fields,
-) -> Response {
-    let id = field(&fields, "request_id").to_string();
-    let entered: String = field(&fields, "code")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let now = shared.clock.now();
-    let mut state = shared.lock();
-    let Some(pending) = state.pending.get(&id).cloned() else {
-        return expired_request_page(&shared);
-    };
-    let client = pending.request.client_id.clone();
-    let Stage::Code(mut otp) = pending.stage.clone() else {
-        return out_of_order(&shared, &client, &id, "Enter your email address first.");
-    };
-    let error = if otp.tries_left == 0 {
+/// Why `entered` is not accepted for `otp` (a wrong code uses up a try), or `None`.
+fn check_code(otp: &mut Otp, entered: &str, now: UnixTime) -> Option<String> {
+    if otp.tries_left == 0 {
         Some("Too many wrong codes. Request a new code with \"Resend code\".".to_string())
     } else if now >= otp.expires_at {
         Some("That code has expired. Request a new code with \"Resend code\".".to_string())
@@ -127,24 +113,47 @@ pub(crate) async fn code(
         })
     } else {
         None
+    }
+}
+
+/// `POST /{tenant}/signin/code`: page 2 submitted.
+pub(crate) async fn code(
+    State(shared): Shared,
+    headers: HeaderMap,
+    Form(fields): Fields,
+) -> Response {
+    let id = field(&fields, "request_id").to_string();
+    let entered: String = field(&fields, "code")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let now = shared.clock.now();
+    let mut memory = shared.lock();
+    let Some(pending) = memory.pending.get(&id).cloned() else {
+        return expired_request_page(&shared);
     };
+    let client = pending.request.client_id.clone();
+    let Stage::Code(mut otp) = pending.stage.clone() else {
+        return out_of_order(&shared, &client, &id, "Enter your email address first.");
+    };
+    let error = check_code(&mut otp, &entered, now);
     if let Some(error) = error {
         let email = otp.email.clone();
-        if let Some(pending) = state.pending.get_mut(&id) {
+        if let Some(pending) = memory.pending.get_mut(&id) {
             pending.stage = Stage::Code(otp);
         }
-        let html = page(&shared, &client, &id, Some(&error), None).code(&email);
+        let html = sign_in_page(&shared, &client, &id, Some(&error), None).code(&email);
         return show(&client, "wrong_code", html);
     }
-    match state.user_by_email(&otp.email).cloned() {
-        Some(user) => finish(&shared, &mut state, &headers, &id, &pending, &user.oid),
+    match memory.user_by_email(&otp.email).cloned() {
+        Some(user) => finish(&shared, &mut memory, &headers, &id, &pending, &user.oid),
         None => {
-            if let Some(pending) = state.pending.get_mut(&id) {
+            if let Some(pending) = memory.pending.get_mut(&id) {
                 pending.stage = Stage::SignUp {
                     email: otp.email.clone(),
                 };
             }
-            let html = page(&shared, &client, &id, None, Some("Email verified."))
+            let html = sign_in_page(&shared, &client, &id, None, Some("Email verified."))
                 .sign_up(&otp.email, ["", "", ""]);
             show(&client, "sign_up_page", html)
         }
@@ -152,34 +161,35 @@ pub(crate) async fn code(
 }
 
 /// `GET /{tenant}/signin/resend?request_id=`: a new code, three new tries.
-pub(crate) async fn resend(AxumState(shared): AppState, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn resend(State(shared): Shared, RawQuery(query): RawQuery) -> Response {
     let params = query_params(query.as_deref());
     let id = param(&params, "request_id").unwrap_or("").to_string();
-    let mut state = shared.lock();
-    let Some(pending) = state.pending.get(&id).cloned() else {
+    let mut memory = shared.lock();
+    let Some(pending) = memory.pending.get(&id).cloned() else {
         return expired_request_page(&shared);
     };
     let client = pending.request.client_id.clone();
     let Stage::Code(old) = pending.stage else {
         return out_of_order(&shared, &client, &id, "Enter your email address first.");
     };
-    let otp = send_code(&shared, &mut state, &old.email);
-    if let Some(pending) = state.pending.get_mut(&id) {
+    let otp = send_code(&shared, &mut memory, &old.email);
+    if let Some(pending) = memory.pending.get_mut(&id) {
         pending.stage = Stage::Code(otp);
     }
-    let html = page(&shared, &client, &id, None, Some("We sent you a new code.")).code(&old.email);
+    let html =
+        sign_in_page(&shared, &client, &id, None, Some("We sent you a new code.")).code(&old.email);
     show(&client, "code_resent", html)
 }
 
 /// `POST /{tenant}/signin/signup`: the attributes of a first-time user.
 pub(crate) async fn sign_up(
-    AxumState(shared): AppState,
+    State(shared): Shared,
     headers: HeaderMap,
     Form(fields): Fields,
 ) -> Response {
     let id = field(&fields, "request_id").to_string();
-    let mut state = shared.lock();
-    let Some(pending) = state.pending.get(&id).cloned() else {
+    let mut memory = shared.lock();
+    let Some(pending) = memory.pending.get(&id).cloned() else {
         return expired_request_page(&shared);
     };
     let client = pending.request.client_id.clone();
@@ -192,7 +202,7 @@ pub(crate) async fn sign_up(
         field(&fields, "surname"),
     ];
     if values[0].is_empty() || values.iter().any(|v| v.chars().count() > 256) {
-        let html = page(
+        let html = sign_in_page(
             &shared,
             &client,
             &id,
@@ -202,7 +212,7 @@ pub(crate) async fn sign_up(
         .sign_up(email, values);
         return show(&client, "invalid_sign_up", html);
     }
-    let oid = match state.user_by_email(email) {
+    let oid = match memory.user_by_email(email) {
         // Signed up meanwhile in another tab.
         Some(user) => user.oid.clone(),
         None => {
@@ -215,41 +225,41 @@ pub(crate) async fn sign_up(
                 created_at: shared.clock.now(),
             };
             let oid = user.oid.clone();
-            state.users.push(user);
-            shared.save(&state.users);
+            memory.users.push(user);
+            shared.save(&memory.users);
             shared.say(&format!("dev-tenant user created email={email} oid={oid}"));
             oid
         }
     };
-    finish(&shared, &mut state, &headers, &id, &pending, &oid)
+    finish(&shared, &mut memory, &headers, &id, &pending, &oid)
 }
 
 /// `POST /{tenant}/signin/continue`: the account picker's "Continue as".
 pub(crate) async fn continue_as(
-    AxumState(shared): AppState,
+    State(shared): Shared,
     headers: HeaderMap,
     Form(fields): Fields,
 ) -> Response {
     let id = field(&fields, "request_id").to_string();
     let now = shared.clock.now();
     let cookie = session_cookie(&shared, &headers);
-    let mut state = shared.lock();
-    let Some(pending) = state.pending.get(&id).cloned() else {
+    let mut memory = shared.lock();
+    let Some(pending) = memory.pending.get(&id).cloned() else {
         return expired_request_page(&shared);
     };
     let client = pending.request.client_id.clone();
-    let session_user = state
+    let session_user = memory
         .session(cookie.as_deref(), now)
         .map(|s| s.user_oid.clone());
     match (&pending.stage, session_user) {
         (Stage::AccountPicker { user_oid }, Some(session_user)) if *user_oid == session_user => {
-            finish(&shared, &mut state, &headers, &id, &pending, &session_user)
+            finish(&shared, &mut memory, &headers, &id, &pending, &session_user)
         }
         _ => {
-            if let Some(pending) = state.pending.get_mut(&id) {
+            if let Some(pending) = memory.pending.get_mut(&id) {
                 pending.stage = Stage::Email;
             }
-            let html = page(
+            let html = sign_in_page(
                 &shared,
                 &client,
                 &id,
@@ -263,22 +273,22 @@ pub(crate) async fn continue_as(
 }
 
 /// `GET /{tenant}/signin/another?request_id=`: the account picker's "Use another account".
-pub(crate) async fn another(AxumState(shared): AppState, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn another(State(shared): Shared, RawQuery(query): RawQuery) -> Response {
     let params = query_params(query.as_deref());
     let id = param(&params, "request_id").unwrap_or("").to_string();
-    let mut state = shared.lock();
-    let Some(pending) = state.pending.get_mut(&id) else {
+    let mut memory = shared.lock();
+    let Some(pending) = memory.pending.get_mut(&id) else {
         return expired_request_page(&shared);
     };
     pending.stage = Stage::Email;
     let client = pending.request.client_id.clone();
-    let html = page(&shared, &client, &id, None, None).email("", false);
+    let html = sign_in_page(&shared, &client, &id, None, None).email("", false);
     show(&client, "email_page", html)
 }
 
 /// `GET /{tenant}/signin/cancel?request_id=`: `error=access_denied` back to the app.
 pub(crate) async fn cancel(
-    AxumState(shared): AppState,
+    State(shared): Shared,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -299,18 +309,18 @@ pub(crate) async fn cancel(
 
 /// The end of the flow: the pending request is done, the app gets its code.
 fn finish(
-    shared: &Shared,
-    state: &mut State,
+    shared: &SharedTenant,
+    memory: &mut Memory,
     headers: &HeaderMap,
     id: &str,
     pending: &Pending,
     user_oid: &str,
 ) -> Response {
-    state.pending.remove(id);
+    memory.pending.remove(id);
     let now = shared.clock.now();
     let cookie = session_cookie(shared, headers);
-    let session = state.session(cookie.as_deref(), now).cloned();
-    let response = complete(shared, state, &pending.request, user_oid, session.as_ref());
+    let session = memory.session(cookie.as_deref(), now).cloned();
+    let response = redirect_with_code(shared, memory, &pending.request, user_oid, session.as_ref());
     noted(
         response,
         LogNote::new(Some(&pending.request.client_id), "signed_in"),

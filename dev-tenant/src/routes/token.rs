@@ -1,21 +1,23 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: the authorization code (with PKCE) and refresh token grants, with Entra's
 //! client-type rules (SPA: cross-origin only, no secret; Web: secret, never cross-origin) and its JSON errors.
 
-use super::{
-    allow_origin, error_context, html_server_error, no_store, noted,
-    preflight as preflight_response,
-};
-use super::{origin, AppState, LogNote};
-use crate::clock::secs;
+use super::cors::{allow_origin, origin, preflight as preflight_response};
+use super::headers::no_store;
+use super::params::{self, param};
+use super::request_ids::error_context;
+use super::request_log::{noted, LogNote};
+use super::responses::{html_server_error, tenant_error_json};
+use crate::clock::{secs, UnixTime};
 use crate::config::{Client, ClientKind, Lifetimes};
 use crate::errors::{self, EntraError};
 use crate::faults::{Armed, Fault, Phase};
 use crate::ids::{b64url, opaque};
-use crate::store::{CodeChallenge, RefreshGrant, State};
-use crate::tenant::Shared;
+use crate::keys::{KeyError, SigningKey};
+use crate::shared::{Shared, SharedTenant};
+use crate::store::{CodeChallenge, CodeGrant, Memory, RefreshGrant, User};
 use crate::tokens::{apply_claim_faults, encode, Grant, Signature};
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -25,6 +27,8 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Duration;
 
+type Params = HashMap<String, String>;
+
 /// `OPTIONS` on the token endpoint: any origin may ask; the client type decides on the real request.
 pub(crate) async fn preflight(headers: HeaderMap) -> Response {
     let allowed = origin(&headers).unwrap_or_else(|| "*".into());
@@ -32,7 +36,7 @@ pub(crate) async fn preflight(headers: HeaderMap) -> Response {
 }
 
 pub(crate) async fn token(
-    AxumState(shared): AppState,
+    State(shared): Shared,
     Path(tenant): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -58,9 +62,9 @@ pub(crate) async fn token(
         );
     }
     if !shared.is_this_tenant(&tenant) {
-        return super::tenant_error_json(&shared, &headers, &tenant);
+        return tenant_error_json(&shared, &headers, &tenant);
     }
-    let params = form(&body);
+    let params = params::parse(&body);
     if let Err(e) = shared.prepare_fault_keys().await {
         shared.say(&format!("dev-tenant fault keys unavailable: {e}"));
     }
@@ -83,22 +87,8 @@ pub(crate) async fn token(
     with_cors(response)
 }
 
-/// The form body; the first of repeated names wins.
-fn form(body: &[u8]) -> HashMap<String, String> {
-    let mut params = HashMap::new();
-    for (k, v) in form_urlencoded::parse(body) {
-        params
-            .entry(k.into_owned())
-            .or_insert_with(|| v.into_owned());
-    }
-    params
-}
-
 /// `client_id` and `client_secret` from the body (client_secret_post) or `Authorization: Basic` (client_secret_basic).
-fn client_credentials(
-    params: &HashMap<String, String>,
-    headers: &HeaderMap,
-) -> (Option<String>, Option<String>) {
+fn client_credentials(params: &Params, headers: &HeaderMap) -> (Option<String>, Option<String>) {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -118,7 +108,7 @@ fn client_credentials(
             };
             Some((decode(id)?, decode(secret)?))
         });
-    let from_body = |name: &str| params.get(name).filter(|v| !v.is_empty()).cloned();
+    let from_body = |name: &str| param(params, name).map(str::to_string);
     match basic {
         Some((id, secret)) => (Some(id), Some(secret)),
         None => (from_body("client_id"), from_body("client_secret")),
@@ -140,18 +130,44 @@ struct Prepared {
 
 /// Checks the request and records its effects (code redeemed, refresh token marked redeemed) under the lock.
 fn redeem(
-    shared: &Shared,
-    params: &HashMap<String, String>,
+    shared: &SharedTenant,
+    params: &Params,
     headers: &HeaderMap,
     origin: Option<&str>,
 ) -> Result<Prepared, EntraError> {
-    let get = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+    let grant_type =
+        param(params, "grant_type").ok_or_else(|| errors::missing_parameter("grant_type"))?;
+    let client = authenticate_client(shared, params, headers, origin)?;
+    let now = shared.clock.now();
+    let lifetimes = shared.lifetimes();
+    let mut memory = shared.lock();
+    let (granted, refresh) = match grant_type {
+        "authorization_code" => (redeem_code(&mut memory, client, params, now)?, false),
+        "refresh_token" => (
+            redeem_refresh_token(&lifetimes, &mut memory, client, params, now)?,
+            true,
+        ),
+        other => return Err(errors::unsupported_grant_type(other)),
     };
-    let grant_type = get("grant_type").ok_or_else(|| errors::missing_parameter("grant_type"))?;
+    let minting = Minting {
+        shared,
+        client,
+        granted: &granted,
+        refresh,
+        lifetimes: &lifetimes,
+        now,
+    };
+    minting.prepare(&mut memory)
+}
+
+/// The client the request names (client_secret_post or client_secret_basic), if Entra's client-type rules let it
+/// use the token endpoint as it does.
+fn authenticate_client<'s>(
+    shared: &'s SharedTenant,
+    params: &Params,
+    headers: &HeaderMap,
+    origin: Option<&str>,
+) -> Result<&'s Client, EntraError> {
     let (client_id, secret) = client_credentials(params, headers);
     let client_id = client_id.ok_or_else(|| errors::missing_parameter("client_id"))?;
     let client = shared
@@ -160,109 +176,10 @@ fn redeem(
     check_client(
         client,
         secret.as_deref(),
-        get("client_assertion").is_some(),
+        param(params, "client_assertion").is_some(),
         origin,
     )?;
-    let now = shared.clock.now();
-    let lifetimes = shared.lifetimes();
-    let mut state = shared.lock();
-    let (grant, refresh) = match grant_type {
-        "authorization_code" => (redeem_code(&mut state, client, &get, now)?, false),
-        "refresh_token" => (
-            redeem_refresh_token(&lifetimes, &mut state, client, &get, now)?,
-            true,
-        ),
-        other => return Err(errors::unsupported_grant_type(other)),
-    };
-    let user = state
-        .user(&grant.user_oid)
-        .cloned()
-        .ok_or_else(|| errors::grant_malformed("grant's user"))?;
-    let claims_input = Grant {
-        issuer: &shared.urls.issuer,
-        tenant_id: &shared.config.tenant_id,
-        client_id: &client.client_id,
-        user: &user,
-        scopes: &grant.scopes,
-        nonce: grant.nonce.as_deref(),
-        sid: &grant.sid,
-        now,
-        id_token_lifetime: secs(lifetimes.id_token),
-        access_token_lifetime: secs(lifetimes.draw_access_token()),
-    };
-    let active = state
-        .keys
-        .active()
-        .cloned()
-        .ok_or_else(|| errors::grant_malformed("signing key"))?;
-    let mut outcome = if refresh {
-        "tokens_refreshed".to_string()
-    } else {
-        "tokens_issued".to_string()
-    };
-    let id_token = if grant.scopes.iter().any(|s| s == "openid") {
-        let mut faults = state.faults.take(Phase::IdToken);
-        if refresh {
-            faults.extend(state.faults.take(Phase::RefreshIdToken));
-        }
-        if !faults.is_empty() {
-            let names: Vec<&str> = faults.iter().map(|a| a.fault.name()).collect();
-            outcome.push_str(&format!(" faults={}", names.join(",")));
-        }
-        let mut claims = claims_input.id_token_claims();
-        let fault_list: Vec<Fault> = faults.iter().map(|a| a.fault).collect();
-        apply_claim_faults(&mut claims, &fault_list, &claims_input);
-        let signature = id_token_signature(
-            &mut state,
-            &active,
-            faults.iter().find(|a| a.fault.is_signing()),
-        );
-        Some((claims, signature))
-    } else {
-        None
-    };
-    let refresh_token = if grant.scopes.iter().any(|s| s == "offline_access") {
-        let token = opaque();
-        let (chain_issued_at, expires_at) = match client.kind {
-            ClientKind::Spa => (
-                grant.chain_issued_at,
-                grant.chain_issued_at + secs(lifetimes.spa_refresh_token),
-            ),
-            ClientKind::Web => (
-                grant.chain_issued_at,
-                now + secs(lifetimes.web_refresh_token),
-            ),
-        };
-        state.refresh_tokens.insert(
-            token.clone(),
-            RefreshGrant {
-                client_id: client.client_id.clone(),
-                user_oid: user.oid.clone(),
-                scopes: grant.scopes.clone(),
-                nonce: grant.nonce.clone(),
-                sid: grant.sid.clone(),
-                chain_issued_at,
-                expires_at,
-                redeemed: false,
-            },
-        );
-        Some((token, expires_at - now))
-    } else {
-        None
-    };
-    Ok(Prepared {
-        client_kind: client.kind,
-        scopes: grant.scopes.clone(),
-        access_claims: claims_input.access_token_claims(),
-        id_token,
-        access_signature: Signature::Rs256 {
-            kid: Some(active.kid().to_string()),
-            key: active,
-        },
-        access_lifetime: claims_input.access_token_lifetime,
-        refresh_token,
-        outcome,
-    })
+    Ok(client)
 }
 
 /// Entra's client-type rules.
@@ -305,17 +222,46 @@ struct Granted {
     chain_issued_at: i64,
 }
 
-fn redeem_code<'a>(
-    state: &mut State,
+impl Granted {
+    fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// The authorization code grant: the code is looked up, checked and marked redeemed.
+fn redeem_code(
+    memory: &mut Memory,
     client: &Client,
-    get: &impl Fn(&str) -> Option<&'a str>,
-    now: i64,
+    params: &Params,
+    now: UnixTime,
 ) -> Result<Granted, EntraError> {
-    let code = get("code").ok_or_else(|| errors::missing_parameter("code"))?;
-    let grant = state
+    let code = param(params, "code").ok_or_else(|| errors::missing_parameter("code"))?;
+    let grant = memory
         .codes
         .get(code)
         .ok_or_else(|| errors::grant_malformed("authorization code"))?;
+    check_code(grant, client, params, now)?;
+    let granted = Granted {
+        user_oid: grant.user_oid.clone(),
+        scopes: grant.scopes.clone(),
+        nonce: grant.nonce.clone(),
+        sid: grant.sid.clone(),
+        chain_issued_at: now,
+    };
+    if let Some(grant) = memory.codes.get_mut(code) {
+        grant.redeemed = true;
+    }
+    Ok(granted)
+}
+
+/// Whether the code may be redeemed by this request: not yet redeemed, not expired, issued to this client for this
+/// `redirect_uri`, and the PKCE verifier when it was issued with a challenge.
+fn check_code(
+    grant: &CodeGrant,
+    client: &Client,
+    params: &Params,
+    now: UnixTime,
+) -> Result<(), EntraError> {
     if grant.redeemed {
         return Err(errors::code_redeemed());
     }
@@ -326,28 +272,27 @@ fn redeem_code<'a>(
         return Err(errors::grant_for_other_client("authorization code"));
     }
     let redirect_uri =
-        get("redirect_uri").ok_or_else(|| errors::missing_parameter("redirect_uri"))?;
+        param(params, "redirect_uri").ok_or_else(|| errors::missing_parameter("redirect_uri"))?;
     if redirect_uri != grant.redirect_uri {
         return Err(errors::redirect_uri_differs());
     }
-    if let Some(challenge) = &grant.code_challenge {
-        let verifier =
-            get("code_verifier").ok_or_else(|| errors::missing_parameter("code_verifier"))?;
-        if !pkce_matches(challenge, verifier) {
-            return Err(errors::pkce_mismatch());
-        }
+    match &grant.code_challenge {
+        Some(challenge) => check_code_verifier(challenge, param(params, "code_verifier")),
+        None => Ok(()),
     }
-    let granted = Granted {
-        user_oid: grant.user_oid.clone(),
-        scopes: grant.scopes.clone(),
-        nonce: grant.nonce.clone(),
-        sid: grant.sid.clone(),
-        chain_issued_at: now,
-    };
-    if let Some(grant) = state.codes.get_mut(code) {
-        grant.redeemed = true;
+}
+
+/// RFC 7636 §4.5: the `code_verifier` is required, and must match the challenge.
+fn check_code_verifier(
+    challenge: &CodeChallenge,
+    verifier: Option<&str>,
+) -> Result<(), EntraError> {
+    let verifier = verifier.ok_or_else(|| errors::missing_parameter("code_verifier"))?;
+    if pkce_matches(challenge, verifier) {
+        Ok(())
+    } else {
+        Err(errors::pkce_mismatch())
     }
-    Ok(granted)
 }
 
 /// RFC 7636 §4.6: `BASE64URL(SHA256(ASCII(code_verifier))) == code_challenge` (or equality for `plain`), with a
@@ -365,15 +310,17 @@ fn pkce_matches(challenge: &CodeChallenge, verifier: &str) -> bool {
     well_formed && derived == challenge.challenge
 }
 
-fn redeem_refresh_token<'a>(
+/// The refresh token grant: the token is looked up, checked and marked redeemed (it stays valid, as in Entra).
+fn redeem_refresh_token(
     lifetimes: &Lifetimes,
-    state: &mut State,
+    memory: &mut Memory,
     client: &Client,
-    get: &impl Fn(&str) -> Option<&'a str>,
-    now: i64,
+    params: &Params,
+    now: UnixTime,
 ) -> Result<Granted, EntraError> {
-    let token = get("refresh_token").ok_or_else(|| errors::missing_parameter("refresh_token"))?;
-    let grant = state
+    let token =
+        param(params, "refresh_token").ok_or_else(|| errors::missing_parameter("refresh_token"))?;
+    let grant = memory
         .refresh_tokens
         .get(token)
         .ok_or_else(|| errors::grant_malformed("refresh token"))?;
@@ -381,54 +328,186 @@ fn redeem_refresh_token<'a>(
         return Err(errors::grant_for_other_client("refresh token"));
     }
     // Entra keeps a redeemed refresh token valid; the `refresh_single_use` fault rejects it.
-    if grant.redeemed && !state.faults.take(Phase::RefreshReuse).is_empty() {
+    if grant.redeemed && !memory.faults.take(Phase::RefreshReuse).is_empty() {
         return Err(errors::refresh_token_reused());
     }
-    // SPA: a fixed lifetime from the sign-in, the one in force now (tests may change it after the sign-in).
-    // Web: renewed by each rotation, as recorded at issue.
-    let spa_lifetime = secs(lifetimes.spa_refresh_token);
-    let expires_at = match client.kind {
-        ClientKind::Spa => grant.chain_issued_at + spa_lifetime,
-        ClientKind::Web => grant.expires_at,
-    };
-    if now >= expires_at {
-        return Err(match client.kind {
-            ClientKind::Spa => errors::spa_refresh_expired(grant.chain_issued_at, spa_lifetime),
-            ClientKind::Web => errors::refresh_expired_inactivity(),
-        });
-    }
-    let scopes = match get("scope") {
-        None => grant.scopes.clone(),
-        Some(requested) => {
-            let mut scopes = Vec::new();
-            for scope in requested.split_ascii_whitespace() {
-                if !grant.scopes.iter().any(|s| s == scope) {
-                    return Err(errors::scope_not_granted(scope));
-                }
-                if !scopes.iter().any(|s| s == scope) {
-                    scopes.push(scope.to_string());
-                }
-            }
-            scopes
-        }
-    };
+    check_refresh_expiry(grant, client.kind, lifetimes, now)?;
     let granted = Granted {
         user_oid: grant.user_oid.clone(),
-        scopes,
+        scopes: narrowed_scopes(&grant.scopes, param(params, "scope"))?,
         nonce: grant.nonce.clone(),
         sid: grant.sid.clone(),
         chain_issued_at: grant.chain_issued_at,
     };
-    if let Some(grant) = state.refresh_tokens.get_mut(token) {
+    if let Some(grant) = memory.refresh_tokens.get_mut(token) {
         grant.redeemed = true;
     }
     Ok(granted)
 }
 
+/// SPA: a fixed lifetime from the sign-in, the one in force now (tests may change it after the sign-in). Web: renewed
+/// by each rotation, as recorded at issue.
+fn check_refresh_expiry(
+    grant: &RefreshGrant,
+    kind: ClientKind,
+    lifetimes: &Lifetimes,
+    now: UnixTime,
+) -> Result<(), EntraError> {
+    let spa_lifetime = secs(lifetimes.spa_refresh_token);
+    let expires_at = match kind {
+        ClientKind::Spa => grant.chain_issued_at + spa_lifetime,
+        ClientKind::Web => grant.expires_at,
+    };
+    if now < expires_at {
+        return Ok(());
+    }
+    Err(match kind {
+        ClientKind::Spa => errors::spa_refresh_expired(grant.chain_issued_at, spa_lifetime),
+        ClientKind::Web => errors::refresh_expired_inactivity(),
+    })
+}
+
+/// The `scope` of a refresh request, each of them granted before (without it, all of those).
+fn narrowed_scopes(granted: &[String], requested: Option<&str>) -> Result<Vec<String>, EntraError> {
+    let Some(requested) = requested else {
+        return Ok(granted.to_vec());
+    };
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in requested.split_ascii_whitespace() {
+        if !granted.iter().any(|s| s == scope) {
+            return Err(errors::scope_not_granted(scope));
+        }
+        if !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_string());
+        }
+    }
+    Ok(scopes)
+}
+
+/// What the tokens of one granted request are made from.
+struct Minting<'a> {
+    shared: &'a SharedTenant,
+    client: &'a Client,
+    granted: &'a Granted,
+    /// The refresh grant (its ID token faults apply).
+    refresh: bool,
+    lifetimes: &'a Lifetimes,
+    now: UnixTime,
+}
+
+impl Minting<'_> {
+    /// The claims and signatures of the tokens, with the armed ID-token faults taken, and a new refresh token when
+    /// `offline_access` was granted.
+    fn prepare(&self, memory: &mut Memory) -> Result<Prepared, EntraError> {
+        let user = memory
+            .user(&self.granted.user_oid)
+            .cloned()
+            .ok_or_else(|| errors::grant_malformed("grant's user"))?;
+        let claims_input = self.claims_input(&user);
+        let active = memory
+            .keys
+            .active()
+            .cloned()
+            .ok_or_else(|| errors::grant_malformed("signing key"))?;
+        let mut outcome = String::from(if self.refresh {
+            "tokens_refreshed"
+        } else {
+            "tokens_issued"
+        });
+        let id_token = if self.granted.has_scope("openid") {
+            let (claims, signature, faults) = self.id_token(memory, &claims_input, &active);
+            if !faults.is_empty() {
+                outcome.push_str(&format!(" faults={}", faults.join(",")));
+            }
+            Some((claims, signature))
+        } else {
+            None
+        };
+        let refresh_token = self
+            .granted
+            .has_scope("offline_access")
+            .then(|| self.issue_refresh_token(memory, &user));
+        Ok(Prepared {
+            client_kind: self.client.kind,
+            scopes: self.granted.scopes.clone(),
+            access_claims: claims_input.access_token_claims(),
+            id_token,
+            access_signature: Signature::Rs256 {
+                kid: Some(active.kid().to_string()),
+                key: active,
+            },
+            access_lifetime: claims_input.access_token_lifetime,
+            refresh_token,
+            outcome,
+        })
+    }
+
+    fn claims_input<'u>(&'u self, user: &'u User) -> Grant<'u> {
+        Grant {
+            issuer: &self.shared.urls.issuer,
+            tenant_id: &self.shared.config.tenant_id,
+            client_id: &self.client.client_id,
+            user,
+            scopes: &self.granted.scopes,
+            nonce: self.granted.nonce.as_deref(),
+            sid: &self.granted.sid,
+            now: self.now,
+            id_token_lifetime: secs(self.lifetimes.id_token),
+            access_token_lifetime: secs(self.lifetimes.draw_access_token()),
+        }
+    }
+
+    /// The ID token's claims and signature with the armed ID-token faults (and, on a refresh, the refresh ones)
+    /// applied; and the names of those faults.
+    fn id_token(
+        &self,
+        memory: &mut Memory,
+        claims_input: &Grant<'_>,
+        active: &SigningKey,
+    ) -> (Map<String, Value>, Signature, Vec<&'static str>) {
+        let mut faults = memory.faults.take(Phase::IdToken);
+        if self.refresh {
+            faults.extend(memory.faults.take(Phase::RefreshIdToken));
+        }
+        let names: Vec<&'static str> = faults.iter().map(|a| a.fault.name()).collect();
+        let mut claims = claims_input.id_token_claims();
+        let fault_list: Vec<Fault> = faults.iter().map(|a| a.fault).collect();
+        apply_claim_faults(&mut claims, &fault_list, claims_input);
+        let signature =
+            id_token_signature(memory, active, faults.iter().find(|a| a.fault.is_signing()));
+        (claims, signature, names)
+    }
+
+    /// A new refresh token of the same chain, and its `refresh_token_expires_in`. SPA: it ends when the chain's
+    /// sign-in is a lifetime old; Web: a lifetime from now.
+    fn issue_refresh_token(&self, memory: &mut Memory, user: &User) -> (String, i64) {
+        let token = opaque();
+        let chain_issued_at = self.granted.chain_issued_at;
+        let expires_at = match self.client.kind {
+            ClientKind::Spa => chain_issued_at + secs(self.lifetimes.spa_refresh_token),
+            ClientKind::Web => self.now + secs(self.lifetimes.web_refresh_token),
+        };
+        memory.refresh_tokens.insert(
+            token.clone(),
+            RefreshGrant {
+                client_id: self.client.client_id.clone(),
+                user_oid: user.oid.clone(),
+                scopes: self.granted.scopes.clone(),
+                nonce: self.granted.nonce.clone(),
+                sid: self.granted.sid.clone(),
+                chain_issued_at,
+                expires_at,
+                redeemed: false,
+            },
+        );
+        (token, expires_at - self.now)
+    }
+}
+
 /// How the ID token is signed: normally by the active key with its `kid`; a signing fault changes that.
 fn id_token_signature(
-    state: &mut State,
-    active: &crate::SigningKey,
+    memory: &mut Memory,
+    active: &SigningKey,
     fault: Option<&Armed>,
 ) -> Signature {
     let normal = || Signature::Rs256 {
@@ -442,23 +521,23 @@ fn id_token_signature(
             secret: active.public_key_pem().as_bytes().to_vec(),
             kid: Some(active.kid().to_string()),
         },
-        Fault::UnpublishedSigningKey => match state.keys.never_published() {
+        Fault::UnpublishedSigningKey => match memory.keys.never_published() {
             Some(key) => Signature::Rs256 {
                 key: key.clone(),
                 kid: Some(active.kid().to_string()),
             },
             None => normal(),
         },
-        Fault::UnknownKid => match state.keys.never_published() {
+        Fault::UnknownKid => match memory.keys.never_published() {
             Some(key) => Signature::Rs256 {
                 key: key.clone(),
                 kid: Some(key.kid().to_string()),
             },
             None => normal(),
         },
-        Fault::KidNotYetPublished => match state.keys.take_spare() {
+        Fault::KidNotYetPublished => match memory.keys.take_spare() {
             Some(key) => {
-                state.keys.withhold(key.clone(), armed.withheld_fetches);
+                memory.keys.withhold(key.clone(), armed.withheld_fetches);
                 Signature::Rs256 {
                     kid: Some(key.kid().to_string()),
                     key,
@@ -475,8 +554,8 @@ fn id_token_signature(
 }
 
 /// Signs the tokens (outside the lock: RSA is slow in debug builds) and builds Entra's response body.
-fn sign(shared: &Shared, prepared: Prepared) -> Result<(Value, String), EntraError> {
-    let failed = |e: crate::KeyError| {
+fn sign(shared: &SharedTenant, prepared: Prepared) -> Result<(Value, String), EntraError> {
+    let failed = |e: KeyError| {
         shared.say(&format!("dev-tenant signing failed: {e}"));
         let mut error = errors::grant_malformed("signing key");
         error.status = StatusCode::INTERNAL_SERVER_ERROR;
