@@ -20,12 +20,17 @@ pub struct HttpResponse {
     pub elapsed_ms: f64,
 }
 
+impl HttpResponse {
+    /// The response as the protocol core reads it.
+    pub fn as_core(&self) -> crate::oidc::HttpResponse<'_> {
+        crate::oidc::HttpResponse::new(self.status, Some(&self.content_type), &self.body)
+    }
+}
+
 impl fmt::Debug for HttpResponse {
     /// The core's `Debug`, which gives the body's length only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let response =
-            crate::oidc::HttpResponse::new(self.status, Some(&self.content_type), &self.body);
-        write!(f, "{response:?} in {} ms", self.elapsed_ms)
+        write!(f, "{:?} in {} ms", self.as_core(), self.elapsed_ms)
     }
 }
 

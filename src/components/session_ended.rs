@@ -1,10 +1,9 @@
 use crate::config::BuildConfig;
-use crate::flow;
 use crate::session_context::{EndedSession, SessionContext};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::FlowInspector;
+use super::sign_in_buttons::start_sign_in_action;
+use super::{FlowInspector, SignInError};
 
 /// A session that ended without the user asking (the tenant refused a renewal, or a renewed or
 /// kept ID token failed its checks): why, what to do, and the trace.
@@ -33,17 +32,11 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
         }
         false => "The tokens were removed from this tab.",
     };
-    let starting = RwSignal::new(false);
-    let sign_in_again = move |_| {
-        let config = config.clone();
-        starting.set(true);
-        spawn_local(async move {
-            // On success the page leaves for the tenant.
-            if flow::start_sign_in(&config, None).await.is_err() {
-                starting.set(false);
-            }
-        });
-    };
+    let restart = start_sign_in_action(config);
+    // On success the page is leaving for the tenant: it stays busy until it is gone.
+    let starting =
+        move || restart.pending().get() || restart.value().with(|v| matches!(v, Some(Ok(()))));
+    let restart_failure = move || restart.value().get().and_then(Result::err);
     let advice = failure.advice();
     view! {
         <div id="session-ended">
@@ -55,9 +48,11 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
             })}
             <p>{tokens} " Nothing is retried: sign in again when you are ready."</p>
             <div class="actions">
-                <button id="sign-in-again" disabled=move || starting.get() on:click=sign_in_again>"Sign in again"</button>
+                <button id="sign-in-again" disabled=starting on:click=move |_| { restart.dispatch(None); }>"Sign in again"</button>
             </div>
         </section>
+        // The restart's own trace is not shown: one inspector per page, the one that ended the session.
+        {move || restart_failure().map(|(error, _)| view! { <SignInError error/> })}
         <FlowInspector trace/>
         </div>
     }

@@ -5,7 +5,8 @@ use crate::browser::http::NetworkError;
 use crate::browser::BrowserError;
 use crate::oidc::{
     Advice, AuthorizationErrorResponse, AuthorizeError, CallbackError, DiscoveryError,
-    EndSessionError, JwksError, JwtError, TokenError, ValidationFailure, ValidationReport,
+    EndSessionError, JwksError, JwtError, PkceError, RandomnessUnavailable, TokenError,
+    ValidationFailure, ValidationReport,
 };
 
 #[derive(Clone, Debug)]
@@ -36,8 +37,8 @@ pub enum SignInFailure {
     Validation(Box<ValidationFailure>),
     Authorize(AuthorizeError),
     Browser(BrowserError),
-    Randomness(String),
-    Pkce(String),
+    Randomness(RandomnessUnavailable),
+    Pkce(PkceError),
     /// The token endpoint refused the refresh token.
     Refresh(TokenError),
     /// A renewal was asked for, and the session has no refresh token.
@@ -125,8 +126,8 @@ impl SignInFailure {
             SignInFailure::Validation(f) => f.to_string(),
             SignInFailure::Authorize(e) => e.to_string(),
             SignInFailure::Browser(e) => e.to_string(),
-            SignInFailure::Randomness(e) => e.clone(),
-            SignInFailure::Pkce(e) => e.clone(),
+            SignInFailure::Randomness(e) => e.to_string(),
+            SignInFailure::Pkce(e) => e.to_string(),
             SignInFailure::NoRefreshToken => "The tenant sent no refresh token with these tokens, so they cannot be \
                 renewed without signing in again."
                 .into(),

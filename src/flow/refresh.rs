@@ -142,11 +142,8 @@ pub(super) async fn redeem_refresh_token(
     original: &OriginalIdentity,
     trace: &mut Trace,
 ) -> Result<Renewed, NotRenewed> {
-    let retry = |failure| NotRenewed::Retry {
-        failure,
-        rotated: None,
-    };
-    let metadata = discover(config, trace).await.map_err(retry)?;
+    let unrotated = |failure| classify(failure, None);
+    let metadata = discover(config, trace).await.map_err(unrotated)?;
     let client = Client::from_config(config);
     let request = oidc::refresh_token_request(
         &metadata.token_endpoint,
@@ -162,16 +159,7 @@ pub(super) async fn redeem_refresh_token(
         SignInFailure::Refresh,
     )
     .await;
-    let mut tokens = match tokens {
-        Ok(tokens) => tokens,
-        Err(SignInFailure::Refresh(error)) => {
-            return Err(match oidc::refresh_error_action(&error) {
-                RefreshErrorAction::EndSession => NotRenewed::Ended(SignInFailure::Refresh(error)),
-                RefreshErrorAction::RetryLater => retry(SignInFailure::Refresh(error)),
-            })
-        }
-        Err(failure) => return Err(retry(failure)),
-    };
+    let mut tokens = tokens.map_err(unrotated)?;
     tokens.refresh_token = Some(tokens.rotated_refresh_token(refresh_token));
     let Some(raw) = &tokens.id_token else {
         return Ok(Renewed {
@@ -199,14 +187,110 @@ pub(super) async fn redeem_refresh_token(
             tokens,
             id_token: Some(id_token),
         }),
-        // The keys could not be read: the tokens are not trusted yet, but the tenant has
-        // rotated the refresh token, so the session keeps the new one for the next try.
-        Err(failure @ (SignInFailure::Network(_) | SignInFailure::Jwks(_))) => {
-            Err(NotRenewed::Retry {
-                failure,
-                rotated: tokens.refresh_token,
-            })
+        // The tenant has rotated the refresh token: a retry keeps the new one.
+        Err(failure) => Err(classify(failure, tokens.refresh_token)),
+    }
+}
+
+/// Where a failed renewal leaves the session. The tenant refused (by Entra's error class), or
+/// the renewed ID token cannot be trusted: the session ends. The tenant, its metadata or its keys
+/// could not be read: retry later, keeping `rotated`, the refresh token the tenant rotated to.
+pub(super) fn classify(failure: SignInFailure, rotated: Option<RefreshToken>) -> NotRenewed {
+    let retry = |failure| NotRenewed::Retry { failure, rotated };
+    match failure {
+        SignInFailure::Refresh(error) => match oidc::refresh_error_action(&error) {
+            RefreshErrorAction::EndSession => NotRenewed::Ended(SignInFailure::Refresh(error)),
+            RefreshErrorAction::RetryLater => retry(SignInFailure::Refresh(error)),
+        },
+        failure @ (SignInFailure::Network(_)
+        | SignInFailure::Discovery(_)
+        | SignInFailure::Jwks(_)) => retry(failure),
+        failure => NotRenewed::Ended(failure),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browser::http::NetworkError;
+    use crate::oidc::{HttpResponse, ValidationFailure, ValidationReport};
+
+    fn entra(status: u16, error: &str, code: u32) -> SignInFailure {
+        let body = serde_json::json!({
+            "error": error,
+            "error_description": format!("AADSTS{code}: the tenant's words."),
+            "error_codes": [code],
+        })
+        .to_string();
+        let response = HttpResponse::new(status, Some("application/json"), &body);
+        SignInFailure::Refresh(oidc::process_refresh_response(response).expect_err("an error"))
+    }
+
+    fn ended(outcome: &NotRenewed) -> bool {
+        matches!(outcome, NotRenewed::Ended(_))
+    }
+
+    fn kept(outcome: &NotRenewed) -> Option<&str> {
+        match outcome {
+            NotRenewed::Retry { rotated, .. } => Some(rotated.as_ref().map_or("", |t| t.secret())),
+            NotRenewed::Ended(_) => None,
         }
-        Err(failure) => Err(NotRenewed::Ended(failure)),
+    }
+
+    #[test]
+    fn a_refusal_by_the_tenant_ends_the_session() {
+        for (error, code) in [
+            ("invalid_grant", 700084),
+            ("invalid_grant", 700082),
+            ("invalid_grant", 70000),
+            ("invalid_grant", 50173),
+            ("invalid_client", 7000215),
+            ("interaction_required", 50076),
+        ] {
+            assert!(
+                ended(&classify(entra(400, error, code), None)),
+                "{error} {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tenant_that_is_busy_or_failing_is_retried() {
+        for (status, error, code) in [
+            (503, "temporarily_unavailable", 90033),
+            (500, "server_error", 90006),
+        ] {
+            let outcome = classify(entra(status, error, code), None);
+            assert_eq!(kept(&outcome), Some(""), "{status} {error}");
+        }
+    }
+
+    #[test]
+    fn an_unreachable_tenant_or_unreadable_keys_are_retried_with_the_rotated_token() {
+        let network = SignInFailure::Network(NetworkError::Timeout {
+            url: "https://tenant.example/token".into(),
+            after_ms: 30_000,
+        });
+        let rotated = Some(RefreshToken::new("rotated"));
+        assert_eq!(kept(&classify(network, rotated.clone())), Some("rotated"));
+        let jwks =
+            oidc::process_jwks_response(HttpResponse::new(200, None, "{}")).expect_err("no keys");
+        assert_eq!(
+            kept(&classify(SignInFailure::Jwks(jwks), rotated)),
+            Some("rotated")
+        );
+    }
+
+    #[test]
+    fn a_renewed_id_token_that_fails_its_checks_ends_the_session() {
+        let failure = ValidationFailure {
+            report: ValidationReport::default(),
+            header_json: "{}".into(),
+            unverified_payload_json: "{}".into(),
+        };
+        let rotated = Some(RefreshToken::new("rotated"));
+        let rejected = SignInFailure::Validation(Box::new(failure));
+        assert!(ended(&classify(rejected, rotated.clone())));
+        assert!(ended(&classify(SignInFailure::MissingIdToken, rotated)));
     }
 }

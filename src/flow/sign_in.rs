@@ -44,12 +44,12 @@ async fn leave_for_tenant(
         .map_err(pkce_failed)?;
     let now = browser::now_secs();
     let pending = PendingSignIn::generate(redirect_uri, now)
-        .map_err(|e| pkce_failed(SignInFailure::Randomness(e.to_string())))?;
+        .map_err(|e| pkce_failed(SignInFailure::Randomness(e)))?;
     let digest = crypto::sha256(pending.code_verifier.ascii_bytes())
         .await
         .map_err(|e| pkce_failed(SignInFailure::Browser(e)))?;
     let challenge = CodeChallenge::from_sha256_digest(&digest)
-        .map_err(|e| pkce_failed(SignInFailure::Pkce(e.to_string())))?;
+        .map_err(|e| pkce_failed(SignInFailure::Pkce(e)))?;
     trace.record(step(
         StepKind::Pkce,
         true,
@@ -144,6 +144,79 @@ async fn run_callback(
     enter: &mut dyn FnMut(Step),
 ) -> Result<Session, SignInFailure> {
     enter(Step::ReadResponse);
+    let (response, pending) = read_answer(trace)?;
+
+    enter(Step::Discovery);
+    let metadata = discover(config, trace).await?;
+    if let Err(mix_up) = response.check_issuer(&metadata.issuer) {
+        let failure = SignInFailure::Callback(mix_up);
+        trace.fail(StepKind::Callback, failure.explanation(), None);
+        return Err(failure);
+    }
+
+    enter(Step::ExchangeCode);
+    let client = Client::from_config(config);
+    let request = oidc::authorization_code_request(
+        &metadata.token_endpoint,
+        client.token_client(),
+        &response.code,
+        &pending.redirect_uri,
+        &pending.code_verifier,
+        &client.scope,
+    );
+    let (tokens, jwks_http) = redeem(
+        &request,
+        &metadata.jwks_uri,
+        trace,
+        oidc::process_authorization_code_response,
+        SignInFailure::Token,
+    )
+    .await;
+    // The verifier was sent: now it may be shown (masked until revealed).
+    if let Some(pkce) = trace.step_mut(StepKind::Pkce) {
+        pkce.fields.push(Field::secret(
+            "code_verifier",
+            pending.code_verifier.secret(),
+        ));
+    }
+    let tokens = tokens?;
+
+    enter(Step::FetchKeys);
+    let raw = tokens
+        .id_token
+        .clone()
+        .ok_or(SignInFailure::MissingIdToken)?;
+    let expectations = Expectations {
+        issuer: metadata.issuer.clone(),
+        client_id: client.id.clone(),
+        nonce: Some(pending.nonce.clone()),
+        original: None,
+    };
+    let validated = verify_id_token(
+        &raw,
+        &metadata.jwks_uri,
+        Some(jwks_http),
+        &expectations,
+        trace,
+        &mut || enter(Step::Validate),
+    )
+    .await?;
+    let original = validated.identity(Some(pending.nonce));
+    Ok(Session::new(
+        validated,
+        tokens,
+        metadata.issuer.as_str(),
+        original,
+        browser::now_secs(),
+    ))
+}
+
+/// Reads the tenant's answer from the address (and removes it from there), continues the trace
+/// saved before the redirect, and claims the pending sign-in its `state` names: the checked
+/// answer the code exchange requires, with the sign-in's PKCE verifier and nonce.
+fn read_answer(
+    trace: &mut Trace,
+) -> Result<(oidc::AuthorizationResponse, PendingSignIn), SignInFailure> {
     let started = browser::time::now_ms();
     let href = location::href().ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
     let parsed = oidc::parse_callback(&href);
@@ -225,70 +298,7 @@ async fn run_callback(
     store.mark_used(response.state.as_str(), now);
     let response =
         oidc::process_callback(&href, &pending.state).map_err(SignInFailure::Callback)?;
-
-    enter(Step::Discovery);
-    let metadata = discover(config, trace).await?;
-    if let Err(mix_up) = response.check_issuer(&metadata.issuer) {
-        let failure = SignInFailure::Callback(mix_up);
-        trace.fail(StepKind::Callback, failure.explanation(), None);
-        return Err(failure);
-    }
-
-    enter(Step::ExchangeCode);
-    let client = Client::from_config(config);
-    let request = oidc::authorization_code_request(
-        &metadata.token_endpoint,
-        client.token_client(),
-        &response.code,
-        &pending.redirect_uri,
-        &pending.code_verifier,
-        &client.scope,
-    );
-    let (tokens, jwks_http) = redeem(
-        &request,
-        &metadata.jwks_uri,
-        trace,
-        oidc::process_authorization_code_response,
-        SignInFailure::Token,
-    )
-    .await;
-    // The verifier was sent: now it may be shown (masked until revealed).
-    if let Some(pkce) = trace.step_mut(StepKind::Pkce) {
-        pkce.fields.push(Field::secret(
-            "code_verifier",
-            pending.code_verifier.secret(),
-        ));
-    }
-    let tokens = tokens?;
-
-    enter(Step::FetchKeys);
-    let raw = tokens
-        .id_token
-        .clone()
-        .ok_or(SignInFailure::MissingIdToken)?;
-    let expectations = Expectations {
-        issuer: metadata.issuer.clone(),
-        client_id: client.id.clone(),
-        nonce: Some(pending.nonce.clone()),
-        original: None,
-    };
-    let validated = verify_id_token(
-        &raw,
-        &metadata.jwks_uri,
-        Some(jwks_http),
-        &expectations,
-        trace,
-        &mut || enter(Step::Validate),
-    )
-    .await?;
-    let original = validated.identity(Some(pending.nonce));
-    Ok(Session::new(
-        validated,
-        tokens,
-        metadata.issuer.as_str(),
-        original,
-        browser::now_secs(),
-    ))
+    Ok((response, pending))
 }
 
 /// What the tenant said, for the inspector of a sign-in this tab started.

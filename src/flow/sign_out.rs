@@ -34,7 +34,7 @@ pub async fn sign_out(config: &BuildConfig, session: &Session) -> Result<(), Sig
     let endpoint = metadata
         .end_session_endpoint
         .ok_or(SignInFailure::NoEndSessionEndpoint)?;
-    let state = State::generate().map_err(|e| SignInFailure::Randomness(e.to_string()))?;
+    let state = State::generate().map_err(SignInFailure::Randomness)?;
     let post_logout =
         location::post_logout_redirect_uri(config.post_logout_redirect_uri.as_deref())
             .ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
