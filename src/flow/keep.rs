@@ -160,6 +160,22 @@ struct Unrestored {
     keep: bool,
 }
 
+impl From<NotRenewed> for Unrestored {
+    fn from(not: NotRenewed) -> Unrestored {
+        match not {
+            NotRenewed::Ended(failure) => Unrestored {
+                failure,
+                keep: false,
+            },
+            // The tenant could not answer now: the kept session may renew on the next reload.
+            NotRenewed::Retry { failure, .. } => Unrestored {
+                failure,
+                keep: true,
+            },
+        }
+    }
+}
+
 impl From<SignInFailure> for Unrestored {
     fn from(failure: SignInFailure) -> Unrestored {
         let keep = matches!(failure, SignInFailure::Network(_));
@@ -176,19 +192,15 @@ async fn revalidate(
     let metadata = discover(config, trace).await?;
     let original = stored.original.identity();
     // The kept ID token is the sign-in's own until the first renewal; after that, a renewed one.
-    let expectations = match stored.renewals {
-        0 => Expectations {
-            issuer: metadata.issuer.clone(),
-            client_id: ClientId::new(config.client_id.clone()),
-            nonce: original.nonce.clone(),
-            original: None,
-        },
-        _ => Expectations {
-            issuer: metadata.issuer.clone(),
-            client_id: ClientId::new(config.client_id.clone()),
-            nonce: None,
-            original: Some(original.clone()),
-        },
+    let (nonce, renewed_from) = match stored.renewals {
+        0 => (original.nonce.clone(), None),
+        _ => (None, Some(original.clone())),
+    };
+    let expectations = Expectations {
+        issuer: metadata.issuer.clone(),
+        client_id: ClientId::new(config.client_id.clone()),
+        nonce,
+        original: renewed_from,
     };
     let raw = RawIdToken::new(stored.id_token);
     let verified = verify_id_token(
@@ -210,6 +222,7 @@ async fn revalidate(
             let kept = Kept {
                 refresh_token,
                 scope: stored.scope,
+                issuer: metadata.issuer.as_str().to_string(),
                 original,
                 renewals: stored.renewals,
             };
@@ -283,6 +296,8 @@ fn read(json: &str, trace: &mut Trace) -> Result<StoredSession, Unrestored> {
 struct Kept {
     refresh_token: RefreshToken,
     scope: Option<String>,
+    /// The discovered issuer.
+    issuer: String,
     original: OriginalIdentity,
     renewals: u32,
 }
@@ -308,19 +323,7 @@ async fn renew_expired(
         );
         storage.checks = first_checks.map(|s| s.checks).unwrap_or_default();
     }
-    let renewed = redeem_refresh_token(config, &kept.refresh_token, &kept.original, trace)
-        .await
-        .map_err(|not| match not {
-            NotRenewed::Ended(failure) => Unrestored {
-                failure,
-                keep: false,
-            },
-            // The tenant could not answer now: the kept session may renew on the next reload.
-            NotRenewed::Retry { failure, .. } => Unrestored {
-                failure,
-                keep: true,
-            },
-        })?;
+    let renewed = redeem_refresh_token(config, &kept.refresh_token, &kept.original, trace).await?;
     let Renewed {
         mut tokens,
         id_token: Some(id_token),
@@ -334,8 +337,6 @@ async fn renew_expired(
         .into());
     };
     let received_at = browser::now_secs();
-    // The new ID token's iss passed both checks: the discovered issuer and the original's.
-    let issuer = kept.original.iss.as_str().unwrap_or_default().to_string();
     tokens.scope = tokens.scope.or(kept.scope);
     Ok(Session {
         renewals: kept.renewals.saturating_add(1),
@@ -344,6 +345,6 @@ async fn renew_expired(
             at: received_at,
             took_ms: super::since(started),
         }),
-        ..Session::new(id_token, tokens, &issuer, kept.original, received_at)
+        ..Session::new(id_token, tokens, &kept.issuer, kept.original, received_at)
     })
 }

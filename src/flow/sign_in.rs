@@ -296,8 +296,9 @@ fn read_answer(
     let pending = claimed?;
     // From here the code is spent: a reload must say so rather than try again.
     store.mark_used(response.state.as_str(), now);
-    let response =
-        oidc::process_callback(&href, &pending.state).map_err(SignInFailure::Callback)?;
+    response
+        .check_state(&pending.state)
+        .map_err(SignInFailure::Callback)?;
     Ok((response, pending))
 }
 

@@ -33,6 +33,17 @@ pub struct AuthorizationResponse {
 }
 
 impl AuthorizationResponse {
+    /// RFC 6749 §10.12: the `state` is the one this browser sent.
+    pub fn check_state(&self, expected: &State) -> Result<(), CallbackError> {
+        match self.state == *expected {
+            true => Ok(()),
+            false => Err(CallbackError::StateMismatch {
+                expected: expected.as_str().to_owned(),
+                found: self.state.as_str().to_owned(),
+            }),
+        }
+    }
+
     /// RFC 9207 §2.4: an `iss` in the response must equal the discovered issuer exactly, else
     /// the code may come from another server and must not be redeemed. Entra sends none.
     pub fn check_issuer(&self, issuer: &IssuerUrl) -> Result<(), CallbackError> {
@@ -214,11 +225,7 @@ pub fn process_callback(
 ) -> Result<AuthorizationResponse, CallbackError> {
     match parse_callback(url)? {
         Callback::Error(e) => Err(CallbackError::Authorization(e)),
-        Callback::Success(r) if r.state != *expected_state => Err(CallbackError::StateMismatch {
-            expected: expected_state.as_str().to_owned(),
-            found: r.state.as_str().to_owned(),
-        }),
-        Callback::Success(r) => Ok(r),
+        Callback::Success(r) => r.check_state(expected_state).map(|()| r),
     }
 }
 
