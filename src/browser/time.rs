@@ -24,3 +24,8 @@ pub fn page_age_ms() -> f64 {
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
+
+/// Whole milliseconds since `started`, a [`now_ms`] reading.
+pub fn ms_since(started: f64) -> u64 {
+    (now_ms() - started).max(0.0).round() as u64
+}

@@ -1,149 +1,74 @@
-//! The ID token, checked and recorded: the JWKS fetched (one refetch on an unknown `kid`), the
+//! The ID token, checked and reported: the JWKS fetched (one refetch on an unknown `kid`), the
 //! signature verified with Web Crypto, every check of the core run.
 
-use super::trace::{self, since, step};
-use super::trace::{Outcome, TraceStep};
-use super::{Field, SignInFailure, StepKind, Trace};
+use super::events::{Event, Observer};
+use super::{SignInFailure, StepKind};
 use crate::browser::{self, crypto, http};
 use crate::oidc::{
-    self, Expectations, JwkSet, KeySelection, RawIdToken, SignatureJob, SignatureOutcome,
-    UnverifiedIdToken, ValidatedIdToken,
+    self, Expectations, JwkSet, KeyRejection, KeySelection, RawIdToken, SignatureJob,
+    SignatureOutcome, UnverifiedIdToken, ValidatedIdToken,
 };
 
-/// verifies the signature with Web Crypto and runs every check; records the JWKS and validation.
+/// Fetches the keys when `prefetched` has none, picks the key (one refetch on an unknown `kid`),
+/// verifies the signature with Web Crypto and runs every check.
 pub(super) async fn verify_id_token(
     raw: &RawIdToken,
     jwks_uri: &str,
     prefetched: Option<Result<http::HttpResponse, http::NetworkError>>,
     expectations: &Expectations,
-    trace: &mut Trace,
-    entering_validation: &mut dyn FnMut(),
+    observer: &mut dyn Observer,
 ) -> Result<ValidatedIdToken, SignInFailure> {
-    let started = browser::time::now_ms();
-    let keys = fetch_and_select_key(raw, jwks_uri, prefetched).await;
-    let (token, job, jwks_step) = match keys {
-        Ok(found) => found,
+    observer.observe(Event::Started(StepKind::Jwks));
+    let (token, job) = match select_key(raw, jwks_uri, prefetched, observer).await {
+        Ok(selected) => selected,
         Err(failure) => {
-            trace.record(step(
-                StepKind::Jwks,
-                false,
-                started,
-                failure.explanation(),
-                vec![Field::plain("GET", jwks_uri)],
-            ));
+            observer.observe(Event::KeysUnavailable {
+                jwks_uri,
+                failure: &failure,
+            });
             return Err(failure);
         }
     };
-    trace.record(TraceStep {
-        duration_ms: Some(since(started)),
-        ..jwks_step
-    });
-
-    entering_validation();
-    let started = browser::time::now_ms();
+    observer.observe(Event::Started(StepKind::Validation));
     let signature = match job {
         Ok(job) => verify(&job).await,
         Err(rejection) => SignatureOutcome::NoUsableKey(rejection),
     };
     let result = oidc::validate(token, signature, expectations, browser::now_secs())
         .map_err(|f| SignInFailure::Validation(Box::new(f)));
-    let (report, summary) = match &result {
-        Ok(token) => (
-            token.report().clone(),
-            format!(
-                "All {} checks passed; signature verified with Web Crypto (RSASSA-PKCS1-v1_5, SHA-256).",
-                token.report().checks().len()
-            ),
-        ),
-        Err(SignInFailure::Validation(failure)) => (failure.report.clone(), failure.to_string()),
-        Err(other) => (oidc::ValidationReport::default(), other.explanation()),
-    };
-    let mut validation = step(
-        StepKind::Validation,
-        result.is_ok(),
-        started,
-        summary,
-        Vec::new(),
-    );
-    validation.checks = report
-        .checks()
-        .iter()
-        .map(|c| trace::CheckRow {
-            name: c.name.to_string(),
-            expected: c.expected.clone(),
-            found: c.found.clone(),
-            passed: c.passed,
-        })
-        .collect();
-    trace.record(validation);
+    observer.observe(Event::Validated(result.as_ref()));
     result
 }
 
-async fn fetch_and_select_key(
+/// The token and the key that can verify it (or why none can); reports the keys it read.
+async fn select_key(
     raw: &RawIdToken,
     jwks_uri: &str,
     prefetched: Option<Result<http::HttpResponse, http::NetworkError>>,
-) -> Result<
-    (
-        UnverifiedIdToken,
-        Result<SignatureJob, oidc::KeyRejection>,
-        TraceStep,
-    ),
-    SignInFailure,
-> {
+    observer: &mut dyn Observer,
+) -> Result<(UnverifiedIdToken, Result<SignatureJob, KeyRejection>), SignInFailure> {
     let jwks_http = match prefetched {
         Some(result) => result,
         None => http::get(jwks_uri).await,
     };
     let (jwks, body) = jwks_of(jwks_http)?;
-    let mut fields = vec![Field::plain("GET", jwks_uri)];
     let token = UnverifiedIdToken::parse(raw.secret()).map_err(SignInFailure::Jwt)?;
-    fields.push(Field::json("ID token header", token.header_json()));
-    fields.push(Field::json("JWKS", crate::display::pretty_json(&body)));
     let (job, refetched) = match token.select_key(&jwks) {
-        KeySelection::Selected(job) => (Ok(job), false),
-        KeySelection::Rejected(rejection) => (Err(rejection), false),
+        KeySelection::Selected(job) => (Ok(job), None),
+        KeySelection::Rejected(rejection) => (Err(rejection), None),
         KeySelection::UnknownKid(_) => {
             let (jwks, body) = jwks_of(http::get(jwks_uri).await)?;
-            fields.push(Field::json(
-                "JWKS, refetched",
-                crate::display::pretty_json(&body),
-            ));
-            (token.select_key_after_refetch(&jwks), true)
+            (token.select_key_after_refetch(&jwks), Some(body))
         }
     };
-    let summary = match &job {
-        Ok(job) => {
-            let kid = job.key().kid.as_deref().unwrap_or("(no kid)");
-            fields.push(Field::plain("matched key", kid));
-            fields.push(Field::plain(
-                "key size",
-                format!("{} bits", job.key().modulus_bits),
-            ));
-            format!(
-                "The ID token's key {kid} is in the JWKS{}.",
-                if refetched {
-                    " after one refetch (keys rotate)"
-                } else {
-                    ""
-                }
-            )
-        }
-        Err(rejection) => rejection.to_string(),
-    };
-    let jwks_step = TraceStep {
-        kind: StepKind::Jwks,
-        outcome: if job.is_ok() {
-            Outcome::Ok
-        } else {
-            Outcome::Failed
-        },
-        duration_ms: None,
-        summary,
-        fields,
-        checks: Vec::new(),
-    };
-    Ok((token, job, jwks_step))
+    observer.observe(Event::KeysSelected {
+        jwks_uri,
+        header_json: token.header_json(),
+        jwks: &body,
+        refetched: refetched.as_deref(),
+        key: job.as_ref().map(SignatureJob::key),
+    });
+    Ok((token, job))
 }
 
 fn jwks_of(

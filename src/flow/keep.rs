@@ -3,10 +3,13 @@
 //! again. A kept ID token that is authentic but expired is renewed with the kept refresh token
 //! (the new one checked against the original, §12.2) rather than ending the session.
 
+use super::events::{Event, Observer};
+use super::record::Recorder;
 use super::refresh::{redeem_refresh_token, NotRenewed, Renewed};
+use super::storage_keys::{KEEP_OPT_IN, KEPT_SESSION};
 use super::{
-    discover, step, verify_id_token, Field, RenewalRecord, Session, SignInFailure, StepKind, Trace,
-    TraceKind, Trigger,
+    discover, verify_id_token, RenewalRecord, Session, SignInFailure, StepKind, Trace, TraceKind,
+    Trigger,
 };
 use crate::browser::{self, storage, BrowserError};
 use crate::config::BuildConfig;
@@ -15,9 +18,6 @@ use crate::oidc::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-const KEEP_KEY: &str = "entra-signin.keep";
-const SESSION_KEY: &str = "entra-signin.session";
 
 /// The tokens and what their checks need, as kept in sessionStorage.
 #[derive(Serialize, Deserialize)]
@@ -89,12 +89,12 @@ impl StoredSession {
 
 /// Whether the user opted in for this tab.
 pub fn is_enabled() -> bool {
-    matches!(storage::get(KEEP_KEY), Ok(Some(flag)) if flag == "1")
+    matches!(storage::get(KEEP_OPT_IN), Ok(Some(flag)) if flag == "1")
 }
 
 /// Opts in, and keeps `session` when there is one.
 pub fn enable(session: Option<&Session>) -> Result<(), BrowserError> {
-    storage::set(KEEP_KEY, "1")?;
+    storage::set(KEEP_OPT_IN, "1")?;
     match session {
         Some(session) => save(session),
         None => Ok(()),
@@ -103,8 +103,8 @@ pub fn enable(session: Option<&Session>) -> Result<(), BrowserError> {
 
 /// Opts out: the kept session is deleted at once.
 pub fn disable() -> Result<(), BrowserError> {
-    storage::remove(SESSION_KEY)?;
-    storage::remove(KEEP_KEY)
+    storage::remove(KEPT_SESSION)?;
+    storage::remove(KEEP_OPT_IN)
 }
 
 /// Keeps `session` when the user opted in; otherwise nothing is written.
@@ -113,17 +113,17 @@ pub fn save(session: &Session) -> Result<(), BrowserError> {
         return Ok(());
     }
     let json = serde_json::to_string(&StoredSession::of(session)).unwrap_or_default();
-    storage::set(SESSION_KEY, &json)
+    storage::set(KEPT_SESSION, &json)
 }
 
 /// Deletes the kept session (sign-out, or a session that ended); the opt-in stays.
 pub fn forget() {
-    let _ = storage::remove(SESSION_KEY);
+    let _ = storage::remove(KEPT_SESSION);
 }
 
 /// Whether a reload has a kept session to restore.
 pub fn has_stored_session() -> bool {
-    is_enabled() && matches!(storage::get(SESSION_KEY), Ok(Some(_)))
+    is_enabled() && matches!(storage::get(KEPT_SESSION), Ok(Some(_)))
 }
 
 /// Restores the kept session after re-validating its ID token (signature, issuer, audience,
@@ -134,24 +134,23 @@ pub async fn restore(config: &BuildConfig) -> Option<(Result<Session, SignInFail
     if !is_enabled() {
         return None;
     }
-    let json = storage::get(SESSION_KEY).ok().flatten()?;
-    let mut trace = Trace::new(TraceKind::Restore, browser::now_secs());
-    let result = revalidate(config, &json, &mut trace).await;
-    let result = match result {
+    let json = storage::get(KEPT_SESSION).ok().flatten()?;
+    let mut recorder = Recorder::new(
+        TraceKind::Restore,
+        browser::now_secs(),
+        browser::time::now_ms,
+    );
+    let result = match revalidate(config, &json, &mut recorder).await {
         Ok(session) => Ok(session),
         Err(Unrestored { failure, keep }) => {
             if !keep {
                 forget();
             }
-            trace.fail(
-                StepKind::Validation,
-                format!("{}: {}", failure.title(), failure.explanation()),
-                None,
-            );
+            recorder.observe(Event::Failed(&failure));
             Err(failure)
         }
     };
-    Some((result, trace))
+    Some((result, recorder.into_trace()))
 }
 
 /// Why the kept session was not restored, and whether it stays for the next reload.
@@ -186,32 +185,19 @@ impl From<SignInFailure> for Unrestored {
 async fn revalidate(
     config: &BuildConfig,
     json: &str,
-    trace: &mut Trace,
+    observer: &mut dyn Observer,
 ) -> Result<Session, Unrestored> {
-    let stored = read(json, trace)?;
-    let metadata = discover(config, trace).await?;
+    let stored = read(json, observer)?;
+    let metadata = discover(config, observer).await?;
     let original = stored.original.identity();
     // The kept ID token is the sign-in's own until the first renewal; after that, a renewed one.
-    let (nonce, renewed_from) = match stored.renewals {
-        0 => (original.nonce.clone(), None),
-        _ => (None, Some(original.clone())),
-    };
-    let expectations = Expectations {
-        issuer: metadata.issuer.clone(),
-        client_id: ClientId::new(config.client_id.clone()),
-        nonce,
-        original: renewed_from,
+    let (issuer, client_id) = (metadata.issuer.clone(), ClientId::new(&config.client_id));
+    let expectations = match (stored.renewals, &original.nonce) {
+        (0, Some(nonce)) => Expectations::sign_in(issuer, client_id, nonce.clone()),
+        _ => Expectations::renewal(issuer, client_id, original.clone()),
     };
     let raw = RawIdToken::new(stored.id_token);
-    let verified = verify_id_token(
-        &raw,
-        &metadata.jwks_uri,
-        None,
-        &expectations,
-        trace,
-        &mut || {},
-    )
-    .await;
+    let verified = verify_id_token(&raw, &metadata.jwks_uri, None, &expectations, observer).await;
     let refresh_token = stored.refresh_token.map(RefreshToken::new);
     let id_token = match verified {
         Ok(id_token) => id_token,
@@ -226,7 +212,7 @@ async fn revalidate(
                 original,
                 renewals: stored.renewals,
             };
-            return renew_expired(config, kept, &failure, trace).await;
+            return renew_expired(config, kept, &failure, observer).await;
         }
         Err(failure) => return Err(failure.into()),
     };
@@ -248,47 +234,28 @@ async fn revalidate(
     })
 }
 
-/// Parses the kept session and records the step; an unreadable one is deleted.
-fn read(json: &str, trace: &mut Trace) -> Result<StoredSession, Unrestored> {
-    let started = browser::time::now_ms();
+/// Parses the kept session and reports it; an unreadable one is deleted.
+fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrestored> {
+    observer.observe(Event::Started(StepKind::Storage));
     let stored: StoredSession = match serde_json::from_str(json) {
         Ok(stored) => stored,
         Err(e) => {
             let failure = SignInFailure::StoredSession(format!(
                 "The session kept in this tab's storage is not readable ({e}); it was deleted."
             ));
-            trace.record(step(
-                StepKind::Storage,
-                false,
-                started,
-                failure.explanation(),
-                Vec::new(),
-            ));
+            observer.observe(Event::StepFailed {
+                step: StepKind::Storage,
+                failure: &failure,
+            });
             return Err(failure.into());
         }
     };
-    let mut fields = vec![
-        Field::token("id_token", &stored.id_token),
-        Field::token("access_token", &stored.access_token),
-    ];
-    if let Some(token) = &stored.refresh_token {
-        fields.push(Field::secret("refresh_token", token));
-    }
-    fields.push(Field::plain(
-        "received",
-        format!(
-            "{} s ago",
-            browser::now_secs().saturating_sub(stored.received_at)
-        ),
-    ));
-    trace.record(step(
-        StepKind::Storage,
-        true,
-        started,
-        "Read from sessionStorage (you opted in: keep me signed in for this tab). Nothing is \
-         trusted until the ID token passes its checks again.",
-        fields,
-    ));
+    observer.observe(Event::KeptSessionRead {
+        id_token: &stored.id_token,
+        access_token: &stored.access_token,
+        refresh_token: stored.refresh_token.as_deref(),
+        age_secs: browser::now_secs().saturating_sub(stored.received_at),
+    });
     Ok(stored)
 }
 
@@ -303,27 +270,17 @@ struct Kept {
 }
 
 /// The kept ID token is authentic but no longer current (`expired`): renew with the refresh
-/// token, the new ID token checked against the original (§12.2). The first checks move to the
-/// storage step, so the trace shows why the renewal ran.
+/// token, the new ID token checked against the original (§12.2).
 async fn renew_expired(
     config: &BuildConfig,
     kept: Kept,
     expired: &oidc::ValidationFailure,
-    trace: &mut Trace,
+    observer: &mut dyn Observer,
 ) -> Result<Session, Unrestored> {
     let started = browser::time::now_ms();
-    trace.kind = TraceKind::RestoreRenewed;
-    let first_checks = trace.take_step(StepKind::Validation);
-    trace.take_step(StepKind::Jwks);
-    if let Some(storage) = trace.step_mut(StepKind::Storage) {
-        storage.summary = format!(
-            "Read from sessionStorage. The kept ID token is authentic, but only on time it failed \
-             ({expired}); instead of ending the session, its refresh token renews it, and the new \
-             ID token must repeat the original's identity (OpenID Connect Core §12.2)."
-        );
-        storage.checks = first_checks.map(|s| s.checks).unwrap_or_default();
-    }
-    let renewed = redeem_refresh_token(config, &kept.refresh_token, &kept.original, trace).await?;
+    observer.observe(Event::KeptIdTokenExpired { expired });
+    let renewed =
+        redeem_refresh_token(config, &kept.refresh_token, &kept.original, observer).await?;
     let Renewed {
         mut tokens,
         id_token: Some(id_token),
@@ -343,7 +300,7 @@ async fn renew_expired(
         last_renewal: Some(RenewalRecord {
             trigger: Trigger::Automatic,
             at: received_at,
-            took_ms: super::since(started),
+            took_ms: browser::time::ms_since(started),
         }),
         ..Session::new(id_token, tokens, &kept.issuer, kept.original, received_at)
     })

@@ -1,5 +1,6 @@
-//! The flows: the protocol core's steps joined by the browser layer's I/O, each recorded in a
-//! [`Trace`] for the inspector. No views here; pages call these and render what they return.
+//! The flows: the protocol core's steps joined by the browser layer's I/O. They report typed
+//! events (`events.rs`); the inspector's trace (`record.rs`) and the callback page's progress
+//! (`progress.rs`) listen. No views here; pages call these and render what they return.
 //!
 //! The rule: `oidc/X.rs` builds requests and checks answers; `flow/X.rs` sends them and records
 //! what happened. The token POST is sent and recorded in `token.rs` (`redeem`), discovery in
@@ -7,29 +8,31 @@
 //! must repeat live in `session.rs`.
 
 mod discovery;
+pub mod events;
 mod failure;
 mod id_token;
 pub mod keep;
 mod pending;
 mod progress;
+mod record;
 pub mod refresh;
 pub mod renewal;
 mod session;
 mod sign_in;
 pub mod sign_out;
+mod storage_keys;
 mod token;
 pub mod trace;
 
 pub use discovery::DISCOVERY_TTL_SECS;
 pub use failure::SignInFailure;
 pub use pending::{PendingStore, PENDING_TTL_SECS};
-pub use progress::{Step, StepStatus};
+pub use progress::{progress_label, StepStatus, PROGRESS_STEPS};
 pub use session::{RenewalRecord, Session, Trigger};
 pub use sign_in::{complete_sign_in, start_sign_in};
 pub use trace::{Field, Outcome, StepKind, Trace, TraceKind, TraceStep};
 
-use discovery::{discover, discover_untraced};
+use discovery::discover;
 use id_token::verify_id_token;
 use session::Client;
 use token::redeem;
-use trace::{since, step};

@@ -1,15 +1,13 @@
 //! Pending sign-ins in sessionStorage: one per `state`, so several tabs and several sign-ins can
 //! run at once; each is single use and expires.
 
+use super::storage_keys::{keyed, PENDING_SIGN_IN, PENDING_TRACE, REDEEMED_CODE};
 use super::{SignInFailure, Trace};
 use crate::browser::{storage, BrowserError};
 use crate::oidc::PendingSignIn;
 
 /// A pending sign-in older than this is refused.
 pub const PENDING_TTL_SECS: i64 = 600;
-const PENDING_PREFIX: &str = "entra-signin.pending.";
-const USED_PREFIX: &str = "entra-signin.used.";
-const TRACE_PREFIX: &str = "entra-signin.trace.";
 
 /// Whether a sign-in that started at `started_at` is past its expiry at `now`.
 pub fn is_expired(started_at: i64, now: i64) -> bool {
@@ -18,15 +16,15 @@ pub fn is_expired(started_at: i64, now: i64) -> bool {
 }
 
 fn pending_key(state: &str) -> String {
-    format!("{PENDING_PREFIX}{state}")
+    keyed(PENDING_SIGN_IN, state)
 }
 
 fn trace_key(state: &str) -> String {
-    format!("{TRACE_PREFIX}{state}")
+    keyed(PENDING_TRACE, state)
 }
 
 fn used_key(state: &str) -> String {
-    format!("{USED_PREFIX}{state}")
+    keyed(REDEEMED_CODE, state)
 }
 
 /// The pending sign-ins of this tab.
@@ -82,7 +80,7 @@ impl PendingStore {
 
     /// When the last sign-in of this tab redeemed its code, if one did.
     pub fn last_used_at(&self) -> Option<i64> {
-        storage::keys_with_prefix(USED_PREFIX)
+        storage::keys_with_prefix(REDEEMED_CODE)
             .ok()?
             .iter()
             .filter_map(|k| storage::get(k).ok().flatten()?.parse::<i64>().ok())
@@ -91,7 +89,7 @@ impl PendingStore {
 
     /// Deletes pending sign-ins that expired or cannot be read.
     pub fn forget_expired(&self, now: i64) {
-        for key in storage::keys_with_prefix(PENDING_PREFIX).unwrap_or_default() {
+        for key in storage::keys_with_prefix(PENDING_SIGN_IN).unwrap_or_default() {
             let keep = storage::get(&key)
                 .ok()
                 .flatten()
@@ -102,8 +100,8 @@ impl PendingStore {
             }
         }
         // A trace lives only as long as its sign-in.
-        for key in storage::keys_with_prefix(TRACE_PREFIX).unwrap_or_default() {
-            let state = &key[TRACE_PREFIX.len()..];
+        for key in storage::keys_with_prefix(PENDING_TRACE).unwrap_or_default() {
+            let state = &key[PENDING_TRACE.len()..];
             if !matches!(storage::get(&pending_key(state)), Ok(Some(_))) {
                 let _ = storage::remove(&key);
             }

@@ -3,9 +3,11 @@
 //! except the nonce check, and must repeat the original's `iss`, `sub`, `aud`, `azp`, `auth_time`
 //! and, when it has one, `nonce` (§12.2).
 
+use super::events::{Event, Observer};
+use super::record::Recorder;
 use super::{
-    discover, redeem, since, step, verify_id_token, Client, RenewalRecord, Session, SignInFailure,
-    StepKind, Trace, TraceKind, Trigger,
+    discover, redeem, verify_id_token, Client, RenewalRecord, Session, SignInFailure, Trace,
+    TraceKind, Trigger,
 };
 use crate::browser;
 use crate::config::BuildConfig;
@@ -35,21 +37,19 @@ pub async fn refresh(
     trigger: Trigger,
 ) -> (RefreshOutcome, Trace) {
     let started = browser::time::now_ms();
-    let mut trace = Trace::new(TraceKind::Refresh, browser::now_secs());
-    let outcome = renew(config, session, trigger, started, &mut trace).await;
-    let failure = match &outcome {
-        RefreshOutcome::Renewed(_) => None,
-        RefreshOutcome::RetryLater { failure, .. } => Some(failure),
-        RefreshOutcome::Ended(failure) => Some(failure),
-    };
-    if let Some(failure) = failure {
-        trace.fail(
-            StepKind::TokenResponse,
-            format!("{}: {}", failure.title(), failure.explanation()),
-            None,
-        );
+    let mut recorder = Recorder::new(
+        TraceKind::Refresh,
+        browser::now_secs(),
+        browser::time::now_ms,
+    );
+    let outcome = renew(config, session, trigger, started, &mut recorder).await;
+    match &outcome {
+        RefreshOutcome::Renewed(_) => {}
+        RefreshOutcome::RetryLater { failure, .. } | RefreshOutcome::Ended(failure) => {
+            recorder.observe(Event::Failed(failure))
+        }
     }
-    (outcome, trace)
+    (outcome, recorder.into_trace())
 }
 
 async fn renew(
@@ -57,7 +57,7 @@ async fn renew(
     session: &Session,
     trigger: Trigger,
     started: f64,
-    trace: &mut Trace,
+    observer: &mut dyn Observer,
 ) -> RefreshOutcome {
     let Some(refresh_token) = &session.refresh_token else {
         return RefreshOutcome::RetryLater {
@@ -65,29 +65,22 @@ async fn renew(
             session: None,
         };
     };
-    let renewed = match redeem_refresh_token(config, refresh_token, &session.original, trace).await
-    {
-        Ok(renewed) => renewed,
-        Err(NotRenewed::Ended(failure)) => return RefreshOutcome::Ended(failure),
-        Err(NotRenewed::Retry { failure, rotated }) => {
-            return RefreshOutcome::RetryLater {
-                failure,
-                session: rotated.map(|rotated| Session {
-                    refresh_token: Some(rotated),
-                    ..session.clone()
-                }),
+    let renewed =
+        match redeem_refresh_token(config, refresh_token, &session.original, observer).await {
+            Ok(renewed) => renewed,
+            Err(NotRenewed::Ended(failure)) => return RefreshOutcome::Ended(failure),
+            Err(NotRenewed::Retry { failure, rotated }) => {
+                return RefreshOutcome::RetryLater {
+                    failure,
+                    session: rotated.map(|rotated| Session {
+                        refresh_token: Some(rotated),
+                        ..session.clone()
+                    }),
+                }
             }
-        }
-    };
+        };
     if renewed.id_token.is_none() {
-        trace.record(step(
-            StepKind::Validation,
-            true,
-            browser::time::now_ms(),
-            "The response has no new ID token (Entra sends one when openid is in scope); the \
-             session keeps its validated one.",
-            Vec::new(),
-        ));
+        observer.observe(Event::IdTokenKept);
     }
     let received_at = browser::now_secs();
     let Renewed {
@@ -104,7 +97,7 @@ async fn renew(
         last_renewal: Some(RenewalRecord {
             trigger,
             at: received_at,
-            took_ms: since(started),
+            took_ms: browser::time::ms_since(started),
         }),
         ..Session::new(
             id_token,
@@ -140,10 +133,10 @@ pub(super) async fn redeem_refresh_token(
     config: &BuildConfig,
     refresh_token: &RefreshToken,
     original: &OriginalIdentity,
-    trace: &mut Trace,
+    observer: &mut dyn Observer,
 ) -> Result<Renewed, NotRenewed> {
     let unrotated = |failure| classify(failure, None);
-    let metadata = discover(config, trace).await.map_err(unrotated)?;
+    let metadata = discover(config, observer).await.map_err(unrotated)?;
     let client = Client::from_config(config);
     let request = oidc::refresh_token_request(
         &metadata.token_endpoint,
@@ -154,7 +147,7 @@ pub(super) async fn redeem_refresh_token(
     let (tokens, jwks_http) = redeem(
         &request,
         &metadata.jwks_uri,
-        trace,
+        observer,
         oidc::process_refresh_response,
         SignInFailure::Refresh,
     )
@@ -167,19 +160,13 @@ pub(super) async fn redeem_refresh_token(
             id_token: None,
         });
     };
-    let expectations = Expectations {
-        issuer: metadata.issuer.clone(),
-        client_id: client.id.clone(),
-        nonce: None,
-        original: Some(original.clone()),
-    };
+    let expectations = Expectations::renewal(metadata.issuer.clone(), client.id, original.clone());
     let verified = verify_id_token(
         raw,
         &metadata.jwks_uri,
         Some(jwks_http),
         &expectations,
-        trace,
-        &mut || {},
+        observer,
     )
     .await;
     match verified {

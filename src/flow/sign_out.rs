@@ -2,17 +2,18 @@
 //! then the browser goes to `end_session_endpoint` with `id_token_hint`, the post-logout redirect
 //! URI and a `state` this tab checks when the tenant sends it back.
 
-use super::{discover_untraced, keep, Client, Session, SignInFailure};
+use super::events::Unobserved;
+use super::storage_keys::{keyed, PENDING_SIGN_OUT};
+use super::{discover, keep, Client, Session, SignInFailure};
 use crate::browser::{self, location, storage};
 use crate::config::BuildConfig;
 use crate::oidc::{self, EndSessionParams, State};
 
-const SIGN_OUT_PREFIX: &str = "entra-signin.signout.";
 /// A sign-out that does not come back within this time is forgotten.
 const SIGN_OUT_TTL_SECS: i64 = 600;
 
 fn sign_out_key(state: &str) -> String {
-    format!("{SIGN_OUT_PREFIX}{state}")
+    keyed(PENDING_SIGN_OUT, state)
 }
 
 /// What the page the tenant sent the browser back to says about the sign-out.
@@ -30,7 +31,7 @@ pub enum SignOutReturn {
 /// kept copy is deleted here before anything can fail.
 pub async fn sign_out(config: &BuildConfig, session: &Session) -> Result<(), SignInFailure> {
     keep::forget();
-    let (metadata, _) = discover_untraced(config).await?;
+    let metadata = discover(config, &mut Unobserved).await?;
     let endpoint = metadata
         .end_session_endpoint
         .ok_or(SignInFailure::NoEndSessionEndpoint)?;
@@ -86,7 +87,7 @@ pub fn complete_sign_out() -> Option<SignOutReturn> {
 /// Removes the sign-outs this tab started; whether one of them is recent.
 fn take_unanswered(now: i64) -> Option<SignOutReturn> {
     forget_expired(now);
-    let started = storage::keys_with_prefix(SIGN_OUT_PREFIX).unwrap_or_default();
+    let started = storage::keys_with_prefix(PENDING_SIGN_OUT).unwrap_or_default();
     for key in &started {
         let _ = storage::remove(key);
     }
@@ -94,7 +95,7 @@ fn take_unanswered(now: i64) -> Option<SignOutReturn> {
 }
 
 fn forget_expired(now: i64) {
-    for key in storage::keys_with_prefix(SIGN_OUT_PREFIX).unwrap_or_default() {
+    for key in storage::keys_with_prefix(PENDING_SIGN_OUT).unwrap_or_default() {
         let fresh = storage::get(&key)
             .ok()
             .flatten()

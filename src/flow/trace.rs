@@ -415,29 +415,6 @@ fn code(text: &str) -> String {
     }
 }
 
-/// Milliseconds since `started` (a `now_ms()` reading), for a step's duration.
-pub(super) fn since(started: f64) -> u64 {
-    (crate::browser::time::now_ms() - started).max(0.0).round() as u64
-}
-
-/// A step that ran: its outcome, how long it took, what it saw.
-pub(super) fn step(
-    kind: StepKind,
-    ok: bool,
-    started: f64,
-    summary: impl Into<String>,
-    fields: Vec<Field>,
-) -> TraceStep {
-    TraceStep {
-        kind,
-        outcome: if ok { Outcome::Ok } else { Outcome::Failed },
-        duration_ms: Some(since(started)),
-        summary: summary.into(),
-        fields,
-        checks: Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -384,6 +384,32 @@ pub struct Expectations {
     pub original: Option<OriginalIdentity>,
 }
 
+impl Expectations {
+    /// A sign-in's ID token: the nonce sent with the authorization request (§3.1.3.7).
+    pub fn sign_in(issuer: IssuerUrl, client_id: ClientId, nonce: Nonce) -> Expectations {
+        Expectations {
+            issuer,
+            client_id,
+            nonce: Some(nonce),
+            original: None,
+        }
+    }
+
+    /// A renewed ID token: no nonce was sent; it must repeat the original (§12.2).
+    pub fn renewal(
+        issuer: IssuerUrl,
+        client_id: ClientId,
+        original: OriginalIdentity,
+    ) -> Expectations {
+        Expectations {
+            issuer,
+            client_id,
+            nonce: None,
+            original: Some(original),
+        }
+    }
+}
+
 /// An ID token whose every check passed. Only [`validate`] makes one.
 #[derive(Debug, Clone)]
 pub struct ValidatedIdToken {

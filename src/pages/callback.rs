@@ -1,6 +1,6 @@
 use crate::components::{FlowInspector, SignInError, SignInProgress};
 use crate::config::BuildConfig;
-use crate::flow::{self, PendingStore, SignInFailure, Step, StepStatus, Trace};
+use crate::flow::{self, PendingStore, SignInFailure, StepKind, StepStatus, Trace, PROGRESS_STEPS};
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +14,7 @@ pub fn CallbackPage() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
     let steps = RwSignal::new(
-        Step::ALL
+        PROGRESS_STEPS
             .iter()
             .map(|s| (*s, StepStatus::Pending))
             .collect::<Vec<_>>(),
@@ -22,7 +22,7 @@ pub fn CallbackPage() -> impl IntoView {
     let failure = RwSignal::new(None::<(SignInFailure, Trace)>);
     let navigate = use_navigate();
     spawn_local(async move {
-        let progress = move |step: Step, status: StepStatus| {
+        let progress = move |step: StepKind, status: StepStatus| {
             steps.update(|all| {
                 if let Some(entry) = all.iter_mut().find(|(s, _)| *s == step) {
                     entry.1 = status;
