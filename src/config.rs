@@ -181,44 +181,9 @@ impl BuildConfig {
             .unwrap_or_else(|| DEFAULT_SCOPES.to_string());
         let client_secret = set(raw.client_secret).map(str::to_string);
 
-        let (source, authority, tenant_guid) = match (authority, &tenant_name, tenant_guid) {
-            (Some(authority), _, guid) => (TenantSource::Authority, authority, guid),
-            (None, Some(name), Some(guid)) => (
-                TenantSource::CiamLogin,
-                format!("https://{name}.ciamlogin.com/{guid}/v2.0"),
-                Some(guid),
-            ),
-            (None, Some(_), None) => {
-                return Err(missing(
-                    "TENANT_GUID",
-                    "is required with TENANT_NAME (the Directory (tenant) ID from the Entra admin center)",
-                    EXAMPLE_GUID,
-                ))
-            }
-            (None, None, Some(_)) => {
-                return Err(missing(
-                    "TENANT_NAME",
-                    "is required with TENANT_GUID (the subdomain of <name>.ciamlogin.com), or set AUTHORITY",
-                    EXAMPLE_TENANT_NAME,
-                ))
-            }
-            (None, None, None) => (
-                TenantSource::LocalDevTenant,
-                DEV_TENANT_AUTHORITY.to_string(),
-                Some(DEV_TENANT_ID.to_string()),
-            ),
-        };
-        let client_id = match (client_id, source) {
-            (Some(id), _) => id,
-            (None, TenantSource::LocalDevTenant) => DEV_SPA_CLIENT_ID.to_string(),
-            (None, _) => {
-                return Err(missing(
-                    "CLIENT_ID",
-                    "is required with a configured tenant (the Application (client) ID of the app registration)",
-                    EXAMPLE_CLIENT_ID,
-                ))
-            }
-        };
+        let (source, authority, tenant_guid) =
+            tenant(authority, tenant_name.as_deref(), tenant_guid)?;
+        let client_id = client_id_for(client_id, source)?;
         Ok(BuildConfig {
             source,
             authority,
@@ -281,6 +246,55 @@ fn check_tenant_name(value: &str) -> Result<String, ConfigError> {
     match problem {
         Some(problem) => Err(invalid("TENANT_NAME", value, problem, EXAMPLE_TENANT_NAME)),
         None => Ok(value.to_ascii_lowercase()),
+    }
+}
+
+/// Which tenant the build signs in to: `AUTHORITY`, else `TENANT_NAME` with `TENANT_GUID`, else the
+/// local dev tenant. Returns the source, the authority and the tenant GUID when known.
+fn tenant(
+    authority: Option<String>,
+    tenant_name: Option<&str>,
+    tenant_guid: Option<String>,
+) -> Result<(TenantSource, String, Option<String>), ConfigError> {
+    Ok(match (authority, tenant_name, tenant_guid) {
+        (Some(authority), _, guid) => (TenantSource::Authority, authority, guid),
+        (None, Some(name), Some(guid)) => (
+            TenantSource::CiamLogin,
+            format!("https://{name}.ciamlogin.com/{guid}/v2.0"),
+            Some(guid),
+        ),
+        (None, Some(_), None) => {
+            return Err(missing(
+                "TENANT_GUID",
+                "is required with TENANT_NAME (the Directory (tenant) ID from the Entra admin center)",
+                EXAMPLE_GUID,
+            ))
+        }
+        (None, None, Some(_)) => {
+            return Err(missing(
+                "TENANT_NAME",
+                "is required with TENANT_GUID (the subdomain of <name>.ciamlogin.com), or set AUTHORITY",
+                EXAMPLE_TENANT_NAME,
+            ))
+        }
+        (None, None, None) => (
+            TenantSource::LocalDevTenant,
+            DEV_TENANT_AUTHORITY.to_string(),
+            Some(DEV_TENANT_ID.to_string()),
+        ),
+    })
+}
+
+/// `CLIENT_ID`, required with a configured tenant; the dev tenant's SPA client otherwise.
+fn client_id_for(client_id: Option<String>, source: TenantSource) -> Result<String, ConfigError> {
+    match (client_id, source) {
+        (Some(id), _) => Ok(id),
+        (None, TenantSource::LocalDevTenant) => Ok(DEV_SPA_CLIENT_ID.to_string()),
+        (None, _) => Err(missing(
+            "CLIENT_ID",
+            "is required with a configured tenant (the Application (client) ID of the app registration)",
+            EXAMPLE_CLIENT_ID,
+        )),
     }
 }
 

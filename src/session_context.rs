@@ -166,42 +166,45 @@ impl SessionContext {
                 context.renewal.set_value(Renewal::default());
                 return;
             }
-            match outcome {
-                RefreshOutcome::Renewed(session) => {
-                    context.renewal.update_value(Renewal::succeeded);
-                    let _ = keep::save(&session);
-                    context.retry.set(None);
-                    context.trace.set(Some(trace));
-                    context.session.set(Some(session));
-                }
-                RefreshOutcome::RetryLater { failure, session } => {
-                    let now = browser::now_secs();
-                    let retry_at = context
-                        .renewal
-                        .try_update_value(|r| r.failed_transient(now))
-                        .unwrap_or(now);
-                    let failures = context
-                        .renewal
-                        .with_value(|r| r.retry().map_or(1, |(_, n)| n));
-                    if let Some(session) = session {
-                        let _ = keep::save(&session);
-                        context.session.set(Some(session));
-                    }
-                    context.trace.set(Some(trace));
-                    context.retry.set(Some(RetryNotice {
-                        failure,
-                        retry_at,
-                        delay_secs: retry_at.saturating_sub(now),
-                        failures,
-                    }));
-                }
-                RefreshOutcome::Ended(failure) => {
-                    context.renewal.update_value(Renewal::failed_terminal);
-                    keep::forget();
-                    context.end(failure, trace);
-                }
-            }
+            context.renewal_ended(outcome, trace);
         });
+    }
+
+    /// How a renewal ended: the new session, a retry with back-off, or the end of the session.
+    fn renewal_ended(&self, outcome: RefreshOutcome, trace: Trace) {
+        match outcome {
+            RefreshOutcome::Renewed(session) => {
+                self.renewal.update_value(Renewal::succeeded);
+                let _ = keep::save(&session);
+                self.retry.set(None);
+                self.trace.set(Some(trace));
+                self.session.set(Some(session));
+            }
+            RefreshOutcome::RetryLater { failure, session } => {
+                let now = browser::now_secs();
+                let retry_at = self
+                    .renewal
+                    .try_update_value(|r| r.failed_transient(now))
+                    .unwrap_or(now);
+                let failures = self.renewal.with_value(|r| r.retry().map_or(1, |(_, n)| n));
+                if let Some(session) = session {
+                    let _ = keep::save(&session);
+                    self.session.set(Some(session));
+                }
+                self.trace.set(Some(trace));
+                self.retry.set(Some(RetryNotice {
+                    failure,
+                    retry_at,
+                    delay_secs: retry_at.saturating_sub(now),
+                    failures,
+                }));
+            }
+            RefreshOutcome::Ended(failure) => {
+                self.renewal.update_value(Renewal::failed_terminal);
+                keep::forget();
+                self.end(failure, trace);
+            }
+        }
     }
 
     /// The session ends without the user asking: it leaves memory. The kept copy is the caller's

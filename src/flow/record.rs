@@ -4,10 +4,11 @@
 use super::events::{Event, MetadataSource, Observer};
 use super::trace::{CheckRow, Field, Outcome, StepKind, Trace, TraceKind, TraceStep};
 use super::{SignInFailure, DISCOVERY_TTL_SECS};
+use crate::browser::http::NetworkError;
 use crate::display::pretty_json;
 use crate::oidc::{
-    self, AuthorizationErrorResponse, AuthorizationResponse, KeyRejection, ProviderMetadata,
-    RsaVerificationKey, TokenRequest, TokenResponse, ValidationReport,
+    self, AuthorizationErrorResponse, AuthorizationResponse, CodeChallenge, KeyRejection, Nonce,
+    ProviderMetadata, RsaVerificationKey, State, TokenRequest, TokenResponse, ValidationReport,
 };
 
 /// Records one flow. `clock` gives milliseconds (the page's `Date.now()`), for step durations.
@@ -75,164 +76,218 @@ impl Recorder {
 
 impl Observer for Recorder {
     fn observe(&mut self, event: Event<'_>) {
+        if let Some(seen) = seen(&event) {
+            let ok = seen.ok;
+            self.record(seen.step, seen.timed_from, ok, seen.summary, seen.fields);
+            return;
+        }
         match event {
             Event::Started(kind) => {
                 self.started.push((kind, (self.clock)()));
                 self.current = Some(kind);
             }
-            Event::KeptSessionRead {
-                id_token,
-                access_token,
-                refresh_token,
-                age_secs,
-            } => {
-                let fields = kept_session_fields(id_token, access_token, refresh_token, age_secs);
-                let summary = "Read from sessionStorage (you opted in: keep me signed in for this \
-                               tab). Nothing is trusted until the ID token passes its checks again.";
-                self.record(StepKind::Storage, StepKind::Storage, true, summary, fields);
-            }
             Event::KeptIdTokenExpired { expired } => self.kept_id_token_expired(expired),
-            Event::Discovered {
-                url,
-                source,
-                metadata,
-            } => {
-                let summary = discovery_summary(url, &source);
-                let fields = metadata_fields(metadata);
-                self.record(
-                    StepKind::Discovery,
-                    StepKind::Discovery,
-                    true,
-                    summary,
-                    fields,
-                );
-            }
-            Event::PkceMade {
-                challenge,
-                state,
-                nonce,
-            } => {
-                let fields = vec![
-                    Field::plain("code_challenge", challenge.as_str()),
-                    Field::plain("code_challenge_method", oidc::CODE_CHALLENGE_METHOD),
-                    Field::plain("state", state.as_str()),
-                    Field::plain("nonce", nonce.as_str()),
-                ];
-                let summary = "32 random bytes from crypto.getRandomValues make the verifier; Web \
-                               Crypto's SHA-256 of it is the challenge. The verifier stays in this \
-                               tab until the code exchange.";
-                self.record(StepKind::Pkce, StepKind::Pkce, true, summary, fields);
-            }
             Event::Redirected { endpoint, params } => self.redirected(endpoint, params),
             Event::Resumed(saved) => self.resumed(saved),
-            Event::ErrorAnswer { error, failure } => {
-                let fields = error.map(provider_error_fields).unwrap_or_default();
-                let summary = failure.explanation();
-                self.record(
-                    StepKind::Callback,
-                    StepKind::Callback,
-                    false,
-                    summary,
-                    fields,
-                );
-            }
-            Event::CallbackRead { response, claimed } => {
-                let summary = match claimed {
-                    Ok(()) => "The state matches the sign-in this tab started; the code was \
-                               removed from the address bar."
-                        .to_string(),
-                    Err(failure) => failure.explanation(),
-                };
-                let fields = callback_fields(response);
-                let ok = claimed.is_ok();
-                self.record(StepKind::Callback, StepKind::Callback, ok, summary, fields);
-            }
-            Event::TokenRequestSent { request, sent } => {
-                let summary = match sent {
-                    Ok(status) => format!("POST {} → HTTP {status}", request.url()),
-                    Err(e) => e.to_string(),
-                };
-                let fields = request_fields(request);
-                let (kind, ok) = (StepKind::TokenRequest, sent.is_ok());
-                self.record(kind, kind, ok, summary, fields);
-            }
-            Event::TokenAnswered {
-                status,
-                elapsed_ms,
-                result,
-            } => {
-                let (summary, fields) = match result {
-                    Ok(tokens) => (
-                        format!("HTTP {status} in {} ms", elapsed_ms.round() as u64),
-                        response_fields(tokens),
-                    ),
-                    Err(failure) => (failure.explanation(), failure_fields(failure)),
-                };
-                let ok = result.is_ok();
-                let timed_from = StepKind::TokenRequest;
-                self.record(StepKind::TokenResponse, timed_from, ok, summary, fields);
-            }
             Event::VerifierSent(verifier) => {
                 if let Some(pkce) = self.trace.step_mut(StepKind::Pkce) {
                     pkce.fields
                         .push(Field::secret("code_verifier", verifier.secret()));
                 }
             }
-            Event::KeysSelected {
-                jwks_uri,
-                header_json,
-                jwks,
-                refetched,
-                key,
-            } => {
-                let mut fields = vec![
-                    Field::plain("GET", jwks_uri),
-                    Field::json("ID token header", header_json),
-                    Field::json("JWKS", pretty_json(jwks)),
-                ];
-                if let Some(body) = refetched {
-                    fields.push(Field::json("JWKS, refetched", pretty_json(body)));
-                }
-                let summary = key_summary(key, refetched.is_some(), &mut fields);
-                let kind = StepKind::Jwks;
-                self.record(kind, kind, key.is_ok(), summary, fields);
-            }
-            Event::KeysUnavailable { jwks_uri, failure } => {
-                let fields = vec![Field::plain("GET", jwks_uri)];
-                let kind = StepKind::Jwks;
-                self.record(kind, kind, false, failure.explanation(), fields);
-            }
             Event::Validated(result) => self.validated(result),
-            Event::IdTokenKept => {
-                let summary = "The response has no new ID token (Entra sends one when openid is \
-                               in scope); the session keeps its validated one.";
-                self.trace.record(TraceStep {
-                    kind: StepKind::Validation,
-                    outcome: Outcome::Ok,
-                    duration_ms: Some(0),
-                    summary: summary.into(),
-                    fields: Vec::new(),
-                    checks: Vec::new(),
-                });
-            }
-            // A step that already recorded what it saw keeps it.
-            Event::StepFailed { step, failure } => match self.trace.step_mut(step) {
-                Some(recorded) => {
-                    recorded.outcome = Outcome::Failed;
-                    recorded.summary = failure.explanation();
-                }
-                None => self.record(step, step, false, failure.explanation(), Vec::new()),
-            },
+            Event::IdTokenKept => self.id_token_kept(),
+            Event::StepFailed { step, failure } => self.step_failed(step, failure),
             Event::Failed(failure) => {
                 let why = format!("{}: {}", failure.title(), failure.explanation());
                 let at = self.current.unwrap_or(self.trace.kind.steps()[0]);
                 self.trace.fail(at, why, None);
             }
+            _ => {}
         }
     }
 }
 
+/// A step as an event shows it, before timing.
+struct Seen {
+    step: StepKind,
+    /// The step whose start times this one.
+    timed_from: StepKind,
+    ok: bool,
+    summary: String,
+    fields: Vec<Field>,
+}
+
+impl Seen {
+    fn new(step: StepKind, ok: bool, summary: impl Into<String>, fields: Vec<Field>) -> Seen {
+        Seen {
+            step,
+            timed_from: step,
+            ok,
+            summary: summary.into(),
+            fields,
+        }
+    }
+}
+
+/// The step an event records as it is; `None` for the events that change the trace otherwise.
+fn seen(event: &Event<'_>) -> Option<Seen> {
+    Some(match event {
+        Event::KeptSessionRead {
+            id_token,
+            access_token,
+            refresh_token,
+            age_secs,
+        } => {
+            let fields = kept_session_fields(id_token, access_token, *refresh_token, *age_secs);
+            let summary = "Read from sessionStorage (you opted in: keep me signed in for this \
+                           tab). Nothing is trusted until the ID token passes its checks again.";
+            Seen::new(StepKind::Storage, true, summary, fields)
+        }
+        Event::Discovered {
+            url,
+            source,
+            metadata,
+        } => Seen::new(
+            StepKind::Discovery,
+            true,
+            discovery_summary(url, source),
+            metadata_fields(metadata),
+        ),
+        Event::PkceMade {
+            challenge,
+            state,
+            nonce,
+        } => pkce_made(challenge, state, nonce),
+        Event::ErrorAnswer { error, failure } => Seen::new(
+            StepKind::Callback,
+            false,
+            failure.explanation(),
+            error.map(provider_error_fields).unwrap_or_default(),
+        ),
+        Event::CallbackRead { response, claimed } => callback_read(response, *claimed),
+        Event::TokenRequestSent { request, sent } => token_request_sent(request, *sent),
+        Event::TokenAnswered {
+            status,
+            elapsed_ms,
+            result,
+        } => token_answered(*status, *elapsed_ms, *result),
+        Event::KeysSelected {
+            jwks_uri,
+            header_json,
+            jwks,
+            refetched,
+            key,
+        } => keys_selected(jwks_uri, header_json, jwks, *refetched, *key),
+        Event::KeysUnavailable { jwks_uri, failure } => Seen::new(
+            StepKind::Jwks,
+            false,
+            failure.explanation(),
+            vec![Field::plain("GET", *jwks_uri)],
+        ),
+        _ => return None,
+    })
+}
+
+fn pkce_made(challenge: &CodeChallenge, state: &State, nonce: &Nonce) -> Seen {
+    let fields = vec![
+        Field::plain("code_challenge", challenge.as_str()),
+        Field::plain("code_challenge_method", oidc::CODE_CHALLENGE_METHOD),
+        Field::plain("state", state.as_str()),
+        Field::plain("nonce", nonce.as_str()),
+    ];
+    let summary = "32 random bytes from crypto.getRandomValues make the verifier; Web Crypto's \
+                   SHA-256 of it is the challenge. The verifier stays in this tab until the code \
+                   exchange.";
+    Seen::new(StepKind::Pkce, true, summary, fields)
+}
+
+fn callback_read(response: &AuthorizationResponse, claimed: Result<(), &SignInFailure>) -> Seen {
+    let summary = match claimed {
+        Ok(()) => "The state matches the sign-in this tab started; the code was removed from \
+                   the address bar."
+            .to_string(),
+        Err(failure) => failure.explanation(),
+    };
+    let fields = callback_fields(response);
+    Seen::new(StepKind::Callback, claimed.is_ok(), summary, fields)
+}
+
+fn token_request_sent(request: &TokenRequest, sent: Result<u16, &NetworkError>) -> Seen {
+    let summary = match sent {
+        Ok(status) => format!("POST {} → HTTP {status}", request.url()),
+        Err(e) => e.to_string(),
+    };
+    Seen::new(
+        StepKind::TokenRequest,
+        sent.is_ok(),
+        summary,
+        request_fields(request),
+    )
+}
+
+fn token_answered(
+    status: u16,
+    elapsed_ms: f64,
+    result: Result<&TokenResponse, &SignInFailure>,
+) -> Seen {
+    let (summary, fields) = match result {
+        Ok(tokens) => (
+            format!("HTTP {status} in {} ms", elapsed_ms.round() as u64),
+            response_fields(tokens),
+        ),
+        Err(failure) => (failure.explanation(), failure_fields(failure)),
+    };
+    Seen {
+        timed_from: StepKind::TokenRequest,
+        ..Seen::new(StepKind::TokenResponse, result.is_ok(), summary, fields)
+    }
+}
+
+fn keys_selected(
+    jwks_uri: &str,
+    header_json: &str,
+    jwks: &str,
+    refetched: Option<&str>,
+    key: Result<&RsaVerificationKey, &KeyRejection>,
+) -> Seen {
+    let mut fields = vec![
+        Field::plain("GET", jwks_uri),
+        Field::json("ID token header", header_json),
+        Field::json("JWKS", pretty_json(jwks)),
+    ];
+    if let Some(body) = refetched {
+        fields.push(Field::json("JWKS, refetched", pretty_json(body)));
+    }
+    let summary = key_summary(key, refetched.is_some(), &mut fields);
+    Seen::new(StepKind::Jwks, key.is_ok(), summary, fields)
+}
+
 impl Recorder {
+    fn id_token_kept(&mut self) {
+        let summary = "The response has no new ID token (Entra sends one when openid is in \
+                       scope); the session keeps its validated one.";
+        self.trace.record(TraceStep {
+            kind: StepKind::Validation,
+            outcome: Outcome::Ok,
+            duration_ms: Some(0),
+            summary: summary.into(),
+            fields: Vec::new(),
+            checks: Vec::new(),
+        });
+    }
+
+    /// A step that already recorded what it saw keeps it.
+    fn step_failed(&mut self, step: StepKind, failure: &SignInFailure) {
+        match self.trace.step_mut(step) {
+            Some(recorded) => {
+                recorded.outcome = Outcome::Failed;
+                recorded.summary = failure.explanation();
+            }
+            None => self.record(step, step, false, failure.explanation(), Vec::new()),
+        }
+    }
+
     fn redirected(&mut self, endpoint: &str, params: &[(&'static str, String)]) {
         let mut fields = vec![Field::plain("GET", endpoint)];
         fields.extend(params.iter().map(|(n, v)| Field::plain(*n, v)));

@@ -355,45 +355,8 @@ impl Trace {
             ));
         }
         for (n, (kind, step)) in timeline.iter().enumerate() {
-            let Some(step) = step else { continue };
-            md.push_str(&format!(
-                "\n### {}. {} ({})\n\n",
-                n + 1,
-                kind.title(),
-                step.outcome.id()
-            ));
-            if !step.summary.is_empty() {
-                md.push_str(&format!("{}\n\n", cell(&step.summary)));
-            }
-            let (blocks, rows): (Vec<&Field>, Vec<&Field>) =
-                step.fields.iter().partition(|f| f.shown == Shown::Json);
-            if !rows.is_empty() {
-                md.push_str("| Field | Value |\n|---|---|\n");
-                for field in rows {
-                    md.push_str(&format!(
-                        "| {} | {} |\n",
-                        cell(&field.name),
-                        code(&field.masked())
-                    ));
-                }
-            }
-            for field in blocks {
-                md.push_str(&format!(
-                    "\n{}:\n\n```json\n{}\n```\n",
-                    field.name, field.value
-                ));
-            }
-            if !step.checks.is_empty() {
-                md.push_str("\n| Check | Expected | Found | Result |\n|---|---|---|---|\n");
-                for check in &step.checks {
-                    md.push_str(&format!(
-                        "| {} | {} | {} | {} |\n",
-                        cell(&check.name),
-                        cell(&check.expected),
-                        cell(&check.found),
-                        if check.passed { "pass" } else { "**FAIL**" }
-                    ));
-                }
+            if let Some(step) = step {
+                md.push_str(&step_markdown(n + 1, *kind, step));
             }
         }
         md
@@ -413,6 +376,45 @@ fn code(text: &str) -> String {
         true => cell(text),
         false => format!("`{}`", cell(text)),
     }
+}
+
+/// One step of the Markdown: summary, fields (credentials masked, JSON as blocks), checks.
+fn step_markdown(n: usize, kind: StepKind, step: &TraceStep) -> String {
+    let mut md = format!("\n### {n}. {} ({})\n\n", kind.title(), step.outcome.id());
+    if !step.summary.is_empty() {
+        md.push_str(&format!("{}\n\n", cell(&step.summary)));
+    }
+    let (blocks, rows): (Vec<&Field>, Vec<&Field>) =
+        step.fields.iter().partition(|f| f.shown == Shown::Json);
+    if !rows.is_empty() {
+        md.push_str("| Field | Value |\n|---|---|\n");
+        for field in rows {
+            md.push_str(&format!(
+                "| {} | {} |\n",
+                cell(&field.name),
+                code(&field.masked())
+            ));
+        }
+    }
+    for field in blocks {
+        md.push_str(&format!(
+            "\n{}:\n\n```json\n{}\n```\n",
+            field.name, field.value
+        ));
+    }
+    if !step.checks.is_empty() {
+        md.push_str("\n| Check | Expected | Found | Result |\n|---|---|---|---|\n");
+        for check in &step.checks {
+            md.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                cell(&check.name),
+                cell(&check.expected),
+                cell(&check.found),
+                if check.passed { "pass" } else { "**FAIL**" }
+            ));
+        }
+    }
+    md
 }
 
 #[cfg(test)]

@@ -86,6 +86,35 @@ impl fmt::Display for DiscoveryError {
                 f,
                 "discovery document lacks the required {field:?} (OpenID Connect Discovery §3)"
             ),
+            Self::IssuerMismatch { .. }
+            | Self::IssuerLacksTenant { .. }
+            | Self::IssuerNotForAuthority { .. } => self.fmt_issuer(f),
+            Self::InsecureEndpoint { field, found } => write!(
+                f,
+                "discovery {field} must be https (OpenID Connect Discovery §3), found {found:?}"
+            ),
+            Self::Rs256NotOffered { found } => write!(
+                f,
+                "id_token_signing_alg_values_supported must include RS256 (OpenID Connect \
+                 Discovery §3), found {found:?}"
+            ),
+            Self::CodeFlowNotOffered { found } => write!(
+                f,
+                "response_types_supported must include \"code\" for Authorization Code + PKCE, \
+                 found {found:?}"
+            ),
+            Self::S256NotOffered { found } => write!(
+                f,
+                "code_challenge_methods_supported must include S256 (RFC 8414 §2), found {found:?}"
+            ),
+        }
+    }
+}
+
+impl DiscoveryError {
+    /// The issuer rule's failures.
+    fn fmt_issuer(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Self::IssuerMismatch { expected, found } => write!(
                 f,
                 "discovery issuer is wrong: expected {expected:?}, found {found:?}: check the \
@@ -108,24 +137,7 @@ impl fmt::Display for DiscoveryError {
                  \"https://{{guid}}.ciamlogin.com/{{guid}}/v2.0\": set TENANT_GUID to the tenant \
                  this issuer must name, or correct AUTHORITY"
             ),
-            Self::InsecureEndpoint { field, found } => write!(
-                f,
-                "discovery {field} must be https (OpenID Connect Discovery §3), found {found:?}"
-            ),
-            Self::Rs256NotOffered { found } => write!(
-                f,
-                "id_token_signing_alg_values_supported must include RS256 (OpenID Connect \
-                 Discovery §3), found {found:?}"
-            ),
-            Self::CodeFlowNotOffered { found } => write!(
-                f,
-                "response_types_supported must include \"code\" for Authorization Code + PKCE, \
-                 found {found:?}"
-            ),
-            Self::S256NotOffered { found } => write!(
-                f,
-                "code_challenge_methods_supported must include S256 (RFC 8414 §2), found {found:?}"
-            ),
+            _ => Ok(()),
         }
     }
 }

@@ -175,7 +175,7 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
 }
 
 /// Release builds (the deployable `dist/` and two builds pointed at a dev tenant on a free port),
-/// then the end-to-end tests in `tests/e2e.rs` against them.
+/// then the end-to-end tests in `tests/e2e/` against them.
 fn end_to_end(
     root: &Path,
     tools: &Tools,

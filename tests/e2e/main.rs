@@ -4,16 +4,12 @@
 
 mod support;
 
-#[path = "e2e/sign_in.rs"]
 mod sign_in;
 
-#[path = "e2e/session.rs"]
 mod session;
 
-#[path = "e2e/inspector.rs"]
 mod inspector;
 
-#[path = "e2e/timing.rs"]
 mod timing;
 
 use entra_signin::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_AUTHORITY, DEV_TENANT_ID};
