@@ -2,7 +2,7 @@ use crate::config::BuildConfig;
 use crate::session_context::{EndedSession, SessionContext};
 use leptos::prelude::*;
 
-use super::sign_in_buttons::start_sign_in_action;
+use super::sign_in_buttons::SignInStart;
 use super::{FlowInspector, SignInError};
 
 /// A session that ended without the user asking (the tenant refused a renewal, or a renewed or
@@ -32,11 +32,9 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
         }
         false => "The tokens were removed from this tab.",
     };
-    let restart = start_sign_in_action(config);
-    // On success the page is leaving for the tenant: it stays busy until it is gone.
-    let starting =
-        move || restart.pending().get() || restart.value().with(|v| matches!(v, Some(Ok(()))));
-    let restart_failure = move || restart.value().get().and_then(Result::err);
+    let restart = SignInStart::new();
+    let starting = move || restart.busy.get();
+    let restart_failure = move || restart.failure.get();
     let advice = failure.advice();
     view! {
         <div id="session-ended">
@@ -48,7 +46,7 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
             })}
             <p>{tokens} " Nothing is retried: sign in again when you are ready."</p>
             <div class="actions">
-                <button id="sign-in-again" disabled=starting on:click=move |_| { restart.dispatch(None); }>"Sign in again"</button>
+                <button id="sign-in-again" disabled=starting on:click=move |_| restart.dispatch(config.clone(), None)>"Sign in again"</button>
             </div>
         </section>
         // The restart's own trace is not shown: one inspector per page, the one that ended the session.

@@ -10,7 +10,7 @@ use crate::oidc::{
 };
 
 /// Where the tenant's metadata came from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 pub enum MetadataSource {
     /// This tab's cache, fetched `age_secs` ago.
     Cache { age_secs: i64 },
@@ -19,7 +19,7 @@ pub enum MetadataSource {
 }
 
 /// One thing that happened in a flow.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Event<'a> {
     /// A step starts: its time counts from here.
     Started(StepKind),
