@@ -1,6 +1,7 @@
 //! Why a sign-in did not complete, told as what happened and what to do. Never a token, code,
 //! verifier or secret in the text.
 
+use super::pending::{Unclaimed, PENDING_TTL_SECS};
 use crate::browser::http::NetworkError;
 use crate::browser::BrowserError;
 use crate::oidc::{
@@ -48,6 +49,17 @@ pub enum SignInFailure {
     /// The tenant's metadata lists no `end_session_endpoint`.
     NoEndSessionEndpoint,
     EndSession(EndSessionError),
+}
+
+impl From<Unclaimed> for SignInFailure {
+    fn from(unclaimed: Unclaimed) -> SignInFailure {
+        match unclaimed {
+            Unclaimed::UnknownState => SignInFailure::UnknownState,
+            Unclaimed::CodeAlreadyUsed => SignInFailure::CodeAlreadyUsed,
+            Unclaimed::Expired { age_secs } => SignInFailure::Expired { age_secs },
+            Unclaimed::Storage(e) => SignInFailure::Browser(e),
+        }
+    }
 }
 
 impl SignInFailure {
@@ -108,7 +120,7 @@ impl SignInFailure {
             SignInFailure::Expired { age_secs } => format!(
                 "The sign-in started {} minutes ago; a pending sign-in is valid for {} minutes. No token was requested.",
                 age_secs / 60,
-                super::PENDING_TTL_SECS / 60
+                PENDING_TTL_SECS / 60
             ),
             SignInFailure::Discovery(e) => e.to_string(),
             SignInFailure::Network(e) => e.to_string(),

@@ -2,7 +2,7 @@
 //! run at once; each is single use and expires.
 
 use super::storage_keys::{keyed, PENDING_SIGN_IN, PENDING_TRACE, REDEEMED_CODE};
-use super::{SignInFailure, Trace};
+use super::Trace;
 use crate::browser::{storage, BrowserError};
 use crate::oidc::PendingSignIn;
 
@@ -27,6 +27,19 @@ fn used_key(state: &str) -> String {
     keyed(REDEEMED_CODE, state)
 }
 
+/// Why an answer's `state` claims no pending sign-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unclaimed {
+    /// No sign-in of this tab has this `state`: forged, from another tab, or tampered with.
+    UnknownState,
+    /// Its code was already redeemed (a reload or the back button).
+    CodeAlreadyUsed,
+    /// It started `age_secs` ago, longer than [`PENDING_TTL_SECS`].
+    Expired { age_secs: i64 },
+    /// This tab's storage refused.
+    Storage(BrowserError),
+}
+
 /// The pending sign-ins of this tab.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PendingStore;
@@ -46,20 +59,20 @@ impl PendingStore {
     }
 
     /// Removes and returns the sign-in that `state` names, if it is still valid: at most once.
-    pub fn claim(&self, state: &str, now: i64) -> Result<PendingSignIn, SignInFailure> {
-        let stored = storage::take(&pending_key(state)).map_err(SignInFailure::Browser)?;
+    pub fn claim(&self, state: &str, now: i64) -> Result<PendingSignIn, Unclaimed> {
+        let stored = storage::take(&pending_key(state)).map_err(Unclaimed::Storage)?;
         let Some(json) = stored else {
             return Err(match storage::get(&used_key(state)) {
-                Ok(Some(_)) => SignInFailure::CodeAlreadyUsed,
-                _ => SignInFailure::UnknownState,
+                Ok(Some(_)) => Unclaimed::CodeAlreadyUsed,
+                _ => Unclaimed::UnknownState,
             });
         };
-        let pending = PendingSignIn::from_storage_json(&json).ok_or(SignInFailure::UnknownState)?;
+        let pending = PendingSignIn::from_storage_json(&json).ok_or(Unclaimed::UnknownState)?;
         if pending.state.as_str() != state {
-            return Err(SignInFailure::UnknownState);
+            return Err(Unclaimed::UnknownState);
         }
         if is_expired(pending.started_at, now) {
-            return Err(SignInFailure::Expired {
+            return Err(Unclaimed::Expired {
                 age_secs: now.saturating_sub(pending.started_at),
             });
         }

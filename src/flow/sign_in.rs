@@ -204,7 +204,9 @@ fn read_answer(
         Err(error) => return Err(SignInFailure::Callback(error)),
     };
     let now = browser::now_secs();
-    let claimed = PendingStore.claim(response.state.as_str(), now);
+    let claimed = PendingStore
+        .claim(response.state.as_str(), now)
+        .map_err(SignInFailure::from);
     observer.observe(Event::CallbackRead {
         response: &response,
         claimed: claimed.as_ref().map(|_| ()),
