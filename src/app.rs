@@ -7,9 +7,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+use crate::display::PRODUCT_NAME;
 use crate::session_context::SessionContext;
-
-pub const PRODUCT_NAME: &str = "Entra Sign-in Inspector";
 
 #[component]
 pub fn App() -> impl IntoView {

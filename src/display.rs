@@ -2,6 +2,9 @@
 
 use serde_json::Value;
 
+/// The product's name, in the header and on the home page.
+pub const PRODUCT_NAME: &str = "Entra Sign-in Inspector";
+
 /// Claims whose value is a time in Unix seconds.
 pub const TIME_CLAIMS: [&str; 5] = ["exp", "iat", "nbf", "auth_time", "pwd_exp"];
 

@@ -1,6 +1,6 @@
-use crate::app::PRODUCT_NAME;
 use crate::components::{ConfigSummary, KeepSignedIn, SignInButtons};
 use crate::config::BuildConfig;
+use crate::display::PRODUCT_NAME;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos_router::components::A;
