@@ -15,10 +15,10 @@ pub(super) async fn discover(
     config: &BuildConfig,
     observer: &mut dyn Observer,
 ) -> Result<ProviderMetadata, SignInFailure> {
-    observer.observe(Event::Started(StepKind::Discovery));
+    observer.observe(&Event::Started(StepKind::Discovery));
     match metadata(config).await {
         Ok((metadata, url, source)) => {
-            observer.observe(Event::Discovered {
+            observer.observe(&Event::Discovered {
                 url: &url,
                 source,
                 metadata: &metadata,
@@ -26,7 +26,7 @@ pub(super) async fn discover(
             Ok(metadata)
         }
         Err(failure) => {
-            observer.observe(Event::StepFailed {
+            observer.observe(&Event::StepFailed {
                 step: StepKind::Discovery,
                 failure: &failure,
             });

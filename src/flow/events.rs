@@ -10,7 +10,6 @@ use crate::oidc::{
 };
 
 /// Where the tenant's metadata came from.
-#[derive(Clone)]
 pub enum MetadataSource {
     /// This tab's cache, fetched `age_secs` ago.
     Cache { age_secs: i64 },
@@ -19,7 +18,6 @@ pub enum MetadataSource {
 }
 
 /// One thing that happened in a flow.
-#[derive(Clone)]
 pub enum Event<'a> {
     /// A step starts: its time counts from here.
     Started(StepKind),
@@ -97,22 +95,22 @@ pub enum Event<'a> {
 
 /// Hears the events of a flow.
 pub trait Observer {
-    fn observe(&mut self, event: Event<'_>);
+    fn observe(&mut self, event: &Event<'_>);
 }
 
 /// Hears nothing: a flow whose steps nobody follows (the sign-out's discovery).
 pub struct Unobserved;
 
 impl Observer for Unobserved {
-    fn observe(&mut self, _: Event<'_>) {}
+    fn observe(&mut self, _: &Event<'_>) {}
 }
 
 /// Two observers of one flow, in order.
 pub struct Both<'a>(pub &'a mut dyn Observer, pub &'a mut dyn Observer);
 
 impl Observer for Both<'_> {
-    fn observe(&mut self, event: Event<'_>) {
-        self.0.observe(event.clone());
+    fn observe(&mut self, event: &Event<'_>) {
+        self.0.observe(event);
         self.1.observe(event);
     }
 }

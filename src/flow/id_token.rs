@@ -18,25 +18,25 @@ pub(super) async fn verify_id_token(
     expectations: &Expectations,
     observer: &mut dyn Observer,
 ) -> Result<ValidatedIdToken, SignInFailure> {
-    observer.observe(Event::Started(StepKind::Jwks));
+    observer.observe(&Event::Started(StepKind::Jwks));
     let (token, job) = match select_key(raw, jwks_uri, prefetched, observer).await {
         Ok(selected) => selected,
         Err(failure) => {
-            observer.observe(Event::KeysUnavailable {
+            observer.observe(&Event::KeysUnavailable {
                 jwks_uri,
                 failure: &failure,
             });
             return Err(failure);
         }
     };
-    observer.observe(Event::Started(StepKind::Validation));
+    observer.observe(&Event::Started(StepKind::Validation));
     let signature = match job {
         Ok(job) => verify(&job).await,
         Err(rejection) => SignatureOutcome::NoUsableKey(rejection),
     };
     let result = oidc::validate(token, signature, expectations, browser::now_secs())
         .map_err(|f| SignInFailure::Validation(Box::new(f)));
-    observer.observe(Event::Validated(result.as_ref()));
+    observer.observe(&Event::Validated(result.as_ref()));
     result
 }
 
@@ -61,7 +61,7 @@ async fn select_key(
             (token.select_key_after_refetch(&jwks), Some(body))
         }
     };
-    observer.observe(Event::KeysSelected {
+    observer.observe(&Event::KeysSelected {
         jwks_uri,
         header_json: token.header_json(),
         jwks: &body,

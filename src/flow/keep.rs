@@ -146,7 +146,7 @@ pub async fn restore(config: &BuildConfig) -> Option<(Result<Session, SignInFail
             if !keep {
                 forget();
             }
-            recorder.observe(Event::Failed(&failure));
+            recorder.observe(&Event::Failed(&failure));
             Err(failure)
         }
     };
@@ -236,21 +236,21 @@ async fn revalidate(
 
 /// Parses the kept session and reports it; an unreadable one is deleted.
 fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrestored> {
-    observer.observe(Event::Started(StepKind::Storage));
+    observer.observe(&Event::Started(StepKind::Storage));
     let stored: StoredSession = match serde_json::from_str(json) {
         Ok(stored) => stored,
         Err(e) => {
             let failure = SignInFailure::StoredSession(format!(
                 "The session kept in this tab's storage is not readable ({e}); it was deleted."
             ));
-            observer.observe(Event::StepFailed {
+            observer.observe(&Event::StepFailed {
                 step: StepKind::Storage,
                 failure: &failure,
             });
             return Err(failure.into());
         }
     };
-    observer.observe(Event::KeptSessionRead {
+    observer.observe(&Event::KeptSessionRead {
         id_token: &stored.id_token,
         access_token: &stored.access_token,
         refresh_token: stored.refresh_token.as_deref(),
@@ -278,7 +278,7 @@ async fn renew_expired(
     observer: &mut dyn Observer,
 ) -> Result<Session, Unrestored> {
     let started = browser::time::now_ms();
-    observer.observe(Event::KeptIdTokenExpired { expired });
+    observer.observe(&Event::KeptIdTokenExpired { expired });
     let renewed =
         redeem_refresh_token(config, &kept.refresh_token, &kept.original, observer).await?;
     let Renewed {

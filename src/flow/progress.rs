@@ -68,9 +68,9 @@ impl<'a> Progress<'a> {
 }
 
 impl Observer for Progress<'_> {
-    fn observe(&mut self, event: Event<'_>) {
+    fn observe(&mut self, event: &Event<'_>) {
         match event {
-            Event::Started(step) if PROGRESS_STEPS.contains(&step) => {
+            &Event::Started(step) if PROGRESS_STEPS.contains(&step) => {
                 if let Some(previous) = self.current.filter(|p| *p != step) {
                     (self.report)(previous, StepStatus::Done);
                 }
@@ -98,7 +98,7 @@ mod tests {
         let report = |step, status| seen.borrow_mut().push((step, status));
         let mut progress = Progress::new(&report);
         for event in events {
-            progress.observe(event.clone());
+            progress.observe(event);
         }
         seen.into_inner()
     }

@@ -75,14 +75,14 @@ impl Recorder {
 }
 
 impl Observer for Recorder {
-    fn observe(&mut self, event: Event<'_>) {
-        if let Some(seen) = seen(&event) {
+    fn observe(&mut self, event: &Event<'_>) {
+        if let Some(seen) = seen(event) {
             let ok = seen.ok;
             self.record(seen.step, seen.timed_from, ok, seen.summary, seen.fields);
             return;
         }
         match event {
-            Event::Started(kind) => {
+            &Event::Started(kind) => {
                 self.started.push((kind, (self.clock)()));
                 self.current = Some(kind);
             }
@@ -95,9 +95,9 @@ impl Observer for Recorder {
                         .push(Field::secret("code_verifier", verifier.secret()));
                 }
             }
-            Event::Validated(result) => self.validated(result),
+            Event::Validated(result) => self.validated(*result),
             Event::IdTokenKept => self.id_token_kept(),
-            Event::StepFailed { step, failure } => self.step_failed(step, failure),
+            Event::StepFailed { step, failure } => self.step_failed(*step, failure),
             Event::Failed(failure) => {
                 let why = format!("{}: {}", failure.title(), failure.explanation());
                 let at = self.current.unwrap_or(self.trace.kind.steps()[0]);
@@ -603,23 +603,23 @@ mod tests {
             elapsed_ms: 12.0,
         };
         let mut recorder = new_recorder(TraceKind::SignIn);
-        recorder.observe(Event::Started(StepKind::Pkce));
-        recorder.observe(Event::PkceMade {
+        recorder.observe(&Event::Started(StepKind::Pkce));
+        recorder.observe(&Event::PkceMade {
             challenge: &oidc::CodeChallenge::from_sha256_digest(&[7; 32]).expect("32 bytes"),
             state: &oidc::State::new("state-1"),
             nonce: &oidc::Nonce::new("nonce-1"),
         });
-        recorder.observe(Event::Started(StepKind::TokenRequest));
-        recorder.observe(Event::TokenRequestSent {
+        recorder.observe(&Event::Started(StepKind::TokenRequest));
+        recorder.observe(&Event::TokenRequestSent {
             request: &request,
             sent: Ok(200),
         });
-        recorder.observe(Event::TokenAnswered {
+        recorder.observe(&Event::TokenAnswered {
             status: 200,
             elapsed_ms: 12.0,
             result: Ok(&tokens),
         });
-        recorder.observe(Event::VerifierSent(&verifier));
+        recorder.observe(&Event::VerifierSent(&verifier));
         let trace = recorder.into_trace();
 
         let debugs = [
@@ -646,14 +646,14 @@ mod tests {
         let tokens = oidc::process_token_response(HttpResponse::new(200, None, &body))
             .expect("token response");
         let mut recorder = new_recorder(TraceKind::SignIn);
-        recorder.observe(Event::Started(StepKind::TokenRequest));
+        recorder.observe(&Event::Started(StepKind::TokenRequest));
         wait(40.0);
-        recorder.observe(Event::TokenRequestSent {
+        recorder.observe(&Event::TokenRequestSent {
             request: &request,
             sent: Ok(200),
         });
         wait(2.0);
-        recorder.observe(Event::TokenAnswered {
+        recorder.observe(&Event::TokenAnswered {
             status: 200,
             elapsed_ms: 39.6,
             result: Ok(&tokens),
@@ -690,8 +690,8 @@ mod tests {
     fn a_failure_marks_the_running_step_unless_a_step_recorded_its_own() {
         let failure = SignInFailure::MissingIdToken;
         let mut recorder = new_recorder(TraceKind::SignIn);
-        recorder.observe(Event::Started(StepKind::Jwks));
-        recorder.observe(Event::Failed(&failure));
+        recorder.observe(&Event::Started(StepKind::Jwks));
+        recorder.observe(&Event::Failed(&failure));
         let trace = recorder.into_trace();
         assert_eq!(outcomes(&trace), [(StepKind::Jwks, Outcome::Failed, None)]);
         assert_eq!(
@@ -704,12 +704,12 @@ mod tests {
 
         let unreadable = SignInFailure::StoredSession("not readable".into());
         let mut recorder = new_recorder(TraceKind::Restore);
-        recorder.observe(Event::Started(StepKind::Storage));
-        recorder.observe(Event::StepFailed {
+        recorder.observe(&Event::Started(StepKind::Storage));
+        recorder.observe(&Event::StepFailed {
             step: StepKind::Storage,
             failure: &unreadable,
         });
-        recorder.observe(Event::Failed(&unreadable));
+        recorder.observe(&Event::Failed(&unreadable));
         let trace = recorder.into_trace();
         assert_eq!(trace.steps.len(), 1);
         assert_eq!(trace.steps[0].summary, "not readable");
@@ -719,9 +719,9 @@ mod tests {
     #[test]
     fn a_resumed_sign_in_times_the_stay_at_the_tenant() {
         let mut before = new_recorder(TraceKind::SignIn);
-        before.observe(Event::Started(StepKind::Authorize));
+        before.observe(&Event::Started(StepKind::Authorize));
         let params = [("client_id", "client".to_string())];
-        before.observe(Event::Redirected {
+        before.observe(&Event::Redirected {
             endpoint: "https://tenant.example/authorize",
             params: &params,
         });
@@ -730,8 +730,8 @@ mod tests {
 
         wait(5_000.0);
         let mut after = new_recorder(TraceKind::SignIn);
-        after.observe(Event::Started(StepKind::Callback));
-        after.observe(Event::Resumed(&saved));
+        after.observe(&Event::Started(StepKind::Callback));
+        after.observe(&Event::Resumed(&saved));
         let trace = after.into_trace();
         assert_eq!(
             outcomes(&trace),
@@ -748,8 +748,8 @@ mod tests {
     fn an_error_answer_for_no_sign_in_of_this_tab_records_none_of_its_text() {
         let failure = SignInFailure::UnexpectedAnswer;
         let mut recorder = new_recorder(TraceKind::SignIn);
-        recorder.observe(Event::Started(StepKind::Callback));
-        recorder.observe(Event::ErrorAnswer {
+        recorder.observe(&Event::Started(StepKind::Callback));
+        recorder.observe(&Event::ErrorAnswer {
             error: None,
             failure: &failure,
         });
@@ -762,8 +762,8 @@ mod tests {
     #[test]
     fn an_expired_kept_id_token_turns_the_restore_into_a_renewal() {
         let mut recorder = new_recorder(TraceKind::Restore);
-        recorder.observe(Event::Started(StepKind::Storage));
-        recorder.observe(Event::KeptSessionRead {
+        recorder.observe(&Event::Started(StepKind::Storage));
+        recorder.observe(&Event::KeptSessionRead {
             id_token: "a.b.c",
             access_token: "d.e.f",
             refresh_token: Some("kept-refresh-token-value"),
@@ -777,9 +777,9 @@ mod tests {
             unverified_payload_json: "{}".into(),
         };
         let failure = SignInFailure::Validation(Box::new(expired.clone()));
-        recorder.observe(Event::Started(StepKind::Validation));
-        recorder.observe(Event::Validated(Err(&failure)));
-        recorder.observe(Event::KeptIdTokenExpired { expired: &expired });
+        recorder.observe(&Event::Started(StepKind::Validation));
+        recorder.observe(&Event::Validated(Err(&failure)));
+        recorder.observe(&Event::KeptIdTokenExpired { expired: &expired });
         let trace = recorder.into_trace();
         assert_eq!(trace.kind, TraceKind::RestoreRenewed);
         assert_eq!(

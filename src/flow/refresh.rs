@@ -46,7 +46,7 @@ pub async fn refresh(
     match &outcome {
         RefreshOutcome::Renewed(_) => {}
         RefreshOutcome::RetryLater { failure, .. } | RefreshOutcome::Ended(failure) => {
-            recorder.observe(Event::Failed(failure))
+            recorder.observe(&Event::Failed(failure))
         }
     }
     (outcome, recorder.into_trace())
@@ -80,7 +80,7 @@ async fn renew(
             }
         };
     if renewed.id_token.is_none() {
-        observer.observe(Event::IdTokenKept);
+        observer.observe(&Event::IdTokenKept);
     }
     let received_at = browser::now_secs();
     let Renewed {

@@ -29,7 +29,7 @@ pub async fn start_sign_in(
         Err(failure) => Err(failure),
     };
     departure.map_err(|failure| {
-        recorder.observe(Event::Failed(&failure));
+        recorder.observe(&Event::Failed(&failure));
         (failure, recorder.into_trace())
     })
 }
@@ -41,7 +41,7 @@ async fn prepare(
     observer: &mut dyn Observer,
 ) -> Result<(PendingSignIn, AuthorizationUrl), SignInFailure> {
     let metadata = discover(config, observer).await?;
-    observer.observe(Event::Started(StepKind::Pkce));
+    observer.observe(&Event::Started(StepKind::Pkce));
     let redirect_uri = location::redirect_uri(config.redirect_uri.as_deref())
         .map(RedirectUri::new)
         .ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
@@ -51,13 +51,13 @@ async fn prepare(
         .await
         .map_err(SignInFailure::Browser)?;
     let challenge = CodeChallenge::from_sha256_digest(&digest).map_err(SignInFailure::Pkce)?;
-    observer.observe(Event::PkceMade {
+    observer.observe(&Event::PkceMade {
         challenge: &challenge,
         state: &pending.state,
         nonce: &pending.nonce,
     });
 
-    observer.observe(Event::Started(StepKind::Authorize));
+    observer.observe(&Event::Started(StepKind::Authorize));
     let client = Client::from_config(config);
     let params = oidc::AuthorizationParams {
         client_id: client.id,
@@ -72,7 +72,7 @@ async fn prepare(
     };
     let url = oidc::build_authorization_url(&metadata.authorization_endpoint, &params)
         .map_err(SignInFailure::Authorize)?;
-    observer.observe(Event::Redirected {
+    observer.observe(&Event::Redirected {
         endpoint: &metadata.authorization_endpoint,
         params: &url.params,
     });
@@ -110,7 +110,7 @@ pub async fn complete_sign_in(
     let result = run_callback(config, &mut both).await;
     match &result {
         Ok(_) => progress.finished(),
-        Err(failure) => both.observe(Event::Failed(failure)),
+        Err(failure) => both.observe(&Event::Failed(failure)),
     }
     (result, recorder.into_trace())
 }
@@ -123,7 +123,7 @@ async fn run_callback(
     let metadata = discover(config, observer).await?;
     if let Err(mix_up) = response.check_issuer(&metadata.issuer) {
         let failure = SignInFailure::Callback(mix_up);
-        observer.observe(Event::StepFailed {
+        observer.observe(&Event::StepFailed {
             step: StepKind::Callback,
             failure: &failure,
         });
@@ -147,11 +147,11 @@ async fn run_callback(
         SignInFailure::Token,
     )
     .await;
-    observer.observe(Event::VerifierSent(&pending.code_verifier));
+    observer.observe(&Event::VerifierSent(&pending.code_verifier));
     let tokens = tokens?;
 
     let Some(raw) = tokens.id_token.clone() else {
-        observer.observe(Event::Started(StepKind::Jwks));
+        observer.observe(&Event::Started(StepKind::Jwks));
         return Err(SignInFailure::MissingIdToken);
     };
     let expectations =
@@ -180,7 +180,7 @@ async fn run_callback(
 fn read_answer(
     observer: &mut dyn Observer,
 ) -> Result<(AuthorizationResponse, PendingSignIn), SignInFailure> {
-    observer.observe(Event::Started(StepKind::Callback));
+    observer.observe(&Event::Started(StepKind::Callback));
     let href = location::href().ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
     let parsed = oidc::parse_callback(&href);
     // A code is single use and must not stay in the address bar, history or bookmarks, even when
@@ -195,7 +195,7 @@ fn read_answer(
         Err(_) => None,
     };
     if let Some(saved) = returned_state.and_then(|s| PendingStore.take_trace(s)) {
-        observer.observe(Event::Resumed(&saved));
+        observer.observe(&Event::Resumed(&saved));
     }
     let response = match parsed {
         Ok(Callback::Success(response)) => response,
@@ -207,7 +207,7 @@ fn read_answer(
     let claimed = PendingStore
         .claim(response.state.as_str(), now)
         .map_err(SignInFailure::from);
-    observer.observe(Event::CallbackRead {
+    observer.observe(&Event::CallbackRead {
         response: &response,
         claimed: claimed.as_ref().map(|_| ()),
     });
@@ -238,7 +238,7 @@ fn error_answer(
         SignInFailure::Provider(error) => Some(error),
         _ => None,
     };
-    observer.observe(Event::ErrorAnswer {
+    observer.observe(&Event::ErrorAnswer {
         error,
         failure: &failure,
     });

@@ -17,20 +17,20 @@ pub(super) async fn redeem(
     Result<TokenResponse, SignInFailure>,
     Result<http::HttpResponse, http::NetworkError>,
 ) {
-    observer.observe(Event::Started(StepKind::TokenRequest));
+    observer.observe(&Event::Started(StepKind::TokenRequest));
     let (token_http, jwks_http) = futures::future::join(
         http::post_form(request.url(), request.body()),
         http::get(jwks_uri),
     )
     .await;
-    observer.observe(Event::TokenRequestSent {
+    observer.observe(&Event::TokenRequestSent {
         request,
         sent: token_http.as_ref().map(|r| r.status),
     });
     let result = match token_http {
         Ok(response) => {
             let processed = process(response.as_core()).map_err(refused);
-            observer.observe(Event::TokenAnswered {
+            observer.observe(&Event::TokenAnswered {
                 status: response.status,
                 elapsed_ms: response.elapsed_ms,
                 result: processed.as_ref(),
