@@ -3,7 +3,7 @@ use crate::session_context::{EndedSession, SessionContext};
 use leptos::prelude::*;
 
 use super::sign_in_buttons::SignInStart;
-use super::{FlowInspector, SignInError};
+use super::FlowInspector;
 
 /// A session that ended without the user asking (the tenant refused a renewal, or a renewed or
 /// kept ID token failed its checks): why, what to do, and the trace.
@@ -32,9 +32,20 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
         }
         false => "The tokens were removed from this tab.",
     };
+    let context = expect_context::<SessionContext>();
     let restart = SignInStart::new();
     let starting = move || restart.busy.get();
-    let restart_failure = move || restart.failure.get();
+    // A failed restart becomes what this panel tells, with that attempt's trace: no error is
+    // dropped, and no second failure view is needed (one costs 0.7 KB gzip).
+    let sign_in_again = move |_| {
+        restart.dispatch_or(config.clone(), None, move |(failure, trace)| {
+            context.ended.set(Some(EndedSession {
+                failure,
+                trace,
+                tokens_kept,
+            }))
+        })
+    };
     let advice = failure.advice();
     view! {
         <div id="session-ended">
@@ -46,11 +57,9 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
             })}
             <p>{tokens} " Nothing is retried: sign in again when you are ready."</p>
             <div class="actions">
-                <button id="sign-in-again" disabled=starting on:click=move |_| restart.dispatch(config.clone(), None)>"Sign in again"</button>
+                <button id="sign-in-again" disabled=starting on:click=sign_in_again>"Sign in again"</button>
             </div>
         </section>
-        // The restart's own trace is not shown: one inspector per page, the one that ended the session.
-        {move || restart_failure().map(|(error, _)| view! { <SignInError error/> })}
         <FlowInspector trace/>
         </div>
     }

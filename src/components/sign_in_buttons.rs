@@ -45,13 +45,26 @@ impl SignInStart {
         }
     }
 
+    /// Starts; a failure is kept in `failure`.
     pub fn dispatch(self, config: BuildConfig, prompt: Option<Prompt>) {
+        self.dispatch_or(config, prompt, move |failure| {
+            self.failure.set(Some(failure))
+        });
+    }
+
+    /// Starts; `failed` hears why the page did not leave for the tenant.
+    pub fn dispatch_or(
+        self,
+        config: BuildConfig,
+        prompt: Option<Prompt>,
+        failed: impl FnOnce((SignInFailure, Trace)) + 'static,
+    ) {
         self.busy.set(true);
         self.failure.set(None);
         spawn_local(async move {
             // On success the page is leaving for the tenant; only a failure comes back here.
             if let Err(failure) = flow::start_sign_in(&config, prompt).await {
-                self.failure.set(Some(failure));
+                failed(failure);
                 self.busy.set(false);
             }
         });

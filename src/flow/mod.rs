@@ -26,7 +26,7 @@ pub mod trace;
 
 pub use discovery::DISCOVERY_TTL_SECS;
 pub use failure::SignInFailure;
-pub use pending::{PendingStore, PENDING_TTL_SECS};
+pub use pending::{PendingStore, Unclaimed, PENDING_TTL_SECS};
 pub use progress::{progress_label, StepStatus, PROGRESS_STEPS};
 pub use session::{RenewalRecord, Session, Trigger};
 pub use sign_in::{complete_sign_in, start_sign_in};

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use entra_signin::browser::crypto::{random_bytes, sha256, verify_rs256, RsaPublicJwk};
-use entra_signin::flow::{PendingStore, SignInFailure, Trace, TraceKind};
+use entra_signin::flow::{PendingStore, Trace, TraceKind, Unclaimed};
 use entra_signin::oidc::{
     CodeChallenge, CodeVerifier, JwkSet, KeySelection, PendingSignIn, RedirectUri, SignatureJob,
     UnverifiedIdToken,
@@ -116,13 +116,13 @@ fn a_pending_sign_in_round_trips_through_session_storage_once() {
         .expect("claimed once");
     assert_eq!(claimed, pending);
     match store.claim(pending.state.as_str(), now) {
-        Err(SignInFailure::UnknownState) => {}
+        Err(Unclaimed::UnknownState) => {}
         other => panic!("a second claim must fail as unknown, got {other:?}"),
     }
     store.mark_used(pending.state.as_str(), now);
     assert!(matches!(
         store.claim(pending.state.as_str(), now),
-        Err(SignInFailure::CodeAlreadyUsed)
+        Err(Unclaimed::CodeAlreadyUsed)
     ));
 }
 
@@ -138,11 +138,11 @@ fn an_expired_pending_sign_in_is_refused_and_deleted() {
         .expect("saved");
     assert!(matches!(
         store.claim(pending.state.as_str(), now),
-        Err(SignInFailure::Expired { .. })
+        Err(Unclaimed::Expired { .. })
     ));
     assert!(matches!(
         store.claim(pending.state.as_str(), now),
-        Err(SignInFailure::UnknownState)
+        Err(Unclaimed::UnknownState)
     ));
     // Its trace goes with it.
     store.forget_expired(now);
