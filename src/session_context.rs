@@ -8,23 +8,24 @@ use crate::flow::keep;
 use crate::flow::refresh::{self, RefreshOutcome};
 use crate::flow::renewal::{Decision, Renewal, Window};
 use crate::flow::sign_out::{self, SignOutReturn};
-use crate::flow::{Session, SignInFailure, Trace, Trigger};
+use crate::flow::{FailureNotice, Session, Trace, Trigger};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// How a session ended without the user asking: what happened and the trace that shows it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EndedSession {
-    pub failure: SignInFailure,
+    /// A refused or failed renewal, a kept session that failed its checks, or a failed restart.
+    pub failure: FailureNotice,
     pub trace: Trace,
     /// A kept session that could not be checked for want of network stays for the next reload.
     pub tokens_kept: bool,
 }
 
 /// A renewal that failed and will be tried again.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RetryNotice {
-    pub failure: SignInFailure,
+    pub failure: FailureNotice,
     pub retry_at: i64,
     /// The back-off: seconds from the failure to the next try.
     pub delay_secs: i64,
@@ -39,7 +40,7 @@ pub struct SessionContext {
     pub trace: RwSignal<Option<Trace>>,
     pub ended: RwSignal<Option<EndedSession>>,
     pub signed_out: RwSignal<Option<SignOutReturn>>,
-    pub sign_out_failure: RwSignal<Option<SignInFailure>>,
+    pub sign_out_failure: RwSignal<Option<FailureNotice>>,
     pub restoring: RwSignal<bool>,
     pub keep: RwSignal<bool>,
     /// Unix seconds, every second: the countdowns follow it.
@@ -100,7 +101,7 @@ impl SessionContext {
             context.restoring.set(false);
             match restored {
                 Some((Ok(session), trace)) => context.signed_in(session, trace),
-                Some((Err(failure), trace)) => context.end(failure, trace),
+                Some((Err(failure), trace)) => context.end(FailureNotice::of(&failure), trace),
                 None => {}
             }
         });
@@ -193,7 +194,7 @@ impl SessionContext {
                 }
                 self.trace.set(Some(trace));
                 self.retry.set(Some(RetryNotice {
-                    failure,
+                    failure: FailureNotice::of(&failure),
                     retry_at,
                     delay_secs: retry_at.saturating_sub(now),
                     failures,
@@ -202,14 +203,14 @@ impl SessionContext {
             RefreshOutcome::Ended(failure) => {
                 self.renewal.update_value(Renewal::failed_terminal);
                 keep::forget();
-                self.end(failure, trace);
+                self.end(FailureNotice::of(&failure), trace);
             }
         }
     }
 
     /// The session ends without the user asking: it leaves memory. The kept copy is the caller's
     /// to delete (a restore that failed for want of network keeps it for the next reload).
-    fn end(&self, failure: SignInFailure, trace: Trace) {
+    fn end(&self, failure: FailureNotice, trace: Trace) {
         let tokens_kept = keep::has_stored_session();
         self.retry.set(None);
         self.session.set(None);
@@ -238,7 +239,9 @@ impl SessionContext {
         let context = *self;
         spawn_local(async move {
             if let Err(failure) = sign_out::sign_out(&context.config(), &current).await {
-                context.sign_out_failure.set(Some(failure));
+                context
+                    .sign_out_failure
+                    .set(Some(FailureNotice::of(&failure)));
             }
         });
     }

@@ -46,12 +46,12 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
             }))
         })
     };
-    let advice = failure.advice();
+    let advice = failure.advice;
     view! {
         <div id="session-ended">
         <section class="card error" role="alert">
-            <h1 id="session-ended-title">"Your session ended: " {failure.title()}</h1>
-            <p id="session-ended-explanation">{failure.explanation()}</p>
+            <h1 id="session-ended-title">"Your session ended: " {failure.title}</h1>
+            <p id="session-ended-explanation">{failure.explanation}</p>
             {advice.map(|a| view! {
                 <p><strong>{format!("AADSTS{}", a.code)}</strong>": " {a.meaning}". " <strong>"Fix: "</strong>{a.fix}</p>
             })}

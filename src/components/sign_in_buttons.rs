@@ -1,5 +1,5 @@
 use crate::config::BuildConfig;
-use crate::flow::{self, SignInFailure, Trace};
+use crate::flow::{self, FailureNotice, Trace};
 use crate::oidc::Prompt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -34,7 +34,7 @@ pub fn SignInButtons() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct SignInStart {
     pub busy: RwSignal<bool>,
-    pub failure: RwSignal<Option<(SignInFailure, Trace)>>,
+    pub failure: RwSignal<Option<(FailureNotice, Trace)>>,
 }
 
 impl SignInStart {
@@ -57,14 +57,14 @@ impl SignInStart {
         self,
         config: BuildConfig,
         prompt: Option<Prompt>,
-        failed: impl FnOnce((SignInFailure, Trace)) + 'static,
+        failed: impl FnOnce((FailureNotice, Trace)) + 'static,
     ) {
         self.busy.set(true);
         self.failure.set(None);
         spawn_local(async move {
             // On success the page is leaving for the tenant; only a failure comes back here.
-            if let Err(failure) = flow::start_sign_in(&config, prompt).await {
-                failed(failure);
+            if let Err((failure, trace)) = flow::start_sign_in(&config, prompt).await {
+                failed((FailureNotice::of(&failure), trace));
                 self.busy.set(false);
             }
         });

@@ -1,4 +1,4 @@
-use crate::flow::SignInFailure;
+use crate::flow::FailureNotice;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -6,21 +6,26 @@ use super::ValidationReportTable;
 
 /// A failed sign-in: what happened, what to do, and Entra's advice for its AADSTS code.
 #[component]
-pub fn SignInError(error: SignInFailure) -> impl IntoView {
-    let advice = error.advice();
-    let details = error.details();
-    let report = error.report().cloned();
+pub fn SignInError(error: FailureNotice) -> impl IntoView {
+    let FailureNotice {
+        title,
+        explanation,
+        next_step,
+        advice,
+        details,
+        report,
+    } = error;
     view! {
         <section class="card error" id="sign-in-error" role="alert">
-            <h1 id="error-title">{error.title()}</h1>
-            <p id="error-explanation">{error.explanation()}</p>
+            <h1 id="error-title">{title}</h1>
+            <p id="error-explanation">{explanation}</p>
             {advice.map(|a| view! {
                 <div id="error-advice">
                     <p><strong>{format!("AADSTS{}", a.code)}</strong>": " {a.meaning}</p>
                     <p><strong>"Fix: "</strong>{a.fix}</p>
                 </div>
             })}
-            <p id="error-next-step"><strong>"What to do: "</strong>{error.next_step()}</p>
+            <p id="error-next-step"><strong>"What to do: "</strong>{next_step}</p>
             {(!details.is_empty()).then(|| view! {
                 <table class="kv" id="error-details">
                     <tbody>

@@ -29,8 +29,8 @@ pub fn SignedOutNotice() -> impl IntoView {
         })}
         {move || context.sign_out_failure.get().map(|f| view! {
             <section class="card error" id="sign-out-failure" role="alert">
-                <h2>"Signed out of this tab only: " {f.title()}</h2>
-                <p>{f.explanation()}</p>
+                <h2>"Signed out of this tab only: " {f.title}</h2>
+                <p>{f.explanation}</p>
             </section>
         })}
     }

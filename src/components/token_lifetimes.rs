@@ -73,8 +73,8 @@ pub fn TokenLifetimes(session: Session) -> impl IntoView {
                     {format!(
                         "Renewal attempt {} failed: {}. {} Next try {} s after the failure ({}).",
                         r.failures,
-                        r.failure.title(),
-                        r.failure.explanation(),
+                        r.failure.title,
+                        r.failure.explanation,
                         r.delay_secs,
                         relative_time(r.retry_at, now.get())
                     )}

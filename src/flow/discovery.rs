@@ -2,7 +2,7 @@
 
 use super::events::{Event, MetadataSource, Observer};
 use super::storage_keys::{keyed, DISCOVERY_CACHE};
-use super::{SignInFailure, StepKind};
+use super::{StepFailure, StepKind};
 use crate::browser::{self, http, storage};
 use crate::config::BuildConfig;
 use crate::oidc::{self, HttpResponse, IssuerRule, ProviderMetadata};
@@ -14,7 +14,7 @@ pub const DISCOVERY_TTL_SECS: i64 = 3600;
 pub(super) async fn discover(
     config: &BuildConfig,
     observer: &mut dyn Observer,
-) -> Result<ProviderMetadata, SignInFailure> {
+) -> Result<ProviderMetadata, StepFailure> {
     observer.observe(&Event::Started(StepKind::Discovery));
     match metadata(config).await {
         Ok((metadata, url, source)) => {
@@ -38,11 +38,11 @@ pub(super) async fn discover(
 /// The metadata, the discovery URL, and where the metadata came from.
 async fn metadata(
     config: &BuildConfig,
-) -> Result<(ProviderMetadata, String, MetadataSource), SignInFailure> {
+) -> Result<(ProviderMetadata, String, MetadataSource), StepFailure> {
     let rule = IssuerRule::for_authority(&config.authority, config.tenant_guid.as_deref())
-        .map_err(SignInFailure::Discovery)?;
+        .map_err(StepFailure::Discovery)?;
     let key = keyed(DISCOVERY_CACHE, &config.authority);
-    let url = oidc::discovery_url(&config.authority).map_err(SignInFailure::Discovery)?;
+    let url = oidc::discovery_url(&config.authority).map_err(StepFailure::Discovery)?;
     let now = browser::now_secs();
     if let Some(cached) = storage::get(&key)
         .ok()
@@ -57,9 +57,9 @@ async fn metadata(
             }
         }
     }
-    let response = http::get(&url).await.map_err(SignInFailure::Network)?;
+    let response = http::get(&url).await.map_err(StepFailure::Network)?;
     let metadata = oidc::process_discovery_response(response.as_core(), &rule)
-        .map_err(SignInFailure::Discovery)?;
+        .map_err(StepFailure::Discovery)?;
     let source = MetadataSource::Fetched {
         status: response.status,
         elapsed_ms: response.elapsed_ms,

@@ -1,7 +1,7 @@
 //! What the flows report as they run, as typed events. The flows read as protocol only; the
 //! inspector's trace ([`super::record::Recorder`]) and the callback page's progress listen.
 
-use super::{SignInFailure, StepKind, Trace};
+use super::{Failure, SignInFailure, StepFailure, StepKind, Trace};
 use crate::browser::http::NetworkError;
 use crate::oidc::{
     AuthorizationErrorResponse, AuthorizationResponse, CodeChallenge, CodeVerifier, KeyRejection,
@@ -66,7 +66,7 @@ pub enum Event<'a> {
     TokenAnswered {
         status: u16,
         elapsed_ms: f64,
-        result: Result<&'a TokenResponse, &'a SignInFailure>,
+        result: Result<&'a TokenResponse, &'a StepFailure>,
     },
     /// The PKCE verifier went to the token endpoint: now it may be shown (masked).
     VerifierSent(&'a CodeVerifier),
@@ -79,18 +79,18 @@ pub enum Event<'a> {
     },
     KeysUnavailable {
         jwks_uri: &'a str,
-        failure: &'a SignInFailure,
+        failure: &'a StepFailure,
     },
-    Validated(Result<&'a ValidatedIdToken, &'a SignInFailure>),
+    Validated(Result<&'a ValidatedIdToken, &'a StepFailure>),
     /// A renewal answered without a new ID token: the session keeps its validated one.
     IdTokenKept,
     /// A step ended in `failure` with nothing more to show than why.
     StepFailed {
         step: StepKind,
-        failure: &'a SignInFailure,
+        failure: &'a dyn Failure,
     },
     /// The flow stopped: the running step failed, unless one already recorded its failure.
-    Failed(&'a SignInFailure),
+    Failed(&'a dyn Failure),
 }
 
 /// Hears the events of a flow.

@@ -1,4 +1,5 @@
-//! Why a sign-in did not complete, told as what happened and what to do. Never a token, code,
+//! Why a flow did not complete, told as what happened and what to do: one enum per flow (sign-in,
+//! renewal, restore, sign-out) over the failures of the steps they share. Never a token, code,
 //! verifier or secret in the text.
 
 use super::pending::{Unclaimed, PENDING_TTL_SECS};
@@ -6,10 +7,155 @@ use crate::browser::http::NetworkError;
 use crate::browser::BrowserError;
 use crate::oidc::{
     Advice, AuthorizationErrorResponse, AuthorizeError, CallbackError, DiscoveryError,
-    EndSessionError, JwksError, JwtError, PkceError, RandomnessUnavailable, TokenError,
+    EndSessionError, EntraError, JwksError, JwtError, PkceError, RandomnessUnavailable, TokenError,
     ValidationFailure, ValidationReport,
 };
+use std::sync::Arc;
 
+/// The way out of a failure that needs no particular fix.
+const START_AGAIN_OR_REPORT: &str =
+    "Start a new sign-in from the home page; if it happens again, copy this page into a bug report.";
+
+/// What the pages and the trace show of a failure, whichever flow it ended.
+pub trait Failure: Send + Sync {
+    /// One line for the page's heading.
+    fn title(&self) -> &'static str;
+    /// What happened, in a sentence or two.
+    fn explanation(&self) -> String;
+    /// What to do when Entra gives no advice for the failure.
+    fn way_out(&self) -> &'static str {
+        START_AGAIN_OR_REPORT
+    }
+    /// Entra's meaning and fix for the AADSTS code, when there is one.
+    fn advice(&self) -> Option<Advice> {
+        None
+    }
+    /// Facts worth copying into a support request: codes and ids, never credentials.
+    fn details(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    /// The validation report, when the ID token was checked.
+    fn report(&self) -> Option<&ValidationReport> {
+        None
+    }
+    /// What to do about it: Entra's fix when it has one.
+    fn next_step(&self) -> String {
+        match self.advice() {
+            Some(advice) => advice.fix.to_string(),
+            None => self.way_out().to_string(),
+        }
+    }
+}
+
+/// A failure as the pages show it, whichever flow it ended: one type for every failure view and
+/// signal (each distinct type stored in a signal or passed to a view costs bundle size).
+#[derive(Clone)]
+pub struct FailureNotice {
+    pub title: &'static str,
+    pub explanation: String,
+    pub next_step: String,
+    pub advice: Option<Advice>,
+    pub details: Vec<(&'static str, String)>,
+    pub report: Option<ValidationReport>,
+}
+
+impl FailureNotice {
+    pub fn of(failure: &dyn Failure) -> FailureNotice {
+        FailureNotice {
+            title: failure.title(),
+            explanation: failure.explanation(),
+            next_step: failure.next_step(),
+            advice: failure.advice(),
+            details: failure.details(),
+            report: failure.report().cloned(),
+        }
+    }
+}
+
+/// A failure of a step the flows share: the tenant's metadata, the network, the token endpoint,
+/// the signing keys, the ID token, the browser.
+#[derive(Clone, Debug)]
+pub enum StepFailure {
+    Discovery(DiscoveryError),
+    Network(NetworkError),
+    /// The token endpoint answered with an error, or with a body that is no token response.
+    Token(TokenError),
+    MissingIdToken,
+    Jwks(JwksError),
+    Jwt(JwtError),
+    Validation(Box<ValidationFailure>),
+    Browser(BrowserError),
+    Randomness(RandomnessUnavailable),
+}
+
+impl Failure for StepFailure {
+    fn title(&self) -> &'static str {
+        match self {
+            StepFailure::Discovery(_) => "The tenant's OpenID metadata is unusable",
+            StepFailure::Network(_) => "The tenant could not be reached",
+            StepFailure::Token(_) => "The token endpoint refused the code",
+            StepFailure::MissingIdToken => "The token response has no ID token",
+            StepFailure::Jwks(_) => "The tenant's signing keys are unusable",
+            StepFailure::Jwt(_) => "The ID token is not a readable JWT",
+            StepFailure::Validation(_) => "The ID token failed validation",
+            StepFailure::Browser(_) => "The browser refused an operation",
+            StepFailure::Randomness(_) => "The browser has no secure random numbers",
+        }
+    }
+
+    fn explanation(&self) -> String {
+        match self {
+            StepFailure::Discovery(e) => e.to_string(),
+            StepFailure::Network(e) => e.to_string(),
+            StepFailure::Token(e) => token_explanation(e),
+            StepFailure::MissingIdToken => {
+                "The token endpoint answered without an id_token; was the openid scope granted?"
+                    .into()
+            }
+            StepFailure::Jwks(e) => e.to_string(),
+            StepFailure::Jwt(e) => e.to_string(),
+            StepFailure::Validation(f) => f.to_string(),
+            StepFailure::Browser(e) => e.to_string(),
+            StepFailure::Randomness(e) => e.to_string(),
+        }
+    }
+
+    fn way_out(&self) -> &'static str {
+        match self {
+            StepFailure::Network(_) => "Check that the tenant is reachable from this browser (for the local dev \
+                tenant: `cargo xtask serve` starts it), then sign in again.",
+            StepFailure::Validation(_) => "Do not trust this token. Compare the failed checks with your app \
+                registration (client ID) and tenant (issuer), and check this device's clock.",
+            StepFailure::Discovery(_) | StepFailure::Jwks(_) => {
+                "Check the authority (TENANT_NAME, TENANT_GUID or AUTHORITY) this app was built with."
+            }
+            _ => START_AGAIN_OR_REPORT,
+        }
+    }
+
+    fn advice(&self) -> Option<Advice> {
+        match self {
+            StepFailure::Token(TokenError::Entra(e)) => e.advice(),
+            _ => None,
+        }
+    }
+
+    fn details(&self) -> Vec<(&'static str, String)> {
+        match self {
+            StepFailure::Token(TokenError::Entra(e)) => entra_details(e),
+            _ => Vec::new(),
+        }
+    }
+
+    fn report(&self) -> Option<&ValidationReport> {
+        match self {
+            StepFailure::Validation(f) => Some(&f.report),
+            _ => None,
+        }
+    }
+}
+
+/// Why a sign-in did not complete: before the redirect, in the tenant's answer, or in a step.
 #[derive(Clone, Debug)]
 pub enum SignInFailure {
     /// The callback URL carries no authorization response at all.
@@ -29,26 +175,15 @@ pub enum SignInFailure {
     Expired {
         age_secs: i64,
     },
-    Discovery(DiscoveryError),
-    Network(NetworkError),
-    Token(TokenError),
-    Jwks(JwksError),
-    MissingIdToken,
-    Jwt(JwtError),
-    Validation(Box<ValidationFailure>),
     Authorize(AuthorizeError),
-    Browser(BrowserError),
-    Randomness(RandomnessUnavailable),
     Pkce(PkceError),
-    /// The token endpoint refused the refresh token.
-    Refresh(TokenError),
-    /// A renewal was asked for, and the session has no refresh token.
-    NoRefreshToken,
-    /// The session kept in this tab's storage cannot be used.
-    StoredSession(String),
-    /// The tenant's metadata lists no `end_session_endpoint`.
-    NoEndSessionEndpoint,
-    EndSession(EndSessionError),
+    Step(StepFailure),
+}
+
+impl From<StepFailure> for SignInFailure {
+    fn from(failure: StepFailure) -> SignInFailure {
+        SignInFailure::Step(failure)
+    }
 }
 
 impl From<Unclaimed> for SignInFailure {
@@ -57,14 +192,13 @@ impl From<Unclaimed> for SignInFailure {
             Unclaimed::UnknownState => SignInFailure::UnknownState,
             Unclaimed::CodeAlreadyUsed => SignInFailure::CodeAlreadyUsed,
             Unclaimed::Expired { age_secs } => SignInFailure::Expired { age_secs },
-            Unclaimed::Storage(e) => SignInFailure::Browser(e),
+            Unclaimed::Storage(e) => StepFailure::Browser(e).into(),
         }
     }
 }
 
-impl SignInFailure {
-    /// One line for the page's heading.
-    pub fn title(&self) -> &'static str {
+impl Failure for SignInFailure {
+    fn title(&self) -> &'static str {
         match self {
             SignInFailure::NoSignInInProgress => "No sign-in in progress",
             SignInFailure::Provider(e) if e.error == "access_denied" => "Sign-in cancelled",
@@ -74,27 +208,13 @@ impl SignInFailure {
             SignInFailure::UnexpectedAnswer => "An unexpected sign-in answer arrived",
             SignInFailure::CodeAlreadyUsed => "This answer was already used",
             SignInFailure::Expired { .. } => "The sign-in took too long",
-            SignInFailure::Discovery(_) => "The tenant's OpenID metadata is unusable",
-            SignInFailure::Network(_) => "The tenant could not be reached",
-            SignInFailure::Token(_) => "The token endpoint refused the code",
-            SignInFailure::Jwks(_) => "The tenant's signing keys are unusable",
-            SignInFailure::MissingIdToken => "The token response has no ID token",
-            SignInFailure::Jwt(_) => "The ID token is not a readable JWT",
-            SignInFailure::Validation(_) => "The ID token failed validation",
             SignInFailure::Authorize(_) => "The sign-in request could not be built",
-            SignInFailure::Browser(_) => "The browser refused an operation",
-            SignInFailure::Randomness(_) => "The browser has no secure random numbers",
             SignInFailure::Pkce(_) => "The PKCE challenge could not be made",
-            SignInFailure::Refresh(_) => "The tenant refused to renew the tokens",
-            SignInFailure::NoRefreshToken => "There is no refresh token",
-            SignInFailure::StoredSession(_) => "The kept session could not be restored",
-            SignInFailure::NoEndSessionEndpoint => "The tenant offers no sign-out endpoint",
-            SignInFailure::EndSession(_) => "The sign-out request could not be built",
+            SignInFailure::Step(step) => step.title(),
         }
     }
 
-    /// What happened, in a sentence or two.
-    pub fn explanation(&self) -> String {
+    fn explanation(&self) -> String {
         match self {
             SignInFailure::NoSignInInProgress => {
                 "This address receives the tenant's answer after a sign-in, and no sign-in was started from this tab.".into()
@@ -122,77 +242,35 @@ impl SignInFailure {
                 age_secs / 60,
                 PENDING_TTL_SECS / 60
             ),
-            SignInFailure::Discovery(e) => e.to_string(),
-            SignInFailure::Network(e) => e.to_string(),
-            SignInFailure::Token(TokenError::Entra(e))
-            | SignInFailure::Refresh(TokenError::Entra(e)) => format!(
-                "The token endpoint answered HTTP {} {:?}: {}",
-                e.status,
-                e.error,
-                first_line(e.error_description.as_deref())
-            ),
-            SignInFailure::Token(e) | SignInFailure::Refresh(e) => e.to_string(),
-            SignInFailure::Jwks(e) => e.to_string(),
-            SignInFailure::MissingIdToken => "The token endpoint answered without an id_token; was the openid scope granted?".into(),
-            SignInFailure::Jwt(e) => e.to_string(),
-            SignInFailure::Validation(f) => f.to_string(),
             SignInFailure::Authorize(e) => e.to_string(),
-            SignInFailure::Browser(e) => e.to_string(),
-            SignInFailure::Randomness(e) => e.to_string(),
             SignInFailure::Pkce(e) => e.to_string(),
-            SignInFailure::NoRefreshToken => "The tenant sent no refresh token with these tokens, so they cannot be \
-                renewed without signing in again."
-                .into(),
-            SignInFailure::StoredSession(why) => why.clone(),
-            SignInFailure::NoEndSessionEndpoint => "The tenant's OpenID metadata has no end_session_endpoint, so \
-                its session cannot be ended from here. This tab's session was cleared."
-                .into(),
-            SignInFailure::EndSession(e) => e.to_string(),
+            SignInFailure::Step(step) => step.explanation(),
         }
     }
 
-    /// What to do about it.
-    pub fn next_step(&self) -> String {
-        if let Some(advice) = self.advice() {
-            return advice.fix.to_string();
-        }
+    fn way_out(&self) -> &'static str {
         match self {
-            SignInFailure::Provider(e) if e.error == "access_denied" => "Sign in again when you are ready.".into(),
+            SignInFailure::Provider(e) if e.error == "access_denied" => {
+                "Sign in again when you are ready."
+            }
             SignInFailure::UnknownState
             | SignInFailure::UnexpectedAnswer
             | SignInFailure::CodeAlreadyUsed
-            | SignInFailure::Expired { .. } => {
-                "Start a new sign-in from the home page.".into()
-            }
-            SignInFailure::Network(_) => "Check that the tenant is reachable from this browser (for the local dev \
-                tenant: `cargo xtask serve` starts it), then sign in again."
-                .into(),
-            SignInFailure::Validation(_) => "Do not trust this token. Compare the failed checks with your app \
-                registration (client ID) and tenant (issuer), and check this device's clock."
-                .into(),
-            SignInFailure::Refresh(_) | SignInFailure::StoredSession(_) => "Sign in again.".into(),
-            SignInFailure::NoRefreshToken => {
-                "Request the offline_access scope (SCOPES) and sign in again.".into()
-            }
-            SignInFailure::Discovery(_) | SignInFailure::Jwks(_) => {
-                "Check the authority (TENANT_NAME, TENANT_GUID or AUTHORITY) this app was built with.".into()
-            }
-            _ => "Start a new sign-in from the home page; if it happens again, copy this page into a bug report.".into(),
+            | SignInFailure::Expired { .. } => "Start a new sign-in from the home page.",
+            SignInFailure::Step(step) => step.way_out(),
+            _ => START_AGAIN_OR_REPORT,
         }
     }
 
-    /// Entra's meaning and fix for the AADSTS code, when there is one.
-    pub fn advice(&self) -> Option<Advice> {
+    fn advice(&self) -> Option<Advice> {
         match self {
             SignInFailure::Provider(e) => e.advice(),
-            SignInFailure::Token(TokenError::Entra(e))
-            | SignInFailure::Refresh(TokenError::Entra(e)) => e.advice(),
+            SignInFailure::Step(step) => step.advice(),
             _ => None,
         }
     }
 
-    /// Facts worth copying into a support request: codes and ids, never credentials.
-    pub fn details(&self) -> Vec<(&'static str, String)> {
+    fn details(&self) -> Vec<(&'static str, String)> {
         match self {
             SignInFailure::Provider(e) => {
                 let mut rows = vec![("error", e.error.clone())];
@@ -204,39 +282,248 @@ impl SignInFailure {
                 }
                 rows
             }
-            SignInFailure::Token(TokenError::Entra(e))
-            | SignInFailure::Refresh(TokenError::Entra(e)) => {
-                let mut rows = vec![
-                    ("HTTP status", e.status.to_string()),
-                    ("error", e.error.clone()),
-                ];
-                let codes = e.aadsts_codes();
-                if !codes.is_empty() {
-                    let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
-                    rows.push(("AADSTS codes", codes.join(", ")));
-                }
-                if let Some(id) = &e.trace_id {
-                    rows.push(("trace_id", id.clone()));
-                }
-                if let Some(id) = &e.correlation_id {
-                    rows.push(("correlation_id", id.clone()));
-                }
-                if let Some(t) = &e.timestamp {
-                    rows.push(("timestamp", t.clone()));
-                }
-                rows
-            }
+            SignInFailure::Step(step) => step.details(),
             _ => Vec::new(),
         }
     }
 
-    /// The validation report, when the ID token was checked.
-    pub fn report(&self) -> Option<&ValidationReport> {
+    fn report(&self) -> Option<&ValidationReport> {
         match self {
-            SignInFailure::Validation(f) => Some(&f.report),
+            SignInFailure::Step(step) => step.report(),
             _ => None,
         }
     }
+}
+
+/// Why a renewal with the refresh token did not complete.
+#[derive(Clone, Debug)]
+pub enum RenewalFailure {
+    /// The session has no refresh token.
+    NoRefreshToken,
+    /// The token endpoint refused the refresh token.
+    Refused(TokenError),
+    Step(StepFailure),
+}
+
+impl From<StepFailure> for RenewalFailure {
+    /// The token endpoint's refusal, in a renewal, is a refused refresh token.
+    fn from(failure: StepFailure) -> RenewalFailure {
+        match failure {
+            StepFailure::Token(error) => RenewalFailure::Refused(error),
+            step => RenewalFailure::Step(step),
+        }
+    }
+}
+
+impl Failure for RenewalFailure {
+    fn title(&self) -> &'static str {
+        match self {
+            RenewalFailure::NoRefreshToken => "There is no refresh token",
+            RenewalFailure::Refused(_) => "The tenant refused to renew the tokens",
+            RenewalFailure::Step(step) => step.title(),
+        }
+    }
+
+    fn explanation(&self) -> String {
+        match self {
+            RenewalFailure::NoRefreshToken => {
+                "The tenant sent no refresh token with these tokens, so they cannot be \
+                renewed without signing in again."
+                    .into()
+            }
+            RenewalFailure::Refused(e) => token_explanation(e),
+            RenewalFailure::Step(step) => step.explanation(),
+        }
+    }
+
+    fn way_out(&self) -> &'static str {
+        match self {
+            RenewalFailure::NoRefreshToken => {
+                "Request the offline_access scope (SCOPES) and sign in again."
+            }
+            RenewalFailure::Refused(_) => "Sign in again.",
+            RenewalFailure::Step(step) => step.way_out(),
+        }
+    }
+
+    fn advice(&self) -> Option<Advice> {
+        match self {
+            RenewalFailure::Refused(TokenError::Entra(e)) => e.advice(),
+            RenewalFailure::Step(step) => step.advice(),
+            _ => None,
+        }
+    }
+
+    fn details(&self) -> Vec<(&'static str, String)> {
+        match self {
+            RenewalFailure::Refused(TokenError::Entra(e)) => entra_details(e),
+            RenewalFailure::Step(step) => step.details(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn report(&self) -> Option<&ValidationReport> {
+        match self {
+            RenewalFailure::Step(step) => step.report(),
+            _ => None,
+        }
+    }
+}
+
+/// Why the session kept in this tab was not restored.
+#[derive(Clone, Debug)]
+pub enum RestoreFailure {
+    /// The kept session is not the JSON this app writes.
+    Unreadable(Arc<serde_json::Error>),
+    /// The kept ID token expired, and its renewal brought no new ID token to trust.
+    RenewedWithoutIdToken,
+    /// The kept ID token expired, and its renewal failed.
+    Renewal(RenewalFailure),
+    Step(StepFailure),
+}
+
+impl From<StepFailure> for RestoreFailure {
+    fn from(failure: StepFailure) -> RestoreFailure {
+        RestoreFailure::Step(failure)
+    }
+}
+
+impl Failure for RestoreFailure {
+    fn title(&self) -> &'static str {
+        match self {
+            RestoreFailure::Unreadable(_) | RestoreFailure::RenewedWithoutIdToken => {
+                "The kept session could not be restored"
+            }
+            RestoreFailure::Renewal(renewal) => renewal.title(),
+            RestoreFailure::Step(step) => step.title(),
+        }
+    }
+
+    fn explanation(&self) -> String {
+        match self {
+            RestoreFailure::Unreadable(e) => format!(
+                "The session kept in this tab's storage is not readable ({e}); it was deleted."
+            ),
+            RestoreFailure::RenewedWithoutIdToken => "The kept ID token expired, and the tenant renewed the tokens \
+                without a new ID token (is openid in SCOPES?), so the session cannot be trusted; it was deleted."
+                .into(),
+            RestoreFailure::Renewal(renewal) => renewal.explanation(),
+            RestoreFailure::Step(step) => step.explanation(),
+        }
+    }
+
+    fn way_out(&self) -> &'static str {
+        match self {
+            RestoreFailure::Unreadable(_) | RestoreFailure::RenewedWithoutIdToken => {
+                "Sign in again."
+            }
+            RestoreFailure::Renewal(renewal) => renewal.way_out(),
+            RestoreFailure::Step(step) => step.way_out(),
+        }
+    }
+
+    fn advice(&self) -> Option<Advice> {
+        match self {
+            RestoreFailure::Renewal(renewal) => renewal.advice(),
+            RestoreFailure::Step(step) => step.advice(),
+            _ => None,
+        }
+    }
+
+    fn details(&self) -> Vec<(&'static str, String)> {
+        match self {
+            RestoreFailure::Renewal(renewal) => renewal.details(),
+            RestoreFailure::Step(step) => step.details(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn report(&self) -> Option<&ValidationReport> {
+        match self {
+            RestoreFailure::Renewal(renewal) => renewal.report(),
+            RestoreFailure::Step(step) => step.report(),
+            _ => None,
+        }
+    }
+}
+
+/// Why the tenant's sign-out could not be reached (this tab's session is already cleared).
+#[derive(Clone, Debug)]
+pub enum SignOutFailure {
+    /// The tenant's metadata lists no `end_session_endpoint`.
+    NoEndSessionEndpoint,
+    EndSession(EndSessionError),
+    Step(StepFailure),
+}
+
+impl From<StepFailure> for SignOutFailure {
+    fn from(failure: StepFailure) -> SignOutFailure {
+        SignOutFailure::Step(failure)
+    }
+}
+
+impl Failure for SignOutFailure {
+    fn title(&self) -> &'static str {
+        match self {
+            SignOutFailure::NoEndSessionEndpoint => "The tenant offers no sign-out endpoint",
+            SignOutFailure::EndSession(_) => "The sign-out request could not be built",
+            SignOutFailure::Step(step) => step.title(),
+        }
+    }
+
+    fn explanation(&self) -> String {
+        match self {
+            SignOutFailure::NoEndSessionEndpoint => {
+                "The tenant's OpenID metadata has no end_session_endpoint, so \
+                its session cannot be ended from here. This tab's session was cleared."
+                    .into()
+            }
+            SignOutFailure::EndSession(e) => e.to_string(),
+            SignOutFailure::Step(step) => step.explanation(),
+        }
+    }
+
+    fn way_out(&self) -> &'static str {
+        match self {
+            SignOutFailure::Step(step) => step.way_out(),
+            _ => START_AGAIN_OR_REPORT,
+        }
+    }
+}
+
+/// The token endpoint's refusal: Entra's status, error and the first line of its description.
+fn token_explanation(error: &TokenError) -> String {
+    match error {
+        TokenError::Entra(e) => format!(
+            "The token endpoint answered HTTP {} {:?}: {}",
+            e.status,
+            e.error,
+            first_line(e.error_description.as_deref())
+        ),
+        other => other.to_string(),
+    }
+}
+
+fn entra_details(e: &EntraError) -> Vec<(&'static str, String)> {
+    let mut rows = vec![
+        ("HTTP status", e.status.to_string()),
+        ("error", e.error.clone()),
+    ];
+    let codes = e.aadsts_codes();
+    if !codes.is_empty() {
+        let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
+        rows.push(("AADSTS codes", codes.join(", ")));
+    }
+    if let Some(id) = &e.trace_id {
+        rows.push(("trace_id", id.clone()));
+    }
+    if let Some(id) = &e.correlation_id {
+        rows.push(("correlation_id", id.clone()));
+    }
+    if let Some(t) = &e.timestamp {
+        rows.push(("timestamp", t.clone()));
+    }
+    rows
 }
 
 /// The first line of an Entra `error_description` (the rest repeats trace and correlation ids).
@@ -249,7 +536,10 @@ fn first_line(description: Option<&str>) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_line, SignInFailure};
+    use super::{
+        first_line, Failure, RenewalFailure, RestoreFailure, SignInFailure, SignOutFailure,
+        StepFailure,
+    };
     use crate::browser::http::NetworkError;
 
     #[test]
@@ -290,7 +580,7 @@ mod tests {
 
     #[test]
     fn a_network_failure_names_the_url_and_the_likely_causes() {
-        let failed = SignInFailure::Network(NetworkError::Failed {
+        let failed = StepFailure::Network(NetworkError::Failed {
             url: "http://127.0.0.1:9/token".into(),
             detail: "TypeError: Failed to fetch".into(),
         });
@@ -301,7 +591,7 @@ mod tests {
             "{text}"
         );
         assert!(failed.next_step().contains("cargo xtask serve"));
-        let timeout = SignInFailure::Network(NetworkError::Timeout {
+        let timeout = StepFailure::Network(NetworkError::Timeout {
             url: "http://127.0.0.1:9/token".into(),
             after_ms: 30_000,
         });
@@ -317,7 +607,7 @@ mod tests {
             body,
         ))
         .expect_err("an Entra error");
-        let failure = SignInFailure::Refresh(refused);
+        let failure = RenewalFailure::Refused(refused);
         assert_eq!(failure.title(), "The tenant refused to renew the tokens");
         let text = failure.explanation();
         assert!(
@@ -332,26 +622,48 @@ mod tests {
     }
 
     #[test]
+    fn each_flow_names_the_same_token_refusal_for_what_it_was_doing() {
+        let body = r#"{"error":"invalid_grant","error_description":"AADSTS70000: bad grant.","error_codes":[70000]}"#;
+        let response = crate::oidc::HttpResponse::new(400, Some("application/json"), body);
+        let refused = crate::oidc::process_token_response(response).expect_err("an Entra error");
+        let sign_in = SignInFailure::from(StepFailure::Token(refused.clone()));
+        let renewal = RenewalFailure::from(StepFailure::Token(refused));
+        assert_eq!(sign_in.title(), "The token endpoint refused the code");
+        assert!(matches!(renewal, RenewalFailure::Refused(_)), "{renewal:?}");
+        assert_eq!(renewal.title(), "The tenant refused to renew the tokens");
+        assert_eq!(sign_in.explanation(), renewal.explanation());
+        assert_eq!(sign_in.details(), renewal.details());
+        let restore = RestoreFailure::Renewal(renewal);
+        assert_eq!(restore.title(), "The tenant refused to renew the tokens");
+    }
+
+    #[test]
     fn session_failures_name_the_cause_and_the_way_out() {
-        let none = SignInFailure::NoRefreshToken;
+        let none = RenewalFailure::NoRefreshToken;
         assert_eq!(none.title(), "There is no refresh token");
         assert!(none.next_step().contains("offline_access"));
-        let kept = SignInFailure::StoredSession(
-            "The session kept in this tab's storage is not readable".into(),
-        );
+        let unreadable = serde_json::from_str::<serde_json::Value>("{").expect_err("truncated");
+        let kept = RestoreFailure::Unreadable(std::sync::Arc::new(unreadable));
         assert_eq!(kept.title(), "The kept session could not be restored");
         assert_eq!(kept.next_step(), "Sign in again.");
-        let no_endpoint = SignInFailure::NoEndSessionEndpoint;
+        assert!(
+            kept.explanation()
+                .contains("not readable (EOF while parsing"),
+            "{}",
+            kept.explanation()
+        );
+        let no_endpoint = SignOutFailure::NoEndSessionEndpoint;
         assert!(no_endpoint
             .explanation()
             .contains("no end_session_endpoint"));
         assert!(no_endpoint
             .explanation()
             .contains("This tab's session was cleared"));
-        let bad_uri =
-            SignInFailure::EndSession(crate::oidc::EndSessionError::InvalidPostLogoutRedirectUri {
+        let bad_uri = SignOutFailure::EndSession(
+            crate::oidc::EndSessionError::InvalidPostLogoutRedirectUri {
                 found: "/signed-out".into(),
-            });
+            },
+        );
         assert_eq!(bad_uri.title(), "The sign-out request could not be built");
         assert!(
             bad_uri.explanation().contains("\"/signed-out\""),
@@ -362,7 +674,7 @@ mod tests {
 
     #[test]
     fn a_token_response_without_an_id_token_points_at_the_openid_scope() {
-        let failure = SignInFailure::MissingIdToken;
+        let failure = StepFailure::MissingIdToken;
         assert!(failure.explanation().contains("openid scope"));
     }
 

@@ -2,7 +2,7 @@
 //! signature verified with Web Crypto, every check of the core run.
 
 use super::events::{Event, Observer};
-use super::{SignInFailure, StepKind};
+use super::{StepFailure, StepKind};
 use crate::browser::{self, crypto, http};
 use crate::oidc::{
     self, Expectations, JwkSet, KeyRejection, KeySelection, RawIdToken, SignatureJob,
@@ -17,7 +17,7 @@ pub(super) async fn verify_id_token(
     prefetched: Option<Result<http::HttpResponse, http::NetworkError>>,
     expectations: &Expectations,
     observer: &mut dyn Observer,
-) -> Result<ValidatedIdToken, SignInFailure> {
+) -> Result<ValidatedIdToken, StepFailure> {
     observer.observe(&Event::Started(StepKind::Jwks));
     let (token, job) = match select_key(raw, jwks_uri, prefetched, observer).await {
         Ok(selected) => selected,
@@ -35,7 +35,7 @@ pub(super) async fn verify_id_token(
         Err(rejection) => SignatureOutcome::NoUsableKey(rejection),
     };
     let result = oidc::validate(token, signature, expectations, browser::now_secs())
-        .map_err(|f| SignInFailure::Validation(Box::new(f)));
+        .map_err(|f| StepFailure::Validation(Box::new(f)));
     observer.observe(&Event::Validated(result.as_ref()));
     result
 }
@@ -46,13 +46,13 @@ async fn select_key(
     jwks_uri: &str,
     prefetched: Option<Result<http::HttpResponse, http::NetworkError>>,
     observer: &mut dyn Observer,
-) -> Result<(UnverifiedIdToken, Result<SignatureJob, KeyRejection>), SignInFailure> {
+) -> Result<(UnverifiedIdToken, Result<SignatureJob, KeyRejection>), StepFailure> {
     let jwks_http = match prefetched {
         Some(result) => result,
         None => http::get(jwks_uri).await,
     };
     let (jwks, body) = jwks_of(jwks_http)?;
-    let token = UnverifiedIdToken::parse(raw.secret()).map_err(SignInFailure::Jwt)?;
+    let token = UnverifiedIdToken::parse(raw.secret()).map_err(StepFailure::Jwt)?;
     let (job, refetched) = match token.select_key(&jwks) {
         KeySelection::Selected(job) => (Ok(job), None),
         KeySelection::Rejected(rejection) => (Err(rejection), None),
@@ -73,9 +73,9 @@ async fn select_key(
 
 fn jwks_of(
     response: Result<http::HttpResponse, http::NetworkError>,
-) -> Result<(JwkSet, String), SignInFailure> {
-    let response = response.map_err(SignInFailure::Network)?;
-    let jwks = oidc::process_jwks_response(response.as_core()).map_err(SignInFailure::Jwks)?;
+) -> Result<(JwkSet, String), StepFailure> {
+    let response = response.map_err(StepFailure::Network)?;
+    let jwks = oidc::process_jwks_response(response.as_core()).map_err(StepFailure::Jwks)?;
     Ok((jwks, response.body))
 }
 

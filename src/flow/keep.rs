@@ -8,8 +8,8 @@ use super::record::Recorder;
 use super::refresh::{redeem_refresh_token, NotRenewed, Renewed};
 use super::storage_keys::{KEEP_OPT_IN, KEPT_SESSION};
 use super::{
-    discover, verify_id_token, RenewalRecord, Session, SignInFailure, StepKind, Trace, TraceKind,
-    Trigger,
+    discover, verify_id_token, RenewalRecord, RestoreFailure, Session, StepFailure, StepKind,
+    Trace, TraceKind, Trigger,
 };
 use crate::browser::{self, storage, BrowserError};
 use crate::config::BuildConfig;
@@ -130,7 +130,7 @@ pub fn has_stored_session() -> bool {
 /// nonce or §12.2, and the time claims against now). `None` when nothing is kept. A kept ID token
 /// that failed only on time is renewed with the refresh token. A session that fails is deleted;
 /// one that cannot be checked for want of network (or a tenant's 5xx) stays for the next reload.
-pub async fn restore(config: &BuildConfig) -> Option<(Result<Session, SignInFailure>, Trace)> {
+pub async fn restore(config: &BuildConfig) -> Option<(Result<Session, RestoreFailure>, Trace)> {
     if !is_enabled() {
         return None;
     }
@@ -155,7 +155,7 @@ pub async fn restore(config: &BuildConfig) -> Option<(Result<Session, SignInFail
 
 /// Why the kept session was not restored, and whether it stays for the next reload.
 struct Unrestored {
-    failure: SignInFailure,
+    failure: RestoreFailure,
     keep: bool,
 }
 
@@ -163,22 +163,34 @@ impl From<NotRenewed> for Unrestored {
     fn from(not: NotRenewed) -> Unrestored {
         match not {
             NotRenewed::Ended(failure) => Unrestored {
-                failure,
+                failure: RestoreFailure::Renewal(failure),
                 keep: false,
             },
             // The tenant could not answer now: the kept session may renew on the next reload.
             NotRenewed::Retry { failure, .. } => Unrestored {
-                failure,
+                failure: RestoreFailure::Renewal(failure),
                 keep: true,
             },
         }
     }
 }
 
-impl From<SignInFailure> for Unrestored {
-    fn from(failure: SignInFailure) -> Unrestored {
-        let keep = matches!(failure, SignInFailure::Network(_));
-        Unrestored { failure, keep }
+impl From<StepFailure> for Unrestored {
+    fn from(failure: StepFailure) -> Unrestored {
+        let keep = matches!(failure, StepFailure::Network(_));
+        Unrestored {
+            failure: failure.into(),
+            keep,
+        }
+    }
+}
+
+impl From<RestoreFailure> for Unrestored {
+    fn from(failure: RestoreFailure) -> Unrestored {
+        Unrestored {
+            failure,
+            keep: false,
+        }
     }
 }
 
@@ -201,9 +213,9 @@ async fn revalidate(
     let refresh_token = stored.refresh_token.map(RefreshToken::new);
     let id_token = match verified {
         Ok(id_token) => id_token,
-        Err(SignInFailure::Validation(failure)) if failure.failed_only_on_time() => {
+        Err(StepFailure::Validation(failure)) if failure.failed_only_on_time() => {
             let Some(refresh_token) = refresh_token else {
-                return Err(SignInFailure::Validation(failure).into());
+                return Err(StepFailure::Validation(failure).into());
             };
             let kept = Kept {
                 refresh_token,
@@ -240,9 +252,7 @@ fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrest
     let stored: StoredSession = match serde_json::from_str(json) {
         Ok(stored) => stored,
         Err(e) => {
-            let failure = SignInFailure::StoredSession(format!(
-                "The session kept in this tab's storage is not readable ({e}); it was deleted."
-            ));
+            let failure = RestoreFailure::Unreadable(std::sync::Arc::new(e));
             observer.observe(&Event::StepFailed {
                 step: StepKind::Storage,
                 failure: &failure,
@@ -286,12 +296,7 @@ async fn renew_expired(
         id_token: Some(id_token),
     } = renewed
     else {
-        return Err(SignInFailure::StoredSession(
-            "The kept ID token expired, and the tenant renewed the tokens without a new ID token \
-             (is openid in SCOPES?), so the session cannot be trusted; it was deleted."
-                .into(),
-        )
-        .into());
+        return Err(RestoreFailure::RenewedWithoutIdToken.into());
     };
     let received_at = browser::now_secs();
     tokens.scope = tokens.scope.or(kept.scope);

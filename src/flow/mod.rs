@@ -25,7 +25,10 @@ mod token;
 pub mod trace;
 
 pub use discovery::DISCOVERY_TTL_SECS;
-pub use failure::SignInFailure;
+pub use failure::{
+    Failure, FailureNotice, RenewalFailure, RestoreFailure, SignInFailure, SignOutFailure,
+    StepFailure,
+};
 pub use pending::{PendingStore, Unclaimed, PENDING_TTL_SECS};
 pub use progress::{progress_label, StepStatus, PROGRESS_STEPS};
 pub use session::{RenewalRecord, Session, Trigger};

@@ -90,7 +90,7 @@ impl Observer for Progress<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::SignInFailure;
+    use crate::flow::StepFailure;
     use std::cell::RefCell;
 
     fn run(events: &[Event<'_>]) -> Vec<(StepKind, StepStatus)> {
@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_failure_marks_the_running_step_and_steps_not_shown_are_ignored() {
-        let failure = SignInFailure::MissingIdToken;
+        let failure = StepFailure::MissingIdToken;
         let seen = run(&[
             Event::Started(StepKind::Jwks),
             Event::Started(StepKind::Pkce),

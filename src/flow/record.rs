@@ -3,7 +3,7 @@
 
 use super::events::{Event, MetadataSource, Observer};
 use super::trace::{CheckRow, Field, Outcome, StepKind, Trace, TraceKind, TraceStep};
-use super::{SignInFailure, DISCOVERY_TTL_SECS};
+use super::{Failure, SignInFailure, StepFailure, DISCOVERY_TTL_SECS};
 use crate::browser::http::NetworkError;
 use crate::display::pretty_json;
 use crate::oidc::{
@@ -97,7 +97,7 @@ impl Observer for Recorder {
             }
             Event::Validated(result) => self.validated(*result),
             Event::IdTokenKept => self.id_token_kept(),
-            Event::StepFailed { step, failure } => self.step_failed(*step, failure),
+            Event::StepFailed { step, failure } => self.step_failed(*step, *failure),
             Event::Failed(failure) => {
                 let why = format!("{}: {}", failure.title(), failure.explanation());
                 let at = self.current.unwrap_or(self.trace.kind.steps()[0]);
@@ -229,7 +229,7 @@ fn token_request_sent(request: &TokenRequest, sent: Result<u16, &NetworkError>) 
 fn token_answered(
     status: u16,
     elapsed_ms: f64,
-    result: Result<&TokenResponse, &SignInFailure>,
+    result: Result<&TokenResponse, &StepFailure>,
 ) -> Seen {
     let (summary, fields) = match result {
         Ok(tokens) => (
@@ -278,7 +278,7 @@ impl Recorder {
     }
 
     /// A step that already recorded what it saw keeps it.
-    fn step_failed(&mut self, step: StepKind, failure: &SignInFailure) {
+    fn step_failed(&mut self, step: StepKind, failure: &dyn Failure) {
         match self.trace.step_mut(step) {
             Some(recorded) => {
                 recorded.outcome = Outcome::Failed;
@@ -317,7 +317,7 @@ impl Recorder {
         }
     }
 
-    fn validated(&mut self, result: Result<&oidc::ValidatedIdToken, &SignInFailure>) {
+    fn validated(&mut self, result: Result<&oidc::ValidatedIdToken, &StepFailure>) {
         let (report, summary) = match result {
             Ok(token) => (
                 token.report().clone(),
@@ -327,9 +327,7 @@ impl Recorder {
                     token.report().checks().len()
                 ),
             ),
-            Err(SignInFailure::Validation(failure)) => {
-                (failure.report.clone(), failure.to_string())
-            }
+            Err(StepFailure::Validation(failure)) => (failure.report.clone(), failure.to_string()),
             Err(other) => (ValidationReport::default(), other.explanation()),
         };
         let kind = StepKind::Validation;
@@ -473,7 +471,7 @@ fn response_fields(tokens: &TokenResponse) -> Vec<Field> {
 }
 
 /// What a failure says in a support request: codes and ids, never credentials.
-fn failure_fields(failure: &SignInFailure) -> Vec<Field> {
+fn failure_fields(failure: &dyn Failure) -> Vec<Field> {
     failure
         .details()
         .into_iter()
@@ -509,6 +507,7 @@ fn key_summary(
 mod tests {
     use super::*;
     use crate::browser::http;
+    use crate::flow::RestoreFailure;
     use crate::oidc::{
         AuthorizationCode, ClientId, ClientSecret, CodeVerifier, HttpResponse, RedirectUri, Scope,
         TokenClient,
@@ -688,7 +687,7 @@ mod tests {
 
     #[test]
     fn a_failure_marks_the_running_step_unless_a_step_recorded_its_own() {
-        let failure = SignInFailure::MissingIdToken;
+        let failure = StepFailure::MissingIdToken;
         let mut recorder = new_recorder(TraceKind::SignIn);
         recorder.observe(&Event::Started(StepKind::Jwks));
         recorder.observe(&Event::Failed(&failure));
@@ -702,7 +701,7 @@ mod tests {
             )
         );
 
-        let unreadable = SignInFailure::StoredSession("not readable".into());
+        let unreadable = RestoreFailure::RenewedWithoutIdToken;
         let mut recorder = new_recorder(TraceKind::Restore);
         recorder.observe(&Event::Started(StepKind::Storage));
         recorder.observe(&Event::StepFailed {
@@ -712,7 +711,7 @@ mod tests {
         recorder.observe(&Event::Failed(&unreadable));
         let trace = recorder.into_trace();
         assert_eq!(trace.steps.len(), 1);
-        assert_eq!(trace.steps[0].summary, "not readable");
+        assert_eq!(trace.steps[0].summary, unreadable.explanation());
         assert_eq!(trace.steps[0].outcome, Outcome::Failed);
     }
 
@@ -776,7 +775,7 @@ mod tests {
             header_json: "{}".into(),
             unverified_payload_json: "{}".into(),
         };
-        let failure = SignInFailure::Validation(Box::new(expired.clone()));
+        let failure = StepFailure::Validation(Box::new(expired.clone()));
         recorder.observe(&Event::Started(StepKind::Validation));
         recorder.observe(&Event::Validated(Err(&failure)));
         recorder.observe(&Event::KeptIdTokenExpired { expired: &expired });

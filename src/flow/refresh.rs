@@ -6,8 +6,8 @@
 use super::events::{Event, Observer};
 use super::record::Recorder;
 use super::{
-    discover, redeem, verify_id_token, Client, RenewalRecord, Session, SignInFailure, Trace,
-    TraceKind, Trigger,
+    discover, redeem, verify_id_token, Client, RenewalFailure, RenewalRecord, Session, StepFailure,
+    Trace, TraceKind, Trigger,
 };
 use crate::browser;
 use crate::config::BuildConfig;
@@ -23,11 +23,11 @@ pub enum RefreshOutcome {
     /// Worth another try later (network, a 5xx): the session stays, with the refresh token the
     /// tenant rotated to when it already answered.
     RetryLater {
-        failure: SignInFailure,
+        failure: RenewalFailure,
         session: Option<Session>,
     },
     /// The tenant refused, or the renewed ID token cannot be trusted: the session ends.
-    Ended(SignInFailure),
+    Ended(RenewalFailure),
 }
 
 /// Renews `session`'s tokens; the trace records every step.
@@ -61,7 +61,7 @@ async fn renew(
 ) -> RefreshOutcome {
     let Some(refresh_token) = &session.refresh_token else {
         return RefreshOutcome::RetryLater {
-            failure: SignInFailure::NoRefreshToken,
+            failure: RenewalFailure::NoRefreshToken,
             session: None,
         };
     };
@@ -118,11 +118,11 @@ pub(super) struct Renewed {
 /// Why the refresh grant brought no usable tokens.
 pub(super) enum NotRenewed {
     /// The tenant refused, or the renewed ID token cannot be trusted.
-    Ended(SignInFailure),
+    Ended(RenewalFailure),
     /// Worth another try later (network, a 5xx, keys unreadable), with the refresh token the
     /// tenant rotated to when it already answered.
     Retry {
-        failure: SignInFailure,
+        failure: RenewalFailure,
         rotated: Option<RefreshToken>,
     },
 }
@@ -135,7 +135,7 @@ pub(super) async fn redeem_refresh_token(
     original: &OriginalIdentity,
     observer: &mut dyn Observer,
 ) -> Result<Renewed, NotRenewed> {
-    let unrotated = |failure| classify(failure, None);
+    let unrotated = |failure: StepFailure| classify(failure.into(), None);
     let metadata = discover(config, observer).await.map_err(unrotated)?;
     let client = Client::from_config(config);
     let request = oidc::refresh_token_request(
@@ -149,7 +149,6 @@ pub(super) async fn redeem_refresh_token(
         &metadata.jwks_uri,
         observer,
         oidc::process_refresh_response,
-        SignInFailure::Refresh,
     )
     .await;
     let mut tokens = tokens.map_err(unrotated)?;
@@ -175,23 +174,23 @@ pub(super) async fn redeem_refresh_token(
             id_token: Some(id_token),
         }),
         // The tenant has rotated the refresh token: a retry keeps the new one.
-        Err(failure) => Err(classify(failure, tokens.refresh_token)),
+        Err(failure) => Err(classify(failure.into(), tokens.refresh_token)),
     }
 }
 
 /// Where a failed renewal leaves the session. The tenant refused (by Entra's error class), or
 /// the renewed ID token cannot be trusted: the session ends. The tenant, its metadata or its keys
 /// could not be read: retry later, keeping `rotated`, the refresh token the tenant rotated to.
-pub(super) fn classify(failure: SignInFailure, rotated: Option<RefreshToken>) -> NotRenewed {
+pub(super) fn classify(failure: RenewalFailure, rotated: Option<RefreshToken>) -> NotRenewed {
     let retry = |failure| NotRenewed::Retry { failure, rotated };
     match failure {
-        SignInFailure::Refresh(error) => match oidc::refresh_error_action(&error) {
-            RefreshErrorAction::EndSession => NotRenewed::Ended(SignInFailure::Refresh(error)),
-            RefreshErrorAction::RetryLater => retry(SignInFailure::Refresh(error)),
+        RenewalFailure::Refused(error) => match oidc::refresh_error_action(&error) {
+            RefreshErrorAction::EndSession => NotRenewed::Ended(RenewalFailure::Refused(error)),
+            RefreshErrorAction::RetryLater => retry(RenewalFailure::Refused(error)),
         },
-        failure @ (SignInFailure::Network(_)
-        | SignInFailure::Discovery(_)
-        | SignInFailure::Jwks(_)) => retry(failure),
+        failure @ RenewalFailure::Step(
+            StepFailure::Network(_) | StepFailure::Discovery(_) | StepFailure::Jwks(_),
+        ) => retry(failure),
         failure => NotRenewed::Ended(failure),
     }
 }
@@ -202,7 +201,7 @@ mod tests {
     use crate::browser::http::NetworkError;
     use crate::oidc::{HttpResponse, ValidationFailure, ValidationReport};
 
-    fn entra(status: u16, error: &str, code: u32) -> SignInFailure {
+    fn entra(status: u16, error: &str, code: u32) -> RenewalFailure {
         let body = serde_json::json!({
             "error": error,
             "error_description": format!("AADSTS{code}: the tenant's words."),
@@ -210,7 +209,7 @@ mod tests {
         })
         .to_string();
         let response = HttpResponse::new(status, Some("application/json"), &body);
-        SignInFailure::Refresh(oidc::process_refresh_response(response).expect_err("an error"))
+        RenewalFailure::Refused(oidc::process_refresh_response(response).expect_err("an error"))
     }
 
     fn ended(outcome: &NotRenewed) -> bool {
@@ -254,16 +253,16 @@ mod tests {
 
     #[test]
     fn an_unreachable_tenant_or_unreadable_keys_are_retried_with_the_rotated_token() {
-        let network = SignInFailure::Network(NetworkError::Timeout {
+        let network = RenewalFailure::Step(StepFailure::Network(NetworkError::Timeout {
             url: "https://tenant.example/token".into(),
             after_ms: 30_000,
-        });
+        }));
         let rotated = Some(RefreshToken::new("rotated"));
         assert_eq!(kept(&classify(network, rotated.clone())), Some("rotated"));
         let jwks =
             oidc::process_jwks_response(HttpResponse::new(200, None, "{}")).expect_err("no keys");
         assert_eq!(
-            kept(&classify(SignInFailure::Jwks(jwks), rotated)),
+            kept(&classify(StepFailure::Jwks(jwks).into(), rotated)),
             Some("rotated")
         );
     }
@@ -276,8 +275,11 @@ mod tests {
             unverified_payload_json: "{}".into(),
         };
         let rotated = Some(RefreshToken::new("rotated"));
-        let rejected = SignInFailure::Validation(Box::new(failure));
+        let rejected = StepFailure::Validation(Box::new(failure)).into();
         assert!(ended(&classify(rejected, rotated.clone())));
-        assert!(ended(&classify(SignInFailure::MissingIdToken, rotated)));
+        assert!(ended(&classify(
+            StepFailure::MissingIdToken.into(),
+            rotated
+        )));
     }
 }

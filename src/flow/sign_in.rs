@@ -5,8 +5,8 @@ use super::events::{Both, Event, Observer};
 use super::progress::{Progress, StepStatus};
 use super::record::Recorder;
 use super::{
-    discover, redeem, verify_id_token, Client, PendingStore, Session, SignInFailure, StepKind,
-    Trace, TraceKind,
+    discover, redeem, verify_id_token, Client, PendingStore, Session, SignInFailure, StepFailure,
+    StepKind, Trace, TraceKind,
 };
 use crate::browser::{self, crypto, location};
 use crate::config::BuildConfig;
@@ -44,12 +44,12 @@ async fn prepare(
     observer.observe(&Event::Started(StepKind::Pkce));
     let redirect_uri = location::redirect_uri(config.redirect_uri.as_deref())
         .map(RedirectUri::new)
-        .ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
+        .ok_or(StepFailure::Browser(browser::BrowserError::NoWindow))?;
     let pending = PendingSignIn::generate(redirect_uri, browser::now_secs())
-        .map_err(SignInFailure::Randomness)?;
+        .map_err(StepFailure::Randomness)?;
     let digest = crypto::sha256(pending.code_verifier.ascii_bytes())
         .await
-        .map_err(SignInFailure::Browser)?;
+        .map_err(StepFailure::Browser)?;
     let challenge = CodeChallenge::from_sha256_digest(&digest).map_err(SignInFailure::Pkce)?;
     observer.observe(&Event::PkceMade {
         challenge: &challenge,
@@ -89,8 +89,9 @@ fn depart(
     store.forget_expired(now);
     store
         .save(&pending, recorder.trace())
-        .map_err(SignInFailure::Browser)?;
-    location::navigate_away(&url.url).map_err(SignInFailure::Browser)
+        .map_err(StepFailure::Browser)?;
+    location::navigate_away(&url.url).map_err(StepFailure::Browser)?;
+    Ok(())
 }
 
 /// The callback: read the answer, clear it from the address bar, redeem the code, fetch the keys
@@ -144,7 +145,6 @@ async fn run_callback(
         &metadata.jwks_uri,
         observer,
         oidc::process_authorization_code_response,
-        SignInFailure::Token,
     )
     .await;
     observer.observe(&Event::VerifierSent(&pending.code_verifier));
@@ -152,7 +152,7 @@ async fn run_callback(
 
     let Some(raw) = tokens.id_token.clone() else {
         observer.observe(&Event::Started(StepKind::Jwks));
-        return Err(SignInFailure::MissingIdToken);
+        return Err(StepFailure::MissingIdToken.into());
     };
     let expectations =
         Expectations::sign_in(metadata.issuer.clone(), client.id, pending.nonce.clone());
@@ -181,13 +181,13 @@ fn read_answer(
     observer: &mut dyn Observer,
 ) -> Result<(AuthorizationResponse, PendingSignIn), SignInFailure> {
     observer.observe(&Event::Started(StepKind::Callback));
-    let href = location::href().ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
+    let href = location::href().ok_or(StepFailure::Browser(browser::BrowserError::NoWindow))?;
     let parsed = oidc::parse_callback(&href);
     // A code is single use and must not stay in the address bar, history or bookmarks, even when
     // the rest of the answer is malformed.
     let stripped = oidc::strip_callback_params(&href);
     if stripped != href {
-        location::replace_address(&stripped).map_err(SignInFailure::Browser)?;
+        location::replace_address(&stripped).map_err(StepFailure::Browser)?;
     }
     let returned_state = match &parsed {
         Ok(Callback::Success(response)) => Some(response.state.as_str()),

@@ -4,7 +4,7 @@
 
 use super::events::Unobserved;
 use super::storage_keys::{keyed, PENDING_SIGN_OUT};
-use super::{discover, keep, Client, Session, SignInFailure};
+use super::{discover, keep, Client, Session, SignOutFailure, StepFailure};
 use crate::browser::{self, location, storage};
 use crate::config::BuildConfig;
 use crate::oidc::{self, EndSessionParams, State};
@@ -29,16 +29,16 @@ pub enum SignOutReturn {
 
 /// Leaves for the tenant's sign-out. The caller has already cleared the session in memory; the
 /// kept copy is deleted here before anything can fail.
-pub async fn sign_out(config: &BuildConfig, session: &Session) -> Result<(), SignInFailure> {
+pub async fn sign_out(config: &BuildConfig, session: &Session) -> Result<(), SignOutFailure> {
     keep::forget();
     let metadata = discover(config, &mut Unobserved).await?;
     let endpoint = metadata
         .end_session_endpoint
-        .ok_or(SignInFailure::NoEndSessionEndpoint)?;
-    let state = State::generate().map_err(SignInFailure::Randomness)?;
+        .ok_or(SignOutFailure::NoEndSessionEndpoint)?;
+    let state = State::generate().map_err(StepFailure::Randomness)?;
     let post_logout =
         location::post_logout_redirect_uri(config.post_logout_redirect_uri.as_deref())
-            .ok_or(SignInFailure::Browser(browser::BrowserError::NoWindow))?;
+            .ok_or(StepFailure::Browser(browser::BrowserError::NoWindow))?;
     let client = Client::from_config(config);
     let url = oidc::build_end_session_url(
         &endpoint,
@@ -49,14 +49,15 @@ pub async fn sign_out(config: &BuildConfig, session: &Session) -> Result<(), Sig
             state: &state,
         },
     )
-    .map_err(SignInFailure::EndSession)?;
+    .map_err(SignOutFailure::EndSession)?;
     forget_expired(browser::now_secs());
     storage::set(
         &sign_out_key(state.as_str()),
         &browser::now_secs().to_string(),
     )
-    .map_err(SignInFailure::Browser)?;
-    location::navigate_away(&url.url).map_err(SignInFailure::Browser)
+    .map_err(StepFailure::Browser)?;
+    location::navigate_away(&url.url).map_err(StepFailure::Browser)?;
+    Ok(())
 }
 
 /// On any page but `/callback`: a `state` in the address is the tenant's return from sign-out.

@@ -2,7 +2,7 @@
 //! JWKS is fetched alongside.
 
 use super::events::{Event, Observer};
-use super::{SignInFailure, StepKind};
+use super::{StepFailure, StepKind};
 use crate::browser::http;
 use crate::oidc::{self, HttpResponse, TokenRequest, TokenResponse};
 
@@ -12,9 +12,8 @@ pub(super) async fn redeem(
     jwks_uri: &str,
     observer: &mut dyn Observer,
     process: fn(HttpResponse<'_>) -> Result<TokenResponse, oidc::TokenError>,
-    refused: fn(oidc::TokenError) -> SignInFailure,
 ) -> (
-    Result<TokenResponse, SignInFailure>,
+    Result<TokenResponse, StepFailure>,
     Result<http::HttpResponse, http::NetworkError>,
 ) {
     observer.observe(&Event::Started(StepKind::TokenRequest));
@@ -29,7 +28,7 @@ pub(super) async fn redeem(
     });
     let result = match token_http {
         Ok(response) => {
-            let processed = process(response.as_core()).map_err(refused);
+            let processed = process(response.as_core()).map_err(StepFailure::Token);
             observer.observe(&Event::TokenAnswered {
                 status: response.status,
                 elapsed_ms: response.elapsed_ms,
@@ -37,7 +36,7 @@ pub(super) async fn redeem(
             });
             processed
         }
-        Err(error) => Err(SignInFailure::Network(error)),
+        Err(error) => Err(StepFailure::Network(error)),
     };
     (result, jwks_http)
 }

@@ -1,6 +1,8 @@
 use crate::components::{FlowInspector, SignInError, SignInProgress};
 use crate::config::BuildConfig;
-use crate::flow::{self, PendingStore, SignInFailure, StepKind, StepStatus, Trace, PROGRESS_STEPS};
+use crate::flow::{
+    self, FailureNotice, PendingStore, SignInFailure, StepKind, StepStatus, Trace, PROGRESS_STEPS,
+};
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,7 +21,8 @@ pub fn CallbackPage() -> impl IntoView {
             .map(|s| (*s, StepStatus::Pending))
             .collect::<Vec<_>>(),
     );
-    let failure = RwSignal::new(None::<(SignInFailure, Trace)>);
+    let failure = RwSignal::new(None::<(FailureNotice, Trace)>);
+    let no_sign_in_in_progress = RwSignal::new(false);
     let navigate = use_navigate();
     spawn_local(async move {
         let progress = move |step: StepKind, status: StepStatus| {
@@ -40,13 +43,14 @@ pub fn CallbackPage() -> impl IntoView {
                     },
                 );
             }
-            (Err(error), trace) => failure.set(Some((error, trace))),
+            (Err(SignInFailure::NoSignInInProgress), _) => no_sign_in_in_progress.set(true),
+            (Err(error), trace) => failure.set(Some((FailureNotice::of(&error), trace))),
         }
     });
     view! {
         {move || match failure.get() {
+            None if no_sign_in_in_progress.get() => view! { <NoSignInInProgress/> }.into_any(),
             None => view! { <SignInProgress steps/> }.into_any(),
-            Some((SignInFailure::NoSignInInProgress, _)) => view! { <NoSignInInProgress/> }.into_any(),
             Some((error, trace)) => view! {
                 <SignInProgress steps/>
                 <SignInError error/>
