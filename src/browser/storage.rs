@@ -1,4 +1,5 @@
-//! `sessionStorage`: per tab, gone when the tab closes. Never `localStorage`.
+//! `sessionStorage`: per tab, gone when the tab closes. `localStorage` only for what holds no
+//! credential and should outlive the tab (the sign-in options): [`remembered`], [`remember`].
 
 use super::BrowserError;
 
@@ -55,4 +56,33 @@ pub fn keys_with_prefix(prefix: &str) -> Result<Vec<String>, BrowserError> {
         .filter_map(|i| storage.key(i).ok().flatten())
         .filter(|k| k.starts_with(prefix))
         .collect())
+}
+
+fn local_storage() -> Result<web_sys::Storage, BrowserError> {
+    web_sys::window()
+        .ok_or(BrowserError::NoWindow)?
+        .local_storage()
+        .map_err(|e| BrowserError::js("localStorage is unavailable (blocked storage?)", e))?
+        .ok_or(BrowserError::Js {
+            context: "localStorage is unavailable",
+            detail: "the browser returned none".into(),
+        })
+}
+
+/// A value kept across tabs and visits; never a credential.
+pub fn remembered(key: &str) -> Option<String> {
+    local_storage().ok()?.get_item(key).ok().flatten()
+}
+
+/// Keeps a value across tabs and visits (`None` forgets it); never a credential.
+pub fn remember(key: &str, value: Option<&str>) -> Result<(), BrowserError> {
+    let storage = local_storage()?;
+    match value {
+        Some(value) => storage
+            .set_item(key, value)
+            .map_err(|e| BrowserError::js("localStorage write failed (storage full?)", e)),
+        None => storage
+            .remove_item(key)
+            .map_err(|e| BrowserError::js("localStorage delete failed", e)),
+    }
 }

@@ -1,6 +1,7 @@
 //! Small pieces of the page, named for what the user sees.
 
 mod access_token;
+mod authorize_request_preview;
 mod claims_table;
 mod config_error;
 mod config_summary;
@@ -13,12 +14,14 @@ mod secret_banner;
 mod session_ended;
 mod sign_in_buttons;
 mod sign_in_error;
+mod sign_in_options;
 mod sign_in_progress;
 mod signed_out_notice;
 mod token_lifetimes;
 mod validation_report;
 
 pub use access_token::AccessTokenPanel;
+pub use authorize_request_preview::AuthorizeRequestPreview;
 pub use claims_table::ClaimsTable;
 pub use config_error::ConfigErrorPanel;
 pub use config_summary::ConfigSummary;
@@ -31,6 +34,7 @@ pub use secret_banner::SecretBanner;
 pub use session_ended::SessionEndedPanel;
 pub use sign_in_buttons::SignInButtons;
 pub use sign_in_error::SignInError;
+pub use sign_in_options::SignInOptionsPanel;
 pub use sign_in_progress::SignInProgress;
 pub use signed_out_notice::SignedOutNotice;
 pub use token_lifetimes::TokenLifetimes;

@@ -1,4 +1,6 @@
 use crate::config::BuildConfig;
+use crate::flow;
+use crate::oidc::SignInOptions;
 use crate::session_context::{EndedSession, SessionContext};
 use leptos::prelude::*;
 
@@ -38,7 +40,13 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
     // A failed restart becomes what this panel tells, with that attempt's trace: no error is
     // dropped, and no second failure view is needed (one costs 0.7 KB gzip).
     let sign_in_again = move |_| {
-        restart.dispatch_or(config.clone(), None, move |(failure, trace)| {
+        // The options chosen on the home page, except a request to show the URL first: this button
+        // promises to leave.
+        let options = SignInOptions {
+            show_request: false,
+            ..flow::options::remembered()
+        };
+        restart.dispatch_or(config.clone(), options, move |(failure, trace)| {
             context.ended.set(Some(EndedSession {
                 failure,
                 trace,

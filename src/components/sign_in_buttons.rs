@@ -1,40 +1,47 @@
 use crate::config::BuildConfig;
-use crate::flow::{self, FailureNotice, Trace};
-use crate::oidc::Prompt;
+use crate::flow::{self, Departure, FailureNotice, Trace};
+use crate::oidc::{Prompt, SignInOptions};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{FlowInspector, SignInError};
+use super::{AuthorizeRequestPreview, FlowInspector, SignInError};
 
-/// "Sign in" and "Sign up": start the flow and leave for the tenant.
+/// "Sign in" and "Sign up": start the flow with the chosen options and leave for the tenant.
 #[component]
-pub fn SignInButtons() -> impl IntoView {
+pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let start = SignInStart::new();
     let sign_up_config = config.clone();
     let busy = move || start.busy.get();
     let failure = move || start.failure.get();
+    let sign_up = move || SignInOptions {
+        prompt: Some(Prompt::Create),
+        ..options.get()
+    };
     view! {
         <div class="actions">
-            <button id="sign-in" disabled=busy on:click=move |_| start.dispatch(config.clone(), None)>"Sign in"</button>
-            <button id="sign-up" class="secondary" disabled=busy on:click=move |_| start.dispatch(sign_up_config.clone(), Some(Prompt::Create))>
+            <button id="sign-in" disabled=busy on:click=move |_| start.dispatch(config.clone(), options.get())>"Sign in"</button>
+            <button id="sign-up" class="secondary" disabled=busy on:click=move |_| start.dispatch(sign_up_config.clone(), sign_up())>
                 "Sign up"
             </button>
         </div>
         <Show when=busy>
             <p class="muted" id="sign-in-starting">"Reading the tenant's metadata and preparing PKCE…"</p>
         </Show>
+        <AuthorizeRequestPreview start/>
         {move || failure().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> })}
     }
 }
 
 /// Starting a sign-in (discovery, PKCE, the redirect): busy until the page leaves for the
-/// tenant, or until it failed, with the failure and its trace. (Not a Leptos `Action`: that costs
-/// about 5.7 KB gzip of the bundle for what two signals do.)
+/// tenant, or until it failed, with the failure and its trace; with "show the request", the
+/// prepared request waits in `ready` for "Continue". (Not a Leptos `Action`: that costs about
+/// 5.7 KB gzip of the bundle for what these signals do.)
 #[derive(Clone, Copy)]
 pub struct SignInStart {
     pub busy: RwSignal<bool>,
     pub failure: RwSignal<Option<(FailureNotice, Trace)>>,
+    pub ready: RwSignal<Option<Departure>, LocalStorage>,
 }
 
 impl SignInStart {
@@ -42,12 +49,13 @@ impl SignInStart {
         SignInStart {
             busy: RwSignal::new(false),
             failure: RwSignal::new(None),
+            ready: RwSignal::new_local(None),
         }
     }
 
     /// Starts; a failure is kept in `failure`.
-    pub fn dispatch(self, config: BuildConfig, prompt: Option<Prompt>) {
-        self.dispatch_or(config, prompt, move |failure| {
+    pub fn dispatch(self, config: BuildConfig, options: SignInOptions) {
+        self.dispatch_or(config, options, move |failure| {
             self.failure.set(Some(failure))
         });
     }
@@ -56,17 +64,39 @@ impl SignInStart {
     pub fn dispatch_or(
         self,
         config: BuildConfig,
-        prompt: Option<Prompt>,
+        options: SignInOptions,
         failed: impl FnOnce((FailureNotice, Trace)) + 'static,
     ) {
         self.busy.set(true);
         self.failure.set(None);
+        self.ready.set(None);
         spawn_local(async move {
-            // On success the page is leaving for the tenant; only a failure comes back here.
-            if let Err((failure, trace)) = flow::start_sign_in(&config, prompt).await {
+            let prepared = flow::prepare_sign_in(&config, &options).await;
+            // On success the page is leaving for the tenant; only a failure or a request to
+            // show comes back here.
+            let left = match prepared {
+                Ok(departure) if options.show_request => {
+                    self.ready.set(Some(departure));
+                    self.busy.set(false);
+                    return;
+                }
+                Ok(departure) => departure.leave(),
+                Err(failure) => Err(failure),
+            };
+            if let Err((failure, trace)) = left {
                 failed((FailureNotice::of(&failure), trace));
                 self.busy.set(false);
             }
         });
+    }
+
+    /// Leaves for the tenant with the request shown.
+    pub fn proceed(self) {
+        let Some(departure) = self.ready.try_update(Option::take).flatten() else {
+            return;
+        };
+        if let Err((failure, trace)) = departure.leave() {
+            self.failure.set(Some((FailureNotice::of(&failure), trace)));
+        }
     }
 }

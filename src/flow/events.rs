@@ -45,7 +45,7 @@ pub enum Event<'a> {
     /// The browser leaves for `endpoint` with `params`.
     Redirected {
         endpoint: &'a str,
-        params: &'a [(&'static str, String)],
+        params: &'a [(String, String)],
     },
     /// Back from the tenant: the trace saved with the pending sign-in continues.
     Resumed(&'a Trace),

@@ -7,8 +7,8 @@ use crate::browser::http::NetworkError;
 use crate::browser::BrowserError;
 use crate::oidc::{
     Advice, AuthorizationErrorResponse, AuthorizeError, CallbackError, DiscoveryError,
-    EndSessionError, EntraError, JwksError, JwtError, PkceError, RandomnessUnavailable, TokenError,
-    ValidationFailure, ValidationReport,
+    EndSessionError, EntraError, JwksError, JwtError, OptionsError, PkceError,
+    RandomnessUnavailable, TokenError, ValidationFailure, ValidationReport,
 };
 use std::sync::Arc;
 
@@ -175,6 +175,8 @@ pub enum SignInFailure {
     Expired {
         age_secs: i64,
     },
+    /// The chosen sign-in options cannot be sent.
+    Options(OptionsError),
     Authorize(AuthorizeError),
     Pkce(PkceError),
     Step(StepFailure),
@@ -202,12 +204,16 @@ impl Failure for SignInFailure {
         match self {
             SignInFailure::NoSignInInProgress => "No sign-in in progress",
             SignInFailure::Provider(e) if e.error == "access_denied" => "Sign-in cancelled",
+            SignInFailure::Provider(e) if e.needs_the_user() => {
+                "The tenant cannot sign you in without a page"
+            }
             SignInFailure::Provider(_) => "The tenant refused the sign-in request",
             SignInFailure::Callback(_) => "The tenant's answer is malformed",
             SignInFailure::UnknownState => "This answer does not belong to a sign-in from this tab",
             SignInFailure::UnexpectedAnswer => "An unexpected sign-in answer arrived",
             SignInFailure::CodeAlreadyUsed => "This answer was already used",
             SignInFailure::Expired { .. } => "The sign-in took too long",
+            SignInFailure::Options(_) => "The sign-in options cannot be sent",
             SignInFailure::Authorize(_) => "The sign-in request could not be built",
             SignInFailure::Pkce(_) => "The PKCE challenge could not be made",
             SignInFailure::Step(step) => step.title(),
@@ -242,6 +248,7 @@ impl Failure for SignInFailure {
                 age_secs / 60,
                 PENDING_TTL_SECS / 60
             ),
+            SignInFailure::Options(e) => e.to_string(),
             SignInFailure::Authorize(e) => e.to_string(),
             SignInFailure::Pkce(e) => e.to_string(),
             SignInFailure::Step(step) => step.explanation(),
@@ -252,6 +259,13 @@ impl Failure for SignInFailure {
         match self {
             SignInFailure::Provider(e) if e.error == "access_denied" => {
                 "Sign in again when you are ready."
+            }
+            SignInFailure::Provider(e) if e.needs_the_user() => {
+                "Sign in without prompt=none (Sign-in options), or sign in once so that the tenant \
+                 has a session."
+            }
+            SignInFailure::Options(_) => {
+                "Correct the sign-in options on the home page, or reset them."
             }
             SignInFailure::UnknownState
             | SignInFailure::UnexpectedAnswer

@@ -12,6 +12,7 @@ pub mod events;
 mod failure;
 mod id_token;
 pub mod keep;
+pub mod options;
 mod pending;
 mod progress;
 mod record;
@@ -32,7 +33,7 @@ pub use failure::{
 pub use pending::{PendingStore, Unclaimed, PENDING_TTL_SECS};
 pub use progress::{progress_label, StepStatus, PROGRESS_STEPS};
 pub use session::{RenewalRecord, Session, Trigger};
-pub use sign_in::{complete_sign_in, start_sign_in};
+pub use sign_in::{complete_sign_in, prepare_sign_in, start_sign_in, Departure};
 pub use trace::{Field, Outcome, StepKind, Trace, TraceKind, TraceStep};
 
 use discovery::discover;

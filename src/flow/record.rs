@@ -288,9 +288,9 @@ impl Recorder {
         }
     }
 
-    fn redirected(&mut self, endpoint: &str, params: &[(&'static str, String)]) {
+    fn redirected(&mut self, endpoint: &str, params: &[(String, String)]) {
         let mut fields = vec![Field::plain("GET", endpoint)];
-        fields.extend(params.iter().map(|(n, v)| Field::plain(*n, v)));
+        fields.extend(params.iter().map(|(n, v)| Field::plain(n, v)));
         let summary =
             "The browser left for the tenant's sign-in page; the time is how long it stayed there.";
         self.trace.record(TraceStep {
@@ -719,7 +719,7 @@ mod tests {
     fn a_resumed_sign_in_times_the_stay_at_the_tenant() {
         let mut before = new_recorder(TraceKind::SignIn);
         before.observe(&Event::Started(StepKind::Authorize));
-        let params = [("client_id", "client".to_string())];
+        let params = [("client_id".to_string(), "client".to_string())];
         before.observe(&Event::Redirected {
             endpoint: "https://tenant.example/authorize",
             params: &params,

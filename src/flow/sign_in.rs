@@ -12,32 +12,76 @@ use crate::browser::{self, crypto, location};
 use crate::config::BuildConfig;
 use crate::oidc::{
     self, AuthorizationResponse, AuthorizationUrl, Callback, CodeChallenge, Expectations,
-    PendingSignIn, Prompt, RedirectUri,
+    PendingSignIn, RedirectUri, RequestOptions, SignInOptions,
 };
 
-/// Everything up to leaving for the tenant: discovery, PKCE, state and nonce, the pending sign-in
-/// (and its trace) in sessionStorage, then the redirect to `/authorize`. On failure, the trace
-/// says how far it got.
-pub async fn start_sign_in(
+/// A sign-in ready to leave for the tenant: the authorization URL (which the page may show
+/// first), the pending sign-in it belongs to, and the trace so far.
+pub struct Departure {
+    pending: PendingSignIn,
+    url: AuthorizationUrl,
+    recorder: Recorder,
+}
+
+impl Departure {
+    pub fn url(&self) -> &AuthorizationUrl {
+        &self.url
+    }
+
+    /// Keeps the pending sign-in and its trace in this tab, then leaves for the tenant.
+    // The failure and its trace go straight to the page, as from the async flows.
+    #[allow(clippy::result_large_err)]
+    pub fn leave(self) -> Result<(), (SignInFailure, Trace)> {
+        let Departure {
+            pending,
+            url,
+            mut recorder,
+        } = self;
+        depart(&pending, &url, &recorder, browser::now_secs())
+            .map_err(|failure| failed(failure, &mut recorder))
+    }
+}
+
+/// Everything up to leaving for the tenant: discovery, PKCE, state and nonce, the authorization
+/// URL. On failure, the trace says how far it got.
+pub async fn prepare_sign_in(
     config: &BuildConfig,
-    prompt: Option<Prompt>,
-) -> Result<(), (SignInFailure, Trace)> {
+    options: &SignInOptions,
+) -> Result<Departure, (SignInFailure, Trace)> {
     let now = browser::now_secs();
     let mut recorder = Recorder::new(TraceKind::SignIn, now, browser::time::now_ms);
-    let departure = match prepare(config, prompt, &mut recorder).await {
-        Ok(departure) => depart(departure, &recorder, now),
-        Err(failure) => Err(failure),
+    let request = match options.check(&Client::from_config(config).scope) {
+        Ok(request) => request,
+        // Nothing was sent: the trace stays empty.
+        Err(e) => return Err((SignInFailure::Options(e), recorder.into_trace())),
     };
-    departure.map_err(|failure| {
-        recorder.observe(&Event::Failed(&failure));
-        (failure, recorder.into_trace())
-    })
+    match prepare(config, request, &mut recorder).await {
+        Ok((pending, url)) => Ok(Departure {
+            pending,
+            url,
+            recorder,
+        }),
+        Err(failure) => Err(failed(failure, &mut recorder)),
+    }
+}
+
+/// Prepares the sign-in and leaves for the tenant at once.
+pub async fn start_sign_in(
+    config: &BuildConfig,
+    options: &SignInOptions,
+) -> Result<(), (SignInFailure, Trace)> {
+    prepare_sign_in(config, options).await?.leave()
+}
+
+fn failed(failure: SignInFailure, recorder: &mut Recorder) -> (SignInFailure, Trace) {
+    recorder.observe(&Event::Failed(&failure));
+    (failure, recorder.trace().clone())
 }
 
 /// Discovery, PKCE, state and nonce, and the authorization URL.
 async fn prepare(
     config: &BuildConfig,
-    prompt: Option<Prompt>,
+    options: RequestOptions,
     observer: &mut dyn Observer,
 ) -> Result<(PendingSignIn, AuthorizationUrl), SignInFailure> {
     let metadata = discover(config, observer).await?;
@@ -45,8 +89,10 @@ async fn prepare(
     let redirect_uri = location::redirect_uri(config.redirect_uri.as_deref())
         .map(RedirectUri::new)
         .ok_or(StepFailure::Browser(browser::BrowserError::NoWindow))?;
-    let pending = PendingSignIn::generate(redirect_uri, browser::now_secs())
+    let mut pending = PendingSignIn::generate(redirect_uri, browser::now_secs())
         .map_err(StepFailure::Randomness)?;
+    pending.max_age = options.max_age;
+    pending.scope = Some(options.scope.clone());
     let digest = crypto::sha256(pending.code_verifier.ascii_bytes())
         .await
         .map_err(StepFailure::Browser)?;
@@ -58,17 +104,13 @@ async fn prepare(
     });
 
     observer.observe(&Event::Started(StepKind::Authorize));
-    let client = Client::from_config(config);
     let params = oidc::AuthorizationParams {
-        client_id: client.id,
+        client_id: Client::from_config(config).id,
         redirect_uri: pending.redirect_uri.clone(),
-        scope: client.scope,
         state: pending.state.clone(),
         nonce: pending.nonce.clone(),
         code_challenge: challenge,
-        prompt,
-        login_hint: None,
-        ui_locales: None,
+        options,
     };
     let url = oidc::build_authorization_url(&metadata.authorization_endpoint, &params)
         .map_err(SignInFailure::Authorize)?;
@@ -81,14 +123,15 @@ async fn prepare(
 
 /// Keeps the pending sign-in and its trace in this tab, then leaves for the tenant.
 fn depart(
-    (pending, url): (PendingSignIn, AuthorizationUrl),
+    pending: &PendingSignIn,
+    url: &AuthorizationUrl,
     recorder: &Recorder,
     now: i64,
 ) -> Result<(), SignInFailure> {
     let store = PendingStore;
     store.forget_expired(now);
     store
-        .save(&pending, recorder.trace())
+        .save(pending, recorder.trace())
         .map_err(StepFailure::Browser)?;
     location::navigate_away(&url.url).map_err(StepFailure::Browser)?;
     Ok(())
@@ -138,7 +181,7 @@ async fn run_callback(
         &response.code,
         &pending.redirect_uri,
         &pending.code_verifier,
-        &client.scope,
+        pending.scope.as_ref().unwrap_or(&client.scope),
     );
     let (tokens, jwks_http) = redeem(
         &request,
@@ -155,7 +198,8 @@ async fn run_callback(
         return Err(StepFailure::MissingIdToken.into());
     };
     let expectations =
-        Expectations::sign_in(metadata.issuer.clone(), client.id, pending.nonce.clone());
+        Expectations::sign_in(metadata.issuer.clone(), client.id, pending.nonce.clone())
+            .with_max_age(pending.max_age);
     let validated = verify_id_token(
         &raw,
         &metadata.jwks_uri,

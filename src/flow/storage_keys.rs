@@ -1,5 +1,5 @@
-//! Every `sessionStorage` key of the app in one place, named for what it holds. Nothing goes to
-//! `localStorage`.
+//! Every storage key of the app in one place, named for what it holds. Only the sign-in options,
+//! which hold no credential, go to `localStorage`.
 
 /// `"1"` while the user keeps the session for this tab ("Keep me signed in for this tab").
 pub const KEEP_OPT_IN: &str = "entra-signin.keep";
@@ -15,6 +15,9 @@ pub const REDEEMED_CODE: &str = "entra-signin.used.";
 pub const PENDING_SIGN_OUT: &str = "entra-signin.signout.";
 /// + authority: the tenant's discovery document and when it was fetched, kept an hour.
 pub const DISCOVERY_CACHE: &str = "entra-signin.discovery.";
+
+/// `localStorage`: the sign-in options of the home page (scopes, prompt, hints, extras).
+pub const SIGN_IN_OPTIONS: &str = "entra-signin.options";
 
 /// The key of `prefix` for `id` (a `state`, an authority).
 pub fn keyed(prefix: &str, id: &str) -> String {

@@ -6,27 +6,69 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::discovery::is_secure_url;
+use super::options::RequestOptions;
 use super::pkce::{CodeChallenge, CodeVerifier, CODE_CHALLENGE_METHOD};
 use super::values::{ClientId, Nonce, RandomnessUnavailable, RedirectUri, Scope, State};
 
-/// The `prompt` values Entra External ID understands (OpenID Connect Core §3.1.2.1).
+/// The `prompt` values of OpenID Connect Core §3.1.2.1, with Entra's `create`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Prompt {
+    /// `none`: answer without showing a page, or with `login_required` /
+    /// `interaction_required`.
+    Silent,
     /// `login`: ask for credentials even with a session.
     Login,
     /// `select_account`: show the account picker.
     SelectAccount,
     /// `create`: start on the sign-up page (Initiating User Registration via OpenID Connect).
     Create,
+    /// `consent`: ask for consent even when it was given.
+    Consent,
 }
 
 impl Prompt {
     /// The wire value.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Silent => "none",
             Self::Login => "login",
             Self::SelectAccount => "select_account",
             Self::Create => "create",
+            Self::Consent => "consent",
+        }
+    }
+
+    /// Every value, in the order a chooser lists them.
+    pub const ALL: [Prompt; 5] = [
+        Prompt::Silent,
+        Prompt::Login,
+        Prompt::SelectAccount,
+        Prompt::Create,
+        Prompt::Consent,
+    ];
+
+    /// The value for its wire name.
+    pub fn from_wire(name: &str) -> Option<Prompt> {
+        Prompt::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+}
+
+/// Where the tenant puts its answer on the redirect URI (OAuth 2.0 Multiple Response Type
+/// Encoding Practices §2.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResponseMode {
+    /// In the query string: the default of the code flow.
+    #[default]
+    Query,
+    /// In the fragment, which never reaches a server.
+    Fragment,
+}
+
+impl ResponseMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseMode::Query => "query",
+            ResponseMode::Fragment => "fragment",
         }
     }
 }
@@ -38,20 +80,14 @@ pub struct AuthorizationParams {
     pub client_id: ClientId,
     /// `redirect_uri`, exactly as registered.
     pub redirect_uri: RedirectUri,
-    /// `scope`; must contain `openid`.
-    pub scope: Scope,
     /// `state`.
     pub state: State,
     /// `nonce`.
     pub nonce: Nonce,
     /// `code_challenge` (S256).
     pub code_challenge: CodeChallenge,
-    /// `prompt`, if any.
-    pub prompt: Option<Prompt>,
-    /// `login_hint`, if any (an email address or user name).
-    pub login_hint: Option<String>,
-    /// `ui_locales`, if any (space-separated BCP 47 tags).
-    pub ui_locales: Option<String>,
+    /// `scope` (with `openid`), `prompt`, the hints, `max_age`, `response_mode`, extras.
+    pub options: RequestOptions,
 }
 
 /// Why the authorization URL could not be built.
@@ -94,10 +130,10 @@ pub struct AuthorizationUrl {
     /// The full URL: endpoint + `?` (or `&`) + form-urlencoded parameters.
     pub url: String,
     /// `(name, value)` in the order they appear in the URL, values not encoded.
-    pub params: Vec<(&'static str, String)>,
+    pub params: Vec<(String, String)>,
 }
 
-/// Builds the authorization URL with `response_type=code`, `response_mode=query` and S256 PKCE.
+/// Builds the authorization URL with `response_type=code` and S256 PKCE.
 pub fn build_authorization_url(
     authorization_endpoint: &str,
     params: &AuthorizationParams,
@@ -107,7 +143,7 @@ pub fn build_authorization_url(
             found: authorization_endpoint.to_owned(),
         });
     }
-    check_scope(&params.scope)?;
+    check_scope(&params.options.scope)?;
     check_redirect_uri(&params.redirect_uri)?;
     let list = param_list(params);
     let mut query = form_urlencoded::Serializer::new(String::new());
@@ -146,28 +182,52 @@ fn check_redirect_uri(uri: &RedirectUri) -> Result<(), AuthorizeError> {
     }
 }
 
-fn param_list(p: &AuthorizationParams) -> Vec<(&'static str, String)> {
-    let mut list = vec![
+fn param_list(p: &AuthorizationParams) -> Vec<(String, String)> {
+    let o = &p.options;
+    let optional = [
+        ("prompt", o.prompt.map(|p| p.as_str().to_owned())),
+        ("login_hint", o.login_hint.clone()),
+        ("domain_hint", o.domain_hint.clone()),
+        ("ui_locales", o.ui_locales.clone()),
+        ("max_age", o.max_age.map(|s| s.to_string())),
+    ];
+    [
         ("client_id", p.client_id.as_str().to_owned()),
         ("response_type", "code".to_owned()),
         ("redirect_uri", p.redirect_uri.as_str().to_owned()),
-        ("response_mode", "query".to_owned()),
-        ("scope", p.scope.as_str().to_owned()),
+        ("response_mode", o.response_mode.as_str().to_owned()),
+        ("scope", o.scope.as_str().to_owned()),
         ("state", p.state.as_str().to_owned()),
         ("nonce", p.nonce.as_str().to_owned()),
         ("code_challenge", p.code_challenge.as_str().to_owned()),
         ("code_challenge_method", CODE_CHALLENGE_METHOD.to_owned()),
-    ];
-    if let Some(prompt) = p.prompt {
-        list.push(("prompt", prompt.as_str().to_owned()));
+    ]
+    .into_iter()
+    .chain(optional.into_iter().filter_map(|(n, v)| Some((n, v?))))
+    .map(|(n, v)| (n.to_owned(), v))
+    .chain(o.extra.iter().cloned())
+    .collect()
+}
+
+/// What a parameter of the authorization request does, in one line.
+pub fn param_meaning(name: &str) -> &'static str {
+    match name {
+        "client_id" => "This app's registration in the tenant.",
+        "response_type" => "code: the authorization code flow; the tokens come from the token endpoint.",
+        "redirect_uri" => "Where the tenant sends the answer; must be registered as a single-page application URI.",
+        "response_mode" => "Where the answer goes on the redirect URI: query string or fragment.",
+        "scope" => "What the tokens may do: openid for the ID token, offline_access for a refresh token, API scopes for an access token to your API.",
+        "state" => "Random, single use: ties the answer to this tab's sign-in (CSRF protection).",
+        "nonce" => "Random, single use: must come back inside the ID token (replay protection).",
+        "code_challenge" => "PKCE: SHA-256 of the verifier this tab keeps for the token request.",
+        "code_challenge_method" => "PKCE: S256, the challenge is a SHA-256 hash.",
+        "prompt" => "none: no page (or an error); login: ask again; select_account: the picker; create: the sign-up page; consent: ask for consent.",
+        "login_hint" => "Prefills the sign-in name (an email address).",
+        "domain_hint" => "Goes straight to a federated identity provider (e.g. Google); the name is case-sensitive.",
+        "ui_locales" => "The languages of the tenant's pages, e.g. fr-FR.",
+        "max_age" => "Seconds since the last sign-in after which the user must sign in again; the ID token must then carry auth_time.",
+        _ => "An extra parameter, sent as typed.",
     }
-    if let Some(hint) = &p.login_hint {
-        list.push(("login_hint", hint.clone()));
-    }
-    if let Some(locales) = &p.ui_locales {
-        list.push(("ui_locales", locales.clone()));
-    }
-    list
 }
 
 /// What the browser keeps in sessionStorage between the redirect out and the callback.
@@ -183,6 +243,12 @@ pub struct PendingSignIn {
     pub redirect_uri: RedirectUri,
     /// When the sign-in started (Unix seconds), to show its age.
     pub started_at: i64,
+    /// `max_age` of the request: the ID token's `auth_time` is checked against it.
+    #[serde(default)]
+    pub max_age: Option<u64>,
+    /// The `scope` requested; the code redemption repeats it.
+    #[serde(default)]
+    pub scope: Option<Scope>,
 }
 
 impl PendingSignIn {
@@ -194,6 +260,8 @@ impl PendingSignIn {
             code_verifier: CodeVerifier::generate()?,
             redirect_uri,
             started_at: now,
+            max_age: None,
+            scope: None,
         })
     }
 
@@ -216,13 +284,10 @@ mod tests {
         AuthorizationParams {
             client_id: ClientId::new("11111111-2222-3333-4444-555555555555"),
             redirect_uri: RedirectUri::new("https://app.example/callback?from=signin&x=a b"),
-            scope: Scope::new("openid profile offline_access"),
             state: State::new("st"),
             nonce: Nonce::new("no"),
             code_challenge: CodeChallenge::from_sha256_digest(&[0; 32]).unwrap(),
-            prompt: None,
-            login_hint: None,
-            ui_locales: None,
+            options: RequestOptions::with_scope(Scope::new("openid profile offline_access")),
         }
     }
 
@@ -238,7 +303,7 @@ mod tests {
     #[test]
     fn url_carries_the_code_flow_parameters_in_order() {
         let built = build_authorization_url(ENDPOINT, &params()).unwrap();
-        let names: Vec<&str> = built.params.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = built.params.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -285,15 +350,53 @@ mod tests {
     #[test]
     fn login_hint_plus_and_at_are_percent_encoded_and_round_trip() {
         let mut p = params();
-        p.login_hint = Some("a.b+tag@example.com".to_owned());
-        p.prompt = Some(Prompt::Create);
-        p.ui_locales = Some("fr-FR en".to_owned());
+        p.options.login_hint = Some("a.b+tag@example.com".to_owned());
+        p.options.prompt = Some(Prompt::Create);
+        p.options.ui_locales = Some("fr-FR en".to_owned());
         let built = build_authorization_url(ENDPOINT, &p).unwrap();
         assert!(built.url.contains("login_hint=a.b%2Btag%40example.com"));
         assert!(built.url.contains("prompt=create"));
         assert!(built.url.ends_with("ui_locales=fr-FR+en"));
         let decoded = query_pairs(&built.url);
         assert!(decoded.contains(&("login_hint".to_owned(), "a.b+tag@example.com".to_owned())));
+    }
+
+    #[test]
+    fn the_chosen_options_follow_the_flow_parameters_in_a_fixed_order() {
+        let mut p = params();
+        p.options.prompt = Some(Prompt::Silent);
+        p.options.domain_hint = Some("Google".to_owned());
+        p.options.max_age = Some(0);
+        p.options.response_mode = ResponseMode::Fragment;
+        p.options.extra = vec![("acr_values".to_owned(), "a b".to_owned())];
+        let built = build_authorization_url(ENDPOINT, &p).unwrap();
+        let tail: Vec<(&str, &str)> = built.params[9..]
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            tail,
+            [
+                ("prompt", "none"),
+                ("domain_hint", "Google"),
+                ("max_age", "0"),
+                ("acr_values", "a b")
+            ]
+        );
+        assert!(built.url.contains("response_mode=fragment&"));
+        assert!(built.url.ends_with("&acr_values=a+b"));
+        for (name, _) in &built.params[..9] {
+            assert!(!param_meaning(name).starts_with("An extra"), "{name}");
+        }
+        assert!(param_meaning("acr_values").starts_with("An extra"));
+    }
+
+    #[test]
+    fn every_prompt_round_trips_through_its_wire_name() {
+        for prompt in Prompt::ALL {
+            assert_eq!(Prompt::from_wire(prompt.as_str()), Some(prompt));
+        }
+        assert_eq!(Prompt::from_wire("None"), None);
     }
 
     #[test]
@@ -307,7 +410,7 @@ mod tests {
     #[test]
     fn rejects_a_scope_without_openid() {
         let mut p = params();
-        p.scope = Scope::new("profile openidx");
+        p.options.scope = Scope::new("profile openidx");
         assert!(matches!(
             build_authorization_url(ENDPOINT, &p),
             Err(AuthorizeError::ScopeLacksOpenid { .. })

@@ -82,6 +82,18 @@ impl AuthorizationErrorResponse {
     pub fn advice(&self) -> Option<Advice> {
         self.aadsts_code().and_then(aadsts_advice)
     }
+
+    /// The answers to `prompt=none` when the tenant would have to show a page (Core §3.1.2.6):
+    /// no session, or the session needs the user's interaction or consent.
+    pub fn needs_the_user(&self) -> bool {
+        matches!(
+            self.error.as_str(),
+            "login_required"
+                | "interaction_required"
+                | "consent_required"
+                | "account_selection_required"
+        )
+    }
 }
 
 impl fmt::Display for AuthorizationErrorResponse {

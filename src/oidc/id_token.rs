@@ -382,6 +382,8 @@ pub struct Expectations {
     pub nonce: Option<Nonce>,
     /// After a refresh: what the original ID token said, which must not change (Core §12.2).
     pub original: Option<OriginalIdentity>,
+    /// The `max_age` of the authorization request: `auth_time` must be present and recent.
+    pub max_age: Option<u64>,
 }
 
 impl Expectations {
@@ -392,7 +394,13 @@ impl Expectations {
             client_id,
             nonce: Some(nonce),
             original: None,
+            max_age: None,
         }
+    }
+
+    /// The request asked for `max_age` (Core §3.1.2.1): `auth_time` is checked against it.
+    pub fn with_max_age(self, max_age: Option<u64>) -> Expectations {
+        Expectations { max_age, ..self }
     }
 
     /// A renewed ID token: no nonce was sent; it must repeat the original (§12.2).
@@ -406,6 +414,7 @@ impl Expectations {
             client_id,
             nonce: None,
             original: Some(original),
+            max_age: None,
         }
     }
 }
@@ -536,6 +545,9 @@ pub fn validate(
     check_nonce(&mut report, claims, expected.nonce.as_ref());
     check_sub(&mut report, claims);
     check_crit(&mut report, &token.jwt.header);
+    if let Some(max_age) = expected.max_age {
+        check_auth_time(&mut report, claims, now, max_age);
+    }
     if let Some(original) = &expected.original {
         check_refresh_identity(&mut report, claims, original);
     }
@@ -723,6 +735,24 @@ fn check_nbf(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
         limit: now.saturating_add(CLOCK_SKEW_LEEWAY_SECS),
         absent_passes: true,
         holds: |nbf, limit| nbf <= limit,
+    };
+    check_time(report, claims, rule);
+}
+
+fn check_auth_time(report: &mut ValidationReport, claims: &ClaimSet, now: i64, max_age: u64) {
+    let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
+    let rule = TimeRule {
+        claim: "auth_time",
+        citation: "OpenID Connect Core §3.1.3.7 step 13, §2: with max_age, auth_time is present \
+                   and at most max_age seconds ago",
+        expected: format!(
+            "present, at or after now − max_age {max_age} s − {CLOCK_SKEW_LEEWAY_SECS} s"
+        ),
+        limit: now
+            .saturating_sub(max_age)
+            .saturating_sub(CLOCK_SKEW_LEEWAY_SECS),
+        absent_passes: false,
+        holds: |auth_time, limit| auth_time >= limit,
     };
     check_time(report, claims, rule);
 }

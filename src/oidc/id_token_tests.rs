@@ -56,6 +56,7 @@ fn expectations() -> Expectations {
         client_id: ClientId::new(CLIENT),
         nonce: Some(Nonce::new("nonce-1")),
         original: None,
+        max_age: None,
     }
 }
 
@@ -780,4 +781,28 @@ fn extreme_time_claims_are_reported_without_overflow() {
         result.is_ok(),
         "an iat far in the past is not in the future"
     );
+}
+
+#[test]
+fn with_max_age_the_id_token_must_carry_a_recent_auth_time() {
+    let token = |claims: &Value| mint_rs256(Some(KID), claims);
+    let asked = expectations().with_max_age(Some(300));
+    let recent = token(&with(json!({ "auth_time": NOW - 300 })));
+    assert_eq!(failed(&run_with(&recent, &asked)), Vec::<&str>::new());
+    let within_leeway = token(&with(
+        json!({ "auth_time": NOW - 300 - CLOCK_SKEW_LEEWAY_SECS }),
+    ));
+    assert_eq!(
+        failed(&run_with(&within_leeway, &asked)),
+        Vec::<&str>::new()
+    );
+    let too_old = token(&with(
+        json!({ "auth_time": NOW - 301 - CLOCK_SKEW_LEEWAY_SECS }),
+    ));
+    let old = failed_check(&run_with(&too_old, &asked), "auth_time");
+    assert!(old.expected.contains("max_age 300 s"), "{}", old.expected);
+    let absent = failed_check(&run_with(&token(&claims()), &asked), "auth_time");
+    assert_eq!(absent.found, "(absent)");
+    // Without max_age, auth_time is not required.
+    assert_eq!(failed(&run(&claims())), Vec::<&str>::new());
 }

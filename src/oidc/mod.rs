@@ -7,7 +7,7 @@
 //! | --- | --- | --- |
 //! | discovery | [`discovery_url`], [`IssuerRule::for_authority`] | [`process_discovery_response`] |
 //! | keys | `ProviderMetadata::jwks_uri` | [`process_jwks_response`] |
-//! | authorize | [`PendingSignIn::generate`], [`build_authorization_url`] | [`process_callback`], [`strip_callback_params`] |
+//! | authorize | [`SignInOptions::check`], [`PendingSignIn::generate`], [`build_authorization_url`] | [`process_callback`], [`strip_callback_params`] |
 //! | token | [`authorization_code_request`], [`refresh_token_request`] | [`process_authorization_code_response`], [`process_token_response`] |
 //! | ID token | [`UnverifiedIdToken::parse`], [`UnverifiedIdToken::select_key`] | [`validate`] |
 //!
@@ -24,6 +24,7 @@ pub mod http;
 pub mod id_token;
 pub mod jwks;
 pub mod jwt;
+pub mod options;
 pub mod pkce;
 pub mod report;
 pub mod token;
@@ -33,8 +34,8 @@ pub mod values;
 mod test_support;
 
 pub use authorize::{
-    build_authorization_url, AuthorizationParams, AuthorizationUrl, AuthorizeError, PendingSignIn,
-    Prompt,
+    build_authorization_url, param_meaning, AuthorizationParams, AuthorizationUrl, AuthorizeError,
+    PendingSignIn, Prompt, ResponseMode,
 };
 pub use callback::{
     parse_callback, process_callback, strip_callback_params, AuthorizationErrorResponse,
@@ -61,6 +62,7 @@ pub use jwt::{
     decode_access_token, decode_jwt, ClaimSet, DecodedAccessToken, DecodedJwt, JoseHeader,
     JwtError, ACCESS_TOKEN_NOTE,
 };
+pub use options::{domain_hint_note, OptionsError, RequestOptions, SignInOptions};
 pub use pkce::{CodeChallenge, CodeVerifier, PkceError, CODE_CHALLENGE_METHOD};
 pub use report::{Check, ValidationReport};
 pub use token::{

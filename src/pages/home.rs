@@ -1,6 +1,7 @@
-use crate::components::{ConfigSummary, KeepSignedIn, SignInButtons};
+use crate::components::{ConfigSummary, KeepSignedIn, SignInButtons, SignInOptionsPanel};
 use crate::config::BuildConfig;
 use crate::display::PRODUCT_NAME;
+use crate::flow;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -10,6 +11,7 @@ pub fn HomePage() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
     let session = context.session;
+    let options = RwSignal::new(flow::options::remembered());
     let signed_in_as = move || {
         session.with(|s| {
             s.as_ref().map(|s| {
@@ -35,7 +37,7 @@ pub fn HomePage() -> impl IntoView {
                     <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <A href="/profile">"See your claims"</A></p>
                 }.into_any(),
                 None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
-                None => view! { <SignInButtons/> <KeepSignedIn/> }.into_any(),
+                None => view! { <SignInButtons options/> <SignInOptionsPanel options/> <KeepSignedIn/> }.into_any(),
             }}
         </section>
         <ConfigSummary config/>
