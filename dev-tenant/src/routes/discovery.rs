@@ -62,7 +62,7 @@ pub(crate) async fn openid_configuration(
         true => public_document(document),
         false => {
             let note = format!("fault={}", names.join(","));
-            noted(public_response(document), LogNote::new(None, &note))
+            noted(public_response(document), LogNote::new(None, note))
         }
     }
 }
@@ -124,7 +124,7 @@ pub(crate) async fn jwks(
         return public_document(document);
     }
     let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
-    let note = LogNote::new(None, &format!("fault={}", names.join(",")));
+    let note = LogNote::new(None, format!("fault={}", names.join(",")));
     if let Some(Value::Array(listed)) = document.get_mut("keys") {
         for &fault in &faults {
             jwks_fault(listed, fault);
