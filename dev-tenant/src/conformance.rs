@@ -29,6 +29,8 @@ pub enum Expect {
     FailedCheck {
         check: &'static str,
         found: &'static str,
+        /// The inspector steps marked failed: `validation`, and `jwks` too when no key could be used.
+        steps: &'static [&'static str],
     },
     /// Stop at inspector step `step` with the failure titled `title`, whose explanation contains `says`.
     Failed {
@@ -75,7 +77,20 @@ const fn sign_in(
 }
 
 const fn check(check: &'static str, found: &'static str) -> Expect {
-    Expect::FailedCheck { check, found }
+    Expect::FailedCheck {
+        check,
+        found,
+        steps: &["validation"],
+    }
+}
+
+/// A check that fails because key selection found no usable key: the keys step fails too.
+const fn key_check(check: &'static str, found: &'static str) -> Expect {
+    Expect::FailedCheck {
+        check,
+        found,
+        steps: &["jwks", "validation"],
+    }
 }
 
 const fn failed(step: &'static str, title: &'static str, says: &'static str) -> Expect {
@@ -191,13 +206,13 @@ pub const CASES: [Case; 47] = [
     ),
     sign_in(
         Fault::AlgNone,
-        check("alg", "none"),
+        key_check("alg", "none"),
         Some("rp-id_token-sig-none (inverted: this client never registers `none`)"),
         "id_token::rejects_alg_none_before_any_key_and_in_the_report",
     ),
     sign_in(
         Fault::AlgHs256PublicKey,
-        check("alg", "HS256"),
+        key_check("alg", "HS256"),
         None,
         "id_token::rejects_hs256_signed_with_the_rsa_public_key_as_hmac_secret",
     ),
@@ -215,7 +230,7 @@ pub const CASES: [Case; 47] = [
     ),
     sign_in(
         Fault::UnknownKid,
-        check("signature", "not in the issuer's JWKS"),
+        key_check("signature", "not in the issuer's JWKS"),
         None,
         "id_token::unknown_kid_asks_for_one_refetch_then_is_final",
     ),
@@ -227,7 +242,7 @@ pub const CASES: [Case; 47] = [
     ),
     sign_in(
         Fault::MissingKidSeveralKeys,
-        check("signature", "has no kid"),
+        key_check("signature", "has no kid"),
         Some("rp-id_token-kid-absent-multiple-jwks"),
         "id_token::token_without_kid_is_rejected_when_there_are_several_keys",
     ),
@@ -251,31 +266,31 @@ pub const CASES: [Case; 47] = [
     ),
     sign_in(
         Fault::JwksKeyKtyEc,
-        check("signature", "kty \"EC\""),
+        key_check("signature", "kty \"EC\""),
         None,
         "id_token::rejects_keys_that_are_ambiguous_encryption_only_or_not_rsa",
     ),
     sign_in(
         Fault::JwksKeyUseEnc,
-        check("signature", "use \"enc\""),
+        key_check("signature", "use \"enc\""),
         None,
         "id_token::rejects_keys_that_are_ambiguous_encryption_only_or_not_rsa",
     ),
     sign_in(
         Fault::JwksKeyAlgRs384,
-        check("signature", "alg \"RS384\""),
+        key_check("signature", "alg \"RS384\""),
         None,
         "id_token::rejects_an_rsa_key_smaller_than_2048_bits_and_a_jwk_for_another_alg",
     ),
     sign_in(
         Fault::JwksKey1024Bits,
-        check("signature", "has 1024 bits"),
+        key_check("signature", "has 1024 bits"),
         None,
         "id_token::rejects_an_rsa_key_smaller_than_2048_bits_and_a_jwk_for_another_alg",
     ),
     sign_in(
         Fault::JwksDuplicateKid,
-        check("signature", "2 keys in the JWKS share kid"),
+        key_check("signature", "2 keys in the JWKS share kid"),
         None,
         "id_token::rejects_keys_that_are_ambiguous_encryption_only_or_not_rsa",
     ),
