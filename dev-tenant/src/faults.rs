@@ -10,7 +10,8 @@
 //! - `faults` (required): fault names, below. Several faults in one request apply together to the same responses.
 //! - `count` (default 1): how many responses the faults apply to. A token fault counts successful token responses
 //!   (`refresh_different_sub`, `refresh_nonce_omitted`, `refresh_nonce_changed`: refresh-grant responses only),
-//!   `token_server_error`/`token_stall` count token requests, `jwks_unavailable` counts JWKS fetches,
+//!   `token_server_error`/`token_stall` count token requests, the `jwks_*` faults count JWKS fetches, the
+//!   `discovery_*` faults discovery fetches, `authorize_wrong_iss` the redirects with a code,
 //!   `refresh_single_use` counts the reused refresh tokens it rejects.
 //! - `stall_seconds` (default 10): how long `token_stall` waits.
 //! - `withheld_fetches` (default 1): how many JWKS fetches after the token response leave out the
@@ -77,6 +78,53 @@ pub enum Fault {
     RefreshNonceOmitted,
     /// A refresh-grant ID token whose `nonce` is a new random value, not the authorization request's.
     RefreshNonceChanged,
+    /// No `nonce` claim, though the authorization request sent one.
+    MissingNonce,
+    /// No `aud` claim.
+    MissingAud,
+    /// `azp` is present and names another application.
+    AzpNotClient,
+    /// The header has `crit` naming an extension no client knows.
+    CritHeader,
+    /// The header's `typ` is `at+jwt` (an RFC 9068 access token), not `JWT`.
+    TypNotJwt,
+    /// The `id_token` has the five parts of an encrypted JWE.
+    IdTokenJwe,
+    /// The payload has `sub` twice, the second naming another user.
+    DuplicateSub,
+    /// The ID token carries `auth_time` (the sign-in's time): not a fault, but what the §12.2 `auth_time` check
+    /// needs, as Entra's ID tokens carry none.
+    WithAuthTime,
+    /// A refresh-grant ID token with an `azp` naming another application.
+    RefreshChangedAzp,
+    /// A refresh-grant ID token whose `auth_time` is a minute after the sign-in's.
+    RefreshChangedAuthTime,
+    /// The JWKS lists the signing key's `kid` as an EC key.
+    JwksKeyKtyEc,
+    /// The JWKS lists the signing key with `use: enc`.
+    JwksKeyUseEnc,
+    /// The JWKS lists the signing key with `alg: RS384`.
+    JwksKeyAlgRs384,
+    /// The JWKS lists the signing key's `kid` with a 1024-bit modulus.
+    JwksKey1024Bits,
+    /// The JWKS lists two different keys with the signing key's `kid`.
+    JwksDuplicateKid,
+    /// The JWKS answers 200 with a body cut off in the middle of the JSON.
+    JwksMalformed,
+    /// The JWKS answers without CORS headers, so a browser app cannot read it.
+    JwksNoCors,
+    /// Discovery names another tenant's issuer.
+    DiscoveryOtherIssuer,
+    /// Discovery's `token_endpoint` is `http:` on a public host.
+    DiscoveryHttpEndpoint,
+    /// Discovery's `id_token_signing_alg_values_supported` lacks RS256.
+    DiscoveryWithoutRs256,
+    /// The token response has no `id_token`.
+    TokenWithoutIdToken,
+    /// The token response's `token_type` is `pop`, not `Bearer`.
+    TokenTypePop,
+    /// The authorization response carries an RFC 9207 `iss` naming another tenant.
+    AuthorizeWrongIss,
 }
 
 /// When a fault takes effect.
@@ -92,11 +140,17 @@ pub(crate) enum Phase {
     RefreshReuse,
     /// When the JWKS is fetched.
     Jwks,
+    /// When the discovery document is fetched.
+    Discovery,
+    /// When a successful token response is built (its shape, not its ID token's claims).
+    TokenResponse,
+    /// When the authorization response is sent to the redirect URI with a code.
+    Authorize,
 }
 
 impl Fault {
     /// Every fault, in the order `--help` lists them.
-    pub const ALL: [Fault; 23] = [
+    pub const ALL: [Fault; 46] = [
         Fault::WrongIss,
         Fault::WrongAud,
         Fault::ExtraAudWithoutAzp,
@@ -120,6 +174,29 @@ impl Fault {
         Fault::RefreshSingleUse,
         Fault::RefreshNonceOmitted,
         Fault::RefreshNonceChanged,
+        Fault::MissingNonce,
+        Fault::MissingAud,
+        Fault::AzpNotClient,
+        Fault::CritHeader,
+        Fault::TypNotJwt,
+        Fault::IdTokenJwe,
+        Fault::DuplicateSub,
+        Fault::WithAuthTime,
+        Fault::RefreshChangedAzp,
+        Fault::RefreshChangedAuthTime,
+        Fault::JwksKeyKtyEc,
+        Fault::JwksKeyUseEnc,
+        Fault::JwksKeyAlgRs384,
+        Fault::JwksKey1024Bits,
+        Fault::JwksDuplicateKid,
+        Fault::JwksMalformed,
+        Fault::JwksNoCors,
+        Fault::DiscoveryOtherIssuer,
+        Fault::DiscoveryHttpEndpoint,
+        Fault::DiscoveryWithoutRs256,
+        Fault::TokenWithoutIdToken,
+        Fault::TokenTypePop,
+        Fault::AuthorizeWrongIss,
     ];
 
     /// The name in the JSON body.
@@ -148,6 +225,29 @@ impl Fault {
             Fault::RefreshSingleUse => "refresh_single_use",
             Fault::RefreshNonceOmitted => "refresh_nonce_omitted",
             Fault::RefreshNonceChanged => "refresh_nonce_changed",
+            Fault::MissingNonce => "missing_nonce",
+            Fault::MissingAud => "missing_aud",
+            Fault::AzpNotClient => "azp_not_client",
+            Fault::CritHeader => "crit_header",
+            Fault::TypNotJwt => "typ_not_jwt",
+            Fault::IdTokenJwe => "id_token_jwe",
+            Fault::DuplicateSub => "duplicate_sub",
+            Fault::WithAuthTime => "with_auth_time",
+            Fault::RefreshChangedAzp => "refresh_changed_azp",
+            Fault::RefreshChangedAuthTime => "refresh_changed_auth_time",
+            Fault::JwksKeyKtyEc => "jwks_key_kty_ec",
+            Fault::JwksKeyUseEnc => "jwks_key_use_enc",
+            Fault::JwksKeyAlgRs384 => "jwks_key_alg_rs384",
+            Fault::JwksKey1024Bits => "jwks_key_1024_bits",
+            Fault::JwksDuplicateKid => "jwks_duplicate_kid",
+            Fault::JwksMalformed => "jwks_malformed",
+            Fault::JwksNoCors => "jwks_no_cors",
+            Fault::DiscoveryOtherIssuer => "discovery_other_issuer",
+            Fault::DiscoveryHttpEndpoint => "discovery_http_endpoint",
+            Fault::DiscoveryWithoutRs256 => "discovery_without_rs256",
+            Fault::TokenWithoutIdToken => "token_without_id_token",
+            Fault::TokenTypePop => "token_type_pop",
+            Fault::AuthorizeWrongIss => "authorize_wrong_iss",
         }
     }
 
@@ -183,6 +283,33 @@ impl Fault {
             }
             Fault::RefreshNonceOmitted => "refresh-grant id_token without the sign-in's `nonce`",
             Fault::RefreshNonceChanged => "refresh-grant id_token with a new random `nonce`",
+            Fault::MissingNonce => "id_token without `nonce`",
+            Fault::MissingAud => "id_token without `aud`",
+            Fault::AzpNotClient => "id_token `azp` is another application's id",
+            Fault::CritHeader => "id_token header `crit` names an unknown extension",
+            Fault::TypNotJwt => "id_token header `typ: at+jwt` (an access token's), not `JWT`",
+            Fault::IdTokenJwe => "`id_token` has five parts, like an encrypted JWE",
+            Fault::DuplicateSub => "id_token payload with `sub` twice, the second another user's",
+            Fault::WithAuthTime => "id_token with `auth_time` (Entra's have none); for the auth_time checks",
+            Fault::RefreshChangedAzp => "refresh-grant id_token with an `azp` of another application",
+            Fault::RefreshChangedAuthTime => {
+                "refresh-grant id_token `auth_time` a minute after the sign-in's"
+            }
+            Fault::JwksKeyKtyEc => "JWKS lists the signing `kid` as an EC key",
+            Fault::JwksKeyUseEnc => "JWKS lists the signing key with `use: enc`",
+            Fault::JwksKeyAlgRs384 => "JWKS lists the signing key with `alg: RS384`",
+            Fault::JwksKey1024Bits => "JWKS lists the signing `kid` with a 1024-bit modulus",
+            Fault::JwksDuplicateKid => "JWKS lists two different keys with the signing `kid`",
+            Fault::JwksMalformed => "JWKS answers 200 with truncated JSON",
+            Fault::JwksNoCors => "JWKS answers without CORS headers",
+            Fault::DiscoveryOtherIssuer => "discovery `issuer` names another tenant",
+            Fault::DiscoveryHttpEndpoint => "discovery `token_endpoint` is http: on a public host",
+            Fault::DiscoveryWithoutRs256 => {
+                "discovery `id_token_signing_alg_values_supported` is [\"PS256\"]"
+            }
+            Fault::TokenWithoutIdToken => "token response without `id_token`",
+            Fault::TokenTypePop => "token response `token_type: pop`",
+            Fault::AuthorizeWrongIss => "authorization response with an RFC 9207 `iss` of another tenant",
         }
     }
 
@@ -194,10 +321,24 @@ impl Fault {
     pub(crate) fn phase(self) -> Phase {
         match self {
             Fault::TokenServerError | Fault::TokenStall => Phase::TokenRequest,
-            Fault::JwksUnavailable => Phase::Jwks,
+            Fault::JwksUnavailable
+            | Fault::JwksKeyKtyEc
+            | Fault::JwksKeyUseEnc
+            | Fault::JwksKeyAlgRs384
+            | Fault::JwksKey1024Bits
+            | Fault::JwksDuplicateKid
+            | Fault::JwksMalformed
+            | Fault::JwksNoCors => Phase::Jwks,
             Fault::RefreshDifferentSub
             | Fault::RefreshNonceOmitted
-            | Fault::RefreshNonceChanged => Phase::RefreshIdToken,
+            | Fault::RefreshNonceChanged
+            | Fault::RefreshChangedAzp
+            | Fault::RefreshChangedAuthTime => Phase::RefreshIdToken,
+            Fault::DiscoveryOtherIssuer
+            | Fault::DiscoveryHttpEndpoint
+            | Fault::DiscoveryWithoutRs256 => Phase::Discovery,
+            Fault::TokenWithoutIdToken | Fault::TokenTypePop => Phase::TokenResponse,
+            Fault::AuthorizeWrongIss => Phase::Authorize,
             Fault::RefreshSingleUse => Phase::RefreshReuse,
             _ => Phase::IdToken,
         }

@@ -17,6 +17,7 @@
 
 mod clock;
 pub mod config;
+pub mod conformance;
 mod errors;
 pub mod faults;
 mod html;

@@ -36,6 +36,8 @@ pub(crate) struct Grant<'a> {
     pub(crate) nonce: Option<&'a str>,
     pub(crate) sid: &'a str,
     pub(crate) now: UnixTime,
+    /// When the user signed in: the start of the refresh-token chain.
+    pub(crate) authenticated_at: UnixTime,
     pub(crate) id_token_lifetime: i64,
     pub(crate) access_token_lifetime: i64,
 }
@@ -150,6 +152,12 @@ fn apply_identity_fault(claims: &mut Map<String, Value>, fault: Fault, grant: &G
         Fault::MissingSub => {
             claims.remove("sub");
         }
+        Fault::MissingAud => {
+            claims.remove("aud");
+        }
+        Fault::AzpNotClient | Fault::RefreshChangedAzp => {
+            claims.insert("azp".into(), json!(guid()));
+        }
         Fault::RefreshDifferentSub => {
             claims.insert(
                 "sub".into(),
@@ -182,6 +190,12 @@ fn apply_time_fault(claims: &mut Map<String, Value>, fault: Fault, grant: &Grant
         Fault::IatInFuture => {
             claims.insert("iat".into(), json!(grant.now + 3600));
         }
+        Fault::WithAuthTime => {
+            claims.insert("auth_time".into(), json!(grant.authenticated_at));
+        }
+        Fault::RefreshChangedAuthTime => {
+            claims.insert("auth_time".into(), json!(grant.authenticated_at + 60));
+        }
         _ => {}
     }
 }
@@ -195,7 +209,7 @@ fn apply_nonce_fault(claims: &mut Map<String, Value>, fault: Fault) {
                 json!(format!("not-your-nonce-{}", &opaque()[..16])),
             );
         }
-        Fault::RefreshNonceOmitted => {
+        Fault::RefreshNonceOmitted | Fault::MissingNonce => {
             claims.remove("nonce");
         }
         Fault::RefreshNonceChanged => {
@@ -221,24 +235,56 @@ pub(crate) enum Signature {
     },
 }
 
+/// The `crit` extension of the `crit_header` fault: a name no client can understand.
+const UNKNOWN_CRITICAL_EXTENSION: &str = "urn:dev-tenant:must-understand";
+
 /// A compact JWS: `header.claims.signature`.
 pub(crate) fn encode(
     claims: &Map<String, Value>,
     signature: &Signature,
 ) -> Result<String, KeyError> {
-    let mut header = Map::new();
-    header.insert("typ".into(), json!("JWT"));
+    encode_shaped(claims, signature, &[])
+}
+
+/// [`encode`], with what the encoding faults among `faults` change: the header's `typ` and `crit`, a repeated
+/// `sub`, or five JWE-shaped parts instead of a JWS.
+pub(crate) fn encode_shaped(
+    claims: &Map<String, Value>,
+    signature: &Signature,
+    faults: &[Fault],
+) -> Result<String, KeyError> {
     let (alg, kid) = match signature {
         Signature::Rs256 { kid, .. } => ("RS256", kid.as_deref()),
         Signature::None => ("none", None),
         Signature::Hs256 { kid, .. } => ("HS256", kid.as_deref()),
     };
+    if faults.contains(&Fault::IdTokenJwe) {
+        return Ok(jwe_shaped(kid));
+    }
+    let mut header = Map::new();
+    let typ = match faults.contains(&Fault::TypNotJwt) {
+        true => "at+jwt",
+        false => "JWT",
+    };
+    header.insert("typ".into(), json!(typ));
     header.insert("alg".into(), json!(alg));
     if let Some(kid) = kid {
         header.insert("kid".into(), json!(kid));
     }
+    if faults.contains(&Fault::CritHeader) {
+        header.insert("crit".into(), json!([UNKNOWN_CRITICAL_EXTENSION]));
+        header.insert(UNKNOWN_CRITICAL_EXTENSION.into(), json!(true));
+    }
+    let mut payload = Value::Object(claims.clone()).to_string();
+    if faults.contains(&Fault::DuplicateSub) {
+        payload = with_repeated_member(
+            &payload,
+            "sub",
+            &json!(format!("another-user-{}", &opaque()[..16])),
+        );
+    }
     let header = b64url(Value::Object(header).to_string().as_bytes());
-    let payload = b64url(Value::Object(claims.clone()).to_string().as_bytes());
+    let payload = b64url(payload.as_bytes());
     let signing_input = format!("{header}.{payload}");
     let signature = match signature {
         Signature::Rs256 { key, .. } => {
@@ -253,6 +299,27 @@ pub(crate) fn encode(
         }
     };
     Ok(format!("{signing_input}.{signature}"))
+}
+
+/// `object` (a serialized JSON object) with one more member `name`: serde_json cannot write a repeated name.
+fn with_repeated_member(object: &str, name: &str, value: &Value) -> String {
+    let body = object.strip_suffix('}').unwrap_or(object);
+    let separator = if body.ends_with('{') { "" } else { "," };
+    format!("{body}{separator}{}:{value}}}", json!(name))
+}
+
+/// Five base64url parts shaped like a compact JWE (RFC 7516 §7.1): a header naming RSA-OAEP, then random bytes.
+fn jwe_shaped(kid: Option<&str>) -> String {
+    let header = json!({"alg": "RSA-OAEP", "enc": "A256GCM", "kid": kid});
+    let random = |len: usize| b64url(&crate::ids::random_bytes(len));
+    format!(
+        "{}.{}.{}.{}.{}",
+        b64url(header.to_string().as_bytes()),
+        random(256),
+        random(12),
+        random(64),
+        random(16)
+    )
 }
 
 /// The claims of a token this tenant signed with one of `keys` (RS256, by `kid`), whatever its `exp` and `aud`.
@@ -284,6 +351,28 @@ mod tests {
         assert_eq!(a.len(), 43);
         assert_ne!(a, pairwise_sub("oid", "client-b", ""));
         assert_eq!(a, pairwise_sub("oid", "CLIENT-A", ""));
+    }
+
+    #[test]
+    fn a_repeated_member_is_written_twice_in_the_payload() {
+        let repeated = with_repeated_member(r#"{"sub":"a","aud":"c"}"#, "sub", &json!("b"));
+        assert_eq!(repeated, r#"{"sub":"a","aud":"c","sub":"b"}"#);
+        assert_eq!(
+            with_repeated_member("{}", "sub", &json!("b")),
+            r#"{"sub":"b"}"#
+        );
+    }
+
+    #[test]
+    fn a_jwe_shaped_token_has_five_parts_and_an_encryption_header() {
+        let token = encode_shaped(&Map::new(), &Signature::None, &[Fault::IdTokenJwe]).unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 5);
+        let header =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, parts[0])
+                .unwrap();
+        let header: Value = serde_json::from_slice(&header).unwrap();
+        assert_eq!(header["enc"], "A256GCM");
     }
 
     #[test]

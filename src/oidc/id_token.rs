@@ -545,6 +545,7 @@ pub fn validate(
     check_nonce(&mut report, claims, expected.nonce.as_ref());
     check_sub(&mut report, claims);
     check_crit(&mut report, &token.jwt.header);
+    check_typ(&mut report, &token.jwt.header);
     if let Some(max_age) = expected.max_age {
         check_auth_time(&mut report, claims, now, max_age);
     }
@@ -797,6 +798,30 @@ fn check_crit(report: &mut ValidationReport, header: &JoseHeader) {
         "absent",
         shown(found),
         found.is_none(),
+    );
+}
+
+/// `typ` values that declare a plain JWT (RFC 7519 §5.1; RFC 7515 §4.1.9 lets `application/` be left out, and
+/// media types compare case-insensitively). Entra's ID tokens say `JWT`.
+const JWT_TYPES: [&str; 2] = ["jwt", "application/jwt"];
+
+/// Another declared type (`at+jwt`, an RFC 9068 access token; `logout+jwt`) means a token made for another
+/// purpose: accepting it as an ID token is the cross-JWT confusion of RFC 8725 §2.8, §3.11. An absent `typ` passes:
+/// OpenID Connect does not require one.
+fn check_typ(report: &mut ValidationReport, header: &JoseHeader) {
+    let found = header.members.get("typ");
+    let passed = match found {
+        None => true,
+        Some(typ) => typ
+            .as_str()
+            .is_some_and(|t| JWT_TYPES.iter().any(|j| t.eq_ignore_ascii_case(j))),
+    };
+    report.push(
+        "typ",
+        "RFC 8725 §3.11, RFC 7519 §5.1: an explicit typ declares a JWT, not another kind of token",
+        "absent, or \"JWT\"",
+        shown(found),
+        passed,
     );
 }
 

@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use super::*;
 use crate::oidc::report::Check;
 use crate::oidc::test_support::{
-    mint_alg_none, mint_hs256_with_public_key, mint_rs256, test_jwk, test_jwks, test_key,
-    verify_like_the_browser, without_crypto_provider,
+    mint_alg_none, mint_hs256_with_public_key, mint_rs256, mint_rs256_with_header, test_jwk,
+    test_jwks, test_key, verify_like_the_browser, without_crypto_provider,
 };
 use crate::oidc::values::b64url;
 
@@ -101,7 +101,8 @@ fn accepts_a_valid_token_and_reports_every_check_in_spec_order() {
             "nbf",
             "nonce",
             "sub",
-            "crit"
+            "crit",
+            "typ"
         ]
     );
     assert!(validated.report().all_passed());
@@ -318,12 +319,12 @@ fn skips_the_nonce_when_none_is_expected() {
 fn runs_every_check_even_after_failures() {
     let result = run(&with(json!({"iss": "x", "exp": NOW - 10_000, "sub": null})));
     let failure = result.unwrap_err();
-    assert_eq!(failure.report.checks().len(), 11);
+    assert_eq!(failure.report.checks().len(), 12);
     let names: Vec<&str> = failure.report.failures().map(|c| c.name).collect();
     assert_eq!(names, ["iss", "exp", "sub"]);
     let shown = failure.to_string();
     assert!(
-        shown.starts_with("ID token rejected: 3 of 11 checks failed: iss (expected"),
+        shown.starts_with("ID token rejected: 3 of 12 checks failed: iss (expected"),
         "{shown}"
     );
 }
@@ -805,4 +806,66 @@ fn with_max_age_the_id_token_must_carry_a_recent_auth_time() {
     assert_eq!(absent.found, "(absent)");
     // Without max_age, auth_time is not required.
     assert_eq!(failed(&run(&claims())), Vec::<&str>::new());
+}
+
+#[test]
+fn rejects_a_token_without_aud() {
+    let result = run(&with(json!({"aud": null})));
+    assert_eq!(failed(&result), ["aud"]);
+    let check = failed_check(&result, "aud");
+    assert_eq!(check.expected, format!("contains \"{CLIENT}\""));
+    assert_eq!(check.found, "(absent)");
+}
+
+#[test]
+fn rejects_a_token_without_nonce_naming_the_one_sent() {
+    let result = run(&with(json!({"nonce": null})));
+    assert_eq!(failed(&result), ["nonce"]);
+    let check = failed_check(&result, "nonce");
+    assert_eq!(
+        (check.expected.as_str(), check.found.as_str()),
+        ("\"nonce-1\"", "(absent)")
+    );
+}
+
+#[test]
+fn rejects_a_critical_header_extension_it_does_not_understand() {
+    let header = json!({"alg": "RS256", "typ": "JWT", "kid": KID, "crit": ["urn:x:must-understand"], "urn:x:must-understand": true});
+    let result = run_with(&mint_rs256_with_header(&header, &claims()), &expectations());
+    assert_eq!(failed(&result), ["crit"]);
+    let check = failed_check(&result, "crit");
+    assert_eq!(
+        (check.expected.as_str(), check.found.as_str()),
+        ("absent", "[\"urn:x:must-understand\"]")
+    );
+}
+
+#[test]
+fn rejects_a_typ_that_declares_another_kind_of_token() {
+    let header = json!({"alg": "RS256", "typ": "at+jwt", "kid": KID});
+    let result = run_with(&mint_rs256_with_header(&header, &claims()), &expectations());
+    assert_eq!(failed(&result), ["typ"]);
+    let check = failed_check(&result, "typ");
+    assert_eq!(
+        (check.expected.as_str(), check.found.as_str()),
+        ("absent, or \"JWT\"", "\"at+jwt\"")
+    );
+    let not_a_string = json!({"alg": "RS256", "typ": 1, "kid": KID});
+    let result = run_with(
+        &mint_rs256_with_header(&not_a_string, &claims()),
+        &expectations(),
+    );
+    assert_eq!(failed(&result), ["typ"]);
+}
+
+#[test]
+fn accepts_typ_jwt_in_any_case_its_media_type_form_and_an_absent_typ() {
+    for header in [
+        json!({"alg": "RS256", "typ": "jwt", "kid": KID}),
+        json!({"alg": "RS256", "typ": "application/JWT", "kid": KID}),
+        json!({"alg": "RS256", "kid": KID}),
+    ] {
+        let result = run_with(&mint_rs256_with_header(&header, &claims()), &expectations());
+        assert!(result.is_ok(), "{header}: {:?}", failed(&result));
+    }
 }

@@ -78,4 +78,16 @@ mod tests {
             Err(JwksError::HttpStatus(_))
         ));
     }
+
+    #[test]
+    fn rejects_a_truncated_key_set_answered_with_200() {
+        let body = r#"{"keys":[{"kty":"RSA","use":"sig","kid":"k1","n":"AQ"#;
+        let response = HttpResponse::new(200, Some("application/json"), body);
+        let error = process_jwks_response(response).unwrap_err();
+        assert!(
+            matches!(&error, JwksError::NotJwkSet(b) if b.status == 200),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("not a JWK Set"), "{error}");
+    }
 }

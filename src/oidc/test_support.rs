@@ -96,6 +96,22 @@ pub fn mint_rs256(kid: Option<&str>, claims: &Value) -> String {
     jsonwebtoken::encode(&header, claims, &test_key().encoding).expect("minting a test token")
 }
 
+/// Signs `claims` with the test key, RS256, under exactly this JOSE header (members jsonwebtoken cannot write).
+pub fn mint_rs256_with_header(header: &Value, claims: &Value) -> String {
+    let signing_input = format!(
+        "{}.{}",
+        b64url(header.to_string().as_bytes()),
+        b64url(claims.to_string().as_bytes())
+    );
+    let signature = jsonwebtoken::crypto::sign(
+        signing_input.as_bytes(),
+        &test_key().encoding,
+        Algorithm::RS256,
+    )
+    .expect("signing a test token");
+    format!("{signing_input}.{signature}")
+}
+
 /// Signs `claims` with HS256 using the RSA public modulus as the HMAC secret (key confusion).
 pub fn mint_hs256_with_public_key(kid: Option<&str>, claims: &Value) -> String {
     let mut header = Header::new(Algorithm::HS256);

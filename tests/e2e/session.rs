@@ -4,9 +4,9 @@
 use crate::support::{
     app_origin, assert_trace_all_ok, attr_now, attr_of, attrs_of_all, click, click_when_enabled,
     current_url, goto, is_present, js, new_email, number_attr_of, screenshot, session_storage,
-    short_lived_access_tokens, sign_up_at, step_outcomes, stored_session, string_field, tenant,
-    text_of, wait_for, wait_for_attr, wait_gone, wait_until, with_browser, Build, TenantGuard,
-    PAGE_TIMEOUT, RESTORE_RENEWED_STEPS, RESTORE_STEPS,
+    short_lived_access_tokens, sign_up_at, stored_session, string_field, tenant, text_of, wait_for,
+    wait_for_attr, wait_gone, wait_until, with_browser, Build, TenantGuard, PAGE_TIMEOUT,
+    RESTORE_RENEWED_STEPS, RESTORE_STEPS,
 };
 use dev_tenant::faults::{Fault, FaultRequest};
 use dev_tenant::Lifetimes;
@@ -231,29 +231,6 @@ fn a_kept_session_reloaded_after_its_id_token_expired_is_renewed_with_its_refres
 }
 
 #[test]
-fn a_refreshed_id_token_with_another_nonce_ends_the_session() {
-    let _tenant = TenantGuard::new(Lifetimes::default());
-    let origin = app_origin(Build::Spa);
-    with_browser(|client| async move {
-        sign_up_at(&client, &origin, &new_email("nonce"), true).await;
-        tenant()
-            .tenant()
-            .arm_faults(&FaultRequest::new([Fault::RefreshNonceChanged]))
-            .expect("arm the fault");
-
-        click_when_enabled(&client, "#refresh-tokens").await;
-        let explanation = session_ended(&client).await;
-        assert!(explanation.contains("refresh: nonce"), "{explanation}");
-        wait_for(
-            &client,
-            "#session-ended #flow-inspector[data-kind='refresh'] [data-check='refresh: nonce'].check-fail",
-        )
-        .await;
-        assert_eq!(session_storage(&client, SESSION_KEY).await, None);
-    });
-}
-
-#[test]
 fn automatic_renewal_renews_a_short_lived_access_token_before_it_expires() {
     let _tenant = TenantGuard::new(short_lived_access_tokens());
     let origin = app_origin(Build::Spa);
@@ -387,53 +364,6 @@ fn an_expired_spa_refresh_token_ends_the_session_with_entras_message() {
             },
         )
         .await;
-    });
-}
-
-#[test]
-fn a_refresh_token_revoked_by_a_single_use_tenant_ends_the_session() {
-    let _tenant = TenantGuard::new(Lifetimes::default());
-    let origin = app_origin(Build::Spa);
-    with_browser(|client| async move {
-        sign_up_at(&client, &origin, &new_email("reused"), true).await;
-        let stored = string_field(&stored_session(&client).await, "refresh_token");
-        // Not Entra's default: a tenant that revokes a refresh token once redeemed.
-        tenant()
-            .tenant()
-            .arm_faults(&FaultRequest::new([Fault::RefreshSingleUse]))
-            .expect("arm the fault");
-        // Someone else redeems it first: the tenant rotates it, the app's copy is spent.
-        let (status, answer) = redeem_from_page(&client, &stored).await;
-        assert_eq!(status, 200, "{answer}");
-
-        click_when_enabled(&client, "#refresh-tokens").await;
-        let explanation = session_ended(&client).await;
-        assert!(explanation.contains("invalid_grant"), "{explanation}");
-    });
-}
-
-#[test]
-fn a_refreshed_id_token_for_another_user_ends_the_session() {
-    let _tenant = TenantGuard::new(Lifetimes::default());
-    let origin = app_origin(Build::Spa);
-    with_browser(|client| async move {
-        sign_up_at(&client, &origin, &new_email("othersub"), false).await;
-        tenant()
-            .tenant()
-            .arm_faults(&FaultRequest::new([Fault::RefreshDifferentSub]))
-            .expect("arm the fault");
-
-        click_when_enabled(&client, "#refresh-tokens").await;
-        let explanation = session_ended(&client).await;
-        screenshot(&client, "session-ended-sub").await;
-        assert!(explanation.contains("refresh: sub"), "{explanation}");
-        let inspector = "#session-ended #flow-inspector[data-kind='refresh']";
-        wait_for(&client, inspector).await;
-        let steps = step_outcomes(&client, &format!("{inspector} .trace-step")).await;
-        assert!(
-            steps.contains(&("validation".to_string(), "failed".to_string())),
-            "{steps:?}"
-        );
     });
 }
 

@@ -1,10 +1,9 @@
 //! Sign-in end to end: the release build in headless Chromium against the in-process dev tenant.
 
 use crate::support::{
-    app_origin, click, current_url, goto, is_present, new_email, pass_email_code, screenshot,
-    tenant, text_of, with_browser, Build, TenantGuard,
+    app_origin, click, current_url, goto, new_email, pass_email_code, screenshot, text_of,
+    with_browser, Build, TenantGuard,
 };
-use dev_tenant::faults::{Fault, FaultRequest};
 use dev_tenant::Lifetimes;
 use fantoccini::{Client, Locator};
 
@@ -207,44 +206,6 @@ fn a_web_client_build_explains_aadsts9002326() {
         let details = text_of(&client, "#error-details").await;
         assert!(details.contains("trace_id"), "{details}");
     });
-}
-
-fn sign_in_with_fault(fault: Fault, failing_check: &'static str) {
-    let _tenant = TenantGuard::new(Lifetimes::default());
-    let origin = app_origin(Build::Spa);
-    with_browser(|client| async move {
-        tenant()
-            .tenant()
-            .arm_faults(&FaultRequest::new([fault]))
-            .expect("arm the fault");
-        let email = new_email(failing_check);
-        sign_up(&client, &origin, &email).await;
-        assert_eq!(
-            text_of(&client, "#error-title").await,
-            "The ID token failed validation"
-        );
-        screenshot(&client, &format!("rejected-{failing_check}")).await;
-        let failed = failed_checks(&client).await;
-        assert!(
-            failed.iter().any(|c| c == failing_check),
-            "failed checks: {failed:?}"
-        );
-        tenant().tenant().clear_faults();
-        // No session: the way home offers to sign in.
-        click(&client, "#sign-in-error a").await;
-        text_of(&client, "#sign-in").await;
-        assert!(!is_present(&client, "#signed-in-as").await);
-    });
-}
-
-#[test]
-fn an_id_token_for_another_audience_is_rejected() {
-    sign_in_with_fault(Fault::WrongAud, "aud");
-}
-
-#[test]
-fn an_id_token_with_a_bad_signature_is_rejected() {
-    sign_in_with_fault(Fault::UnpublishedSigningKey, "signature");
 }
 
 #[test]

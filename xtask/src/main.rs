@@ -1,4 +1,4 @@
-//! Task runner for the workspace: `cargo xtask setup | serve | build | test | size`.
+//! Task runner for the workspace: `cargo xtask setup | serve | build | test | size | conformance`.
 
 mod build;
 mod proc;
@@ -23,6 +23,7 @@ commands:
   build   write a release build to dist/
   test    run every check and test; ends with `N passed, N failed`
   size    build a minimal Leptos app and this one, and compare their gzip sizes
+  conformance  regenerate docs/conformance.md from the conformance table (dev-tenant/src/conformance.rs)
 
 Configuration (environment): TENANT_NAME, TENANT_GUID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, AUTHORITY, SCOPES,
 POST_LOGOUT_REDIRECT_URI.";
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Some("build") => build::build(&root),
         Some("test") => test::test(&root, rest),
         Some("size") => size::size(&root),
+        Some("conformance") => test::conformance(&root),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -239,6 +239,9 @@ fn end_to_end(
     println!("==> sizes of dist/");
     let _ = print_sizes(&default_dist);
 
+    // Results of an earlier run must not be printed as this run's.
+    let results = run_dir.join("conformance-results.tsv");
+    let _ = std::fs::remove_file(&results);
     let mut cmd = tools.toolchain.cargo();
     cmd.args([
         "test",
@@ -263,6 +266,7 @@ fn end_to_end(
     .env("E2E_DIST_WEB", &web_dist)
     .env("E2E_TENANT_PORT", port.to_string())
     .env("E2E_SCREENSHOTS", run_dir.join("screenshots"))
+    .env("E2E_CONFORMANCE_RESULTS", &results)
     .env("TMPDIR", tmp);
     if let Some(driver) = &tools.chromedriver {
         cmd.env("CHROMEDRIVER", driver);
@@ -273,6 +277,41 @@ fn end_to_end(
     let name = "end-to-end tests (headless Chromium)";
     let outcome = step(name, || run_counting(&mut cmd));
     tally.record(name, outcome);
+    if let Ok(tsv) = std::fs::read_to_string(&results) {
+        let table = conformance_table(&tsv);
+        println!(
+            "\n==> conformance (docs/conformance.md), results of this run\n{}",
+            table.markdown
+        );
+        let outcome = match table.failed {
+            0 => Ok(Counts::default()),
+            n => Err(Failure::new(format!("{n} conformance cases did not pass"))),
+        };
+        tally.record("conformance table: every row a pass", outcome);
+    }
+}
+
+/// The conformance table of an end-to-end run, and how many of its rows did not pass.
+struct ConformanceTable {
+    markdown: String,
+    failed: usize,
+}
+
+/// The end-to-end test's results (one tab-separated line per case: case, RP test, host test, browser test, result)
+/// as a Markdown table.
+fn conformance_table(tsv: &str) -> ConformanceTable {
+    let mut markdown = String::from(
+        "| case | RP certification test | host test | browser test | result |\n| --- | --- | --- | --- | --- |\n",
+    );
+    let mut failed = 0;
+    for line in tsv.lines().filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        if cells.len() != 5 || cells[4] != "pass" {
+            failed += 1;
+        }
+        markdown.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    ConformanceTable { markdown, failed }
 }
 
 fn free_port() -> std::io::Result<u16> {
@@ -323,9 +362,49 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
     Some((number_before(" passed")?, number_before(" failed")?))
 }
 
+/// `cargo xtask conformance`: regenerates `docs/conformance.md` from the conformance table.
+pub fn conformance(root: &Path) -> Result<(), Failure> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "test",
+            "-p",
+            "dev-tenant",
+            "--lib",
+            "conformance::tests::docs_conformance_md_is_up_to_date",
+        ])
+        .env("UPDATE_CONFORMANCE", "1")
+        .current_dir(root)
+        .status()
+        .map_err(|e| Failure::new(format!("cannot run cargo: {e}")))?;
+    match status.success() {
+        true => {
+            println!("wrote docs/conformance.md");
+            Ok(())
+        }
+        false => Err(Failure::new(format!(
+            "regenerating docs/conformance.md: {status}"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_result_line;
+    use super::{conformance_table, parse_result_line};
+
+    #[test]
+    fn a_conformance_row_that_did_not_pass_fails_the_table() {
+        let tsv = "`a`\t—\t—\t`t` / `a`\tpass\n`b`\trp-x\t`h`\t`t` / `b`\tFAIL: no row\n";
+        let table = conformance_table(tsv);
+        assert_eq!(table.failed, 1);
+        assert!(
+            table
+                .markdown
+                .contains("| `b` | rp-x | `h` | `t` / `b` | FAIL: no row |"),
+            "{}",
+            table.markdown
+        );
+        assert_eq!(conformance_table("`a`\t—\tpass\n").failed, 1, "a short row");
+    }
 
     #[test]
     fn reads_libtest_result_lines() {

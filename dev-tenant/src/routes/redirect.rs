@@ -4,6 +4,7 @@ use super::cookies::set_session_cookie;
 use super::request_ids::error_context;
 use super::request_log::{noted, LogNote};
 use crate::errors::EntraError;
+use crate::faults::{Fault, Phase};
 use crate::html;
 use crate::ids::{guid, opaque};
 use crate::shared::SharedTenant;
@@ -125,11 +126,20 @@ pub(super) fn redirect_with_code(
             redeemed: false,
         },
     );
-    let mut response = to_client(
-        shared,
-        &Target::of(request),
-        vec![("code", code), ("session_state", sid)],
-    );
+    let mut params = vec![("code", code), ("session_state", sid)];
+    let wrong_iss = memory.faults.take(Phase::Authorize);
+    if wrong_iss
+        .iter()
+        .any(|a| a.fault == Fault::AuthorizeWrongIss)
+    {
+        // Entra sends no `iss` here; the fault's names another tenant, as in a mix-up attack (RFC 9207).
+        let other = shared
+            .urls
+            .issuer
+            .replace(&shared.config.tenant_id, &guid());
+        params.push(("iss", other));
+    }
+    let mut response = to_client(shared, &Target::of(request), params);
     if let Some(cookie) = cookie {
         set_session_cookie(shared, &mut response, Some(&cookie));
     }

@@ -15,7 +15,7 @@ use crate::ids::{b64url, opaque};
 use crate::keys::{KeyError, SigningKey};
 use crate::shared::{Shared, SharedTenant};
 use crate::store::{CodeChallenge, CodeGrant, Memory, RefreshGrant, User};
-use crate::tokens::{apply_claim_faults, encode, Grant, Signature};
+use crate::tokens::{apply_claim_faults, encode, encode_shaped, Grant, Signature};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -120,8 +120,11 @@ struct Prepared {
     client_kind: ClientKind,
     scopes: Vec<String>,
     access_claims: Map<String, Value>,
-    id_token: Option<(Map<String, Value>, Signature)>,
+    /// The ID token's claims, signature, and the faults that shape its encoding.
+    id_token: Option<(Map<String, Value>, Signature, Vec<Fault>)>,
     access_signature: Signature,
+    /// The faults of the response's shape (`token_without_id_token`, `token_type_pop`).
+    response_faults: Vec<Fault>,
     /// `expires_in`: the access token's `exp - iat`.
     access_lifetime: i64,
     refresh_token: Option<(String, i64)>,
@@ -417,12 +420,23 @@ impl Minting<'_> {
         let id_token = if self.granted.has_scope("openid") {
             let (claims, signature, faults) = self.id_token(memory, &claims_input, &active);
             if !faults.is_empty() {
-                outcome.push_str(&format!(" faults={}", faults.join(",")));
+                let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
+                outcome.push_str(&format!(" faults={}", names.join(",")));
             }
-            Some((claims, signature))
+            Some((claims, signature, faults))
         } else {
             None
         };
+        let response_faults: Vec<Fault> = memory
+            .faults
+            .take(Phase::TokenResponse)
+            .iter()
+            .map(|a| a.fault)
+            .collect();
+        if !response_faults.is_empty() {
+            let names: Vec<&str> = response_faults.iter().map(|f| f.name()).collect();
+            outcome.push_str(&format!(" faults={}", names.join(",")));
+        }
         let refresh_token = self
             .granted
             .has_scope("offline_access")
@@ -437,6 +451,7 @@ impl Minting<'_> {
                 key: active,
             },
             access_lifetime: claims_input.access_token_lifetime,
+            response_faults,
             refresh_token,
             outcome,
         })
@@ -452,30 +467,30 @@ impl Minting<'_> {
             nonce: self.granted.nonce.as_deref(),
             sid: &self.granted.sid,
             now: self.now,
+            authenticated_at: self.granted.chain_issued_at,
             id_token_lifetime: secs(self.lifetimes.id_token),
             access_token_lifetime: secs(self.lifetimes.draw_access_token()),
         }
     }
 
     /// The ID token's claims and signature with the armed ID-token faults (and, on a refresh, the refresh ones)
-    /// applied; and the names of those faults.
+    /// applied; and those faults.
     fn id_token(
         &self,
         memory: &mut Memory,
         claims_input: &Grant<'_>,
         active: &SigningKey,
-    ) -> (Map<String, Value>, Signature, Vec<&'static str>) {
+    ) -> (Map<String, Value>, Signature, Vec<Fault>) {
         let mut faults = memory.faults.take(Phase::IdToken);
         if self.refresh {
             faults.extend(memory.faults.take(Phase::RefreshIdToken));
         }
-        let names: Vec<&'static str> = faults.iter().map(|a| a.fault.name()).collect();
         let mut claims = claims_input.id_token_claims();
         let fault_list: Vec<Fault> = faults.iter().map(|a| a.fault).collect();
         apply_claim_faults(&mut claims, &fault_list, claims_input);
         let signature =
             id_token_signature(memory, active, faults.iter().find(|a| a.fault.is_signing()));
-        (claims, signature, names)
+        (claims, signature, fault_list)
     }
 
     /// A new refresh token of the same chain, and its `refresh_token_expires_in`. SPA: it ends when the chain's
@@ -562,8 +577,14 @@ fn sign(shared: &SharedTenant, prepared: Prepared) -> Result<(Value, String), En
         error
     };
     let lifetime = prepared.access_lifetime;
+    let has = |fault| prepared.response_faults.contains(&fault);
+    let token_type = if has(Fault::TokenTypePop) {
+        "pop"
+    } else {
+        "Bearer"
+    };
     let mut body = json!({
-        "token_type": "Bearer",
+        "token_type": token_type,
         "scope": prepared.scopes.join(" "),
         "expires_in": lifetime,
         "ext_expires_in": lifetime,
@@ -575,8 +596,12 @@ fn sign(shared: &SharedTenant, prepared: Prepared) -> Result<(Value, String), En
             body["refresh_token_expires_in"] = json!(expires_in);
         }
     }
-    if let Some((claims, signature)) = &prepared.id_token {
-        body["id_token"] = json!(encode(claims, signature).map_err(failed)?);
+    match &prepared.id_token {
+        Some(_) if has(Fault::TokenWithoutIdToken) => {}
+        Some((claims, signature, faults)) => {
+            body["id_token"] = json!(encode_shaped(claims, signature, faults).map_err(failed)?);
+        }
+        None => {}
     }
     Ok((body, prepared.outcome))
 }

@@ -3,6 +3,7 @@
 //! One binary, so that the RSA keys are generated once.
 
 mod authorize;
+mod conformance_faults;
 mod discovery;
 mod faults;
 mod headers;
