@@ -237,12 +237,9 @@ async fn revalidate(
 /// Parses the kept session and reports it; an unreadable one is deleted.
 fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrestored> {
     observer.observe(&Event::Started(StepKind::Storage));
-    let stored: StoredSession = match serde_json::from_str(json) {
+    let stored = match parse(json) {
         Ok(stored) => stored,
-        Err(e) => {
-            let failure = SignInFailure::StoredSession(format!(
-                "The session kept in this tab's storage is not readable ({e}); it was deleted."
-            ));
+        Err(failure) => {
             observer.observe(&Event::StepFailed {
                 step: StepKind::Storage,
                 failure: &failure,
@@ -258,6 +255,37 @@ fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrest
     });
     Ok(stored)
 }
+
+/// The kept session's JSON, or why it is unreadable. Pure: fuzzed on the host (`keep_fuzz.rs`).
+fn parse(json: &str) -> Result<StoredSession, SignInFailure> {
+    serde_json::from_str(json).map_err(|e| {
+        SignInFailure::StoredSession(format!(
+            "The session kept in this tab's storage is not readable ({}); it was deleted.",
+            unreadable(&e)
+        ))
+    })
+}
+
+/// Why the JSON is unreadable, without serde's text of the value found: that may be a token
+/// (`invalid type: string "eyJ…"`). Field names (`missing field`) are the app's own.
+fn unreadable(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Data => e
+            .to_string()
+            .split_once(" at line")
+            .map(|(message, _)| message.to_owned())
+            .filter(|m| m.starts_with("missing field") || m.starts_with("duplicate field"))
+            .unwrap_or_else(|| "a value of the wrong type".to_owned()),
+        Category::Eof => "cut short".to_owned(),
+        Category::Syntax | Category::Io => "not JSON".to_owned(),
+    };
+    format!("{what} at line {}, column {}", e.line(), e.column())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "keep_fuzz.rs"]
+mod fuzz;
 
 /// What a kept session brings to its renewal.
 struct Kept {
