@@ -1,6 +1,7 @@
 //! `fetch` through gloo-net, with a timeout, returning what the protocol core needs: status,
-//! content type and body.
+//! content type and body. A body declared over the core's 1 MiB JSON limit is not read.
 
+use crate::oidc::{check_json_size, BodyTooLarge};
 use futures::future::{select, Either};
 use gloo_net::http::{Request, RequestBuilder};
 use std::fmt;
@@ -42,6 +43,8 @@ pub enum NetworkError {
     /// The browser refused or could not connect: offline, DNS, refused connection, or a response
     /// without the CORS headers that would let this page read it.
     Failed { url: String, detail: String },
+    /// The answer's `Content-Length` is over the 1 MiB limit of a JSON answer: not read.
+    TooLarge(BodyTooLarge),
 }
 
 impl fmt::Display for NetworkError {
@@ -58,6 +61,7 @@ impl fmt::Display for NetworkError {
                  unreachable (offline, wrong host, not running), or it answered without CORS headers for \
                  this origin, which the browser hides from the page."
             ),
+            NetworkError::TooLarge(too_large) => too_large.fmt(f),
         }
     }
 }
@@ -114,7 +118,10 @@ async fn send<R: IntoRequest>(
         let failed = &failed;
         let response = request.send().await.map_err(|e| failed(e.to_string()))?;
         let status = response.status();
-        let content_type = response.headers().get("content-type").unwrap_or_default();
+        let headers = response.headers();
+        let content_type = headers.get("content-type").unwrap_or_default();
+        let declared = headers.get("content-length").and_then(|n| n.parse().ok());
+        check_json_size(url, status, declared.unwrap_or(0)).map_err(NetworkError::TooLarge)?;
         let body = response.text().await.map_err(|e| failed(e.to_string()))?;
         Ok(HttpResponse {
             status,

@@ -2,6 +2,7 @@
 //! renewal, restore, sign-out) over the failures of the steps they share. Never a token, code,
 //! verifier or secret in the text.
 
+use super::keep::Unreadable;
 use super::pending::{Unclaimed, PENDING_TTL_SECS};
 use crate::browser::http::NetworkError;
 use crate::browser::BrowserError;
@@ -10,7 +11,6 @@ use crate::oidc::{
     EndSessionError, EntraError, JwksError, JwtError, OptionsError, PkceError,
     RandomnessUnavailable, TokenError, ValidationFailure, ValidationReport,
 };
-use std::sync::Arc;
 
 /// The way out of a failure that needs no particular fix.
 const START_AGAIN_OR_REPORT: &str =
@@ -388,7 +388,7 @@ impl Failure for RenewalFailure {
 #[derive(Clone, Debug)]
 pub enum RestoreFailure {
     /// The kept session is not the JSON this app writes.
-    Unreadable(Arc<serde_json::Error>),
+    Unreadable(Unreadable),
     /// The kept ID token expired, and its renewal brought no new ID token to trust.
     RenewedWithoutIdToken,
     /// The kept ID token expired, and its renewal failed.
@@ -656,13 +656,16 @@ mod tests {
         let none = RenewalFailure::NoRefreshToken;
         assert_eq!(none.title(), "There is no refresh token");
         assert!(none.next_step().contains("offline_access"));
-        let unreadable = serde_json::from_str::<serde_json::Value>("{").expect_err("truncated");
-        let kept = RestoreFailure::Unreadable(std::sync::Arc::new(unreadable));
+        let kept = RestoreFailure::Unreadable(crate::flow::keep::Unreadable {
+            what: crate::flow::keep::UnreadablePart::CutShort,
+            line: 1,
+            column: 1,
+        });
         assert_eq!(kept.title(), "The kept session could not be restored");
         assert_eq!(kept.next_step(), "Sign in again.");
         assert!(
             kept.explanation()
-                .contains("not readable (EOF while parsing"),
+                .contains("not readable (cut short at line 1, column 1)"),
             "{}",
             kept.explanation()
         );

@@ -249,10 +249,9 @@ async fn revalidate(
 /// Parses the kept session and reports it; an unreadable one is deleted.
 fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrestored> {
     observer.observe(&Event::Started(StepKind::Storage));
-    let stored: StoredSession = match serde_json::from_str(json) {
+    let stored = match parse(json) {
         Ok(stored) => stored,
-        Err(e) => {
-            let failure = RestoreFailure::Unreadable(std::sync::Arc::new(e));
+        Err(failure) => {
             observer.observe(&Event::StepFailed {
                 step: StepKind::Storage,
                 failure: &failure,
@@ -268,6 +267,70 @@ fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrest
     });
     Ok(stored)
 }
+
+/// The kept session's JSON, or why it is unreadable. Pure: fuzzed on the host (`keep_fuzz.rs`).
+fn parse(json: &str) -> Result<StoredSession, RestoreFailure> {
+    serde_json::from_str(json).map_err(|e| RestoreFailure::Unreadable(Unreadable::of(&e)))
+}
+
+/// Why the kept session's JSON is unreadable, without serde's text of the value found: that may
+/// be a token (`invalid type: string "eyJ…"`). Field names are the app's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub what: UnreadablePart,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnreadablePart {
+    MissingField(String),
+    DuplicateField(String),
+    WrongType,
+    CutShort,
+    NotJson,
+}
+
+impl Unreadable {
+    fn of(e: &serde_json::Error) -> Unreadable {
+        use serde_json::error::Category;
+        let message = e.to_string();
+        let field = || message.split('`').nth(1).unwrap_or_default().to_owned();
+        let what = match e.classify() {
+            Category::Data if message.starts_with("missing field") => {
+                UnreadablePart::MissingField(field())
+            }
+            Category::Data if message.starts_with("duplicate field") => {
+                UnreadablePart::DuplicateField(field())
+            }
+            Category::Data => UnreadablePart::WrongType,
+            Category::Eof => UnreadablePart::CutShort,
+            Category::Syntax | Category::Io => UnreadablePart::NotJson,
+        };
+        Unreadable {
+            what,
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.what {
+            UnreadablePart::MissingField(name) => write!(f, "missing field `{name}`")?,
+            UnreadablePart::DuplicateField(name) => write!(f, "duplicate field `{name}`")?,
+            UnreadablePart::WrongType => f.write_str("a value of the wrong type")?,
+            UnreadablePart::CutShort => f.write_str("cut short")?,
+            UnreadablePart::NotJson => f.write_str("not JSON")?,
+        }
+        write!(f, " at line {}, column {}", self.line, self.column)
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "keep_fuzz.rs"]
+mod fuzz;
 
 /// What a kept session brings to its renewal.
 struct Kept {

@@ -19,6 +19,10 @@ pub const CALLBACK_PARAMS: [&str; 9] = [
     "client_info",
 ];
 
+/// The longest callback URL read: 16 KiB. Entra's answers are a few hundred bytes (the code is
+/// under 2 KiB); a longer URL is not an authorization response and is refused unparsed.
+pub const MAX_CALLBACK_URL_BYTES: usize = 16 * 1024;
+
 /// A successful authorization response (RFC 6749 §4.1.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorizationResponse {
@@ -121,6 +125,8 @@ pub enum Callback {
 /// Why the callback URL is not a usable authorization response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallbackError {
+    /// The URL is over [`MAX_CALLBACK_URL_BYTES`]: refused unparsed (its text is not shown).
+    TooLong { limit: usize, found: usize },
     /// Neither `code` nor `error`: this URL is not an authorization response.
     NoResponse,
     /// RFC 6749 §4.1.2: a required parameter is absent or empty.
@@ -140,6 +146,12 @@ pub enum CallbackError {
 impl fmt::Display for CallbackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::TooLong { limit, found } => write!(
+                f,
+                "the callback URL is {found} bytes long, over the {limit}-byte (16 KiB) limit of \
+                 an authorization response: it was not read; start the sign-in again from the \
+                 home page (a link that long did not come from the tenant)"
+            ),
             Self::NoResponse => f.write_str(
                 "this URL carries no authorization response (no code, no error): start the \
                  sign-in from the home page",
@@ -207,6 +219,12 @@ fn required(value: Option<String>, name: &'static str) -> Result<String, Callbac
 
 /// Parses the callback URL (query and fragment). Never panics on a malformed URL.
 pub fn parse_callback(url: &str) -> Result<Callback, CallbackError> {
+    if url.len() > MAX_CALLBACK_URL_BYTES {
+        return Err(CallbackError::TooLong {
+            limit: MAX_CALLBACK_URL_BYTES,
+            found: url.len(),
+        });
+    }
     let pairs = response_pairs(url);
     let get = |name| single(&pairs, name);
     let (code, state, error) = (get("code")?, get("state")?, get("error")?);
@@ -415,6 +433,26 @@ mod tests {
         ] {
             assert!(parse_callback(url).is_err(), "{url:?}");
         }
+    }
+
+    #[test]
+    fn a_callback_url_over_16_kib_is_refused_without_echoing_it() {
+        let padding = "x".repeat(MAX_CALLBACK_URL_BYTES);
+        let url = format!("{BASE}?code=SECRETCODE&state=s&pad={padding}");
+        let err = parse_callback(&url).unwrap_err();
+        assert_eq!(
+            err,
+            CallbackError::TooLong {
+                limit: MAX_CALLBACK_URL_BYTES,
+                found: url.len()
+            }
+        );
+        let text = err.to_string();
+        assert!(text.contains("16384-byte") && text.contains(&url.len().to_string()));
+        assert!(!text.contains("SECRETCODE") && !format!("{err:?}").contains("SECRETCODE"));
+        let fits = format!("{BASE}?code=a&state=s&pad=");
+        let fits = format!("{fits}{}", "x".repeat(MAX_CALLBACK_URL_BYTES - fits.len()));
+        assert!(parse_callback(&fits).is_ok());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use super::http::{HttpResponse, UnexpectedBody};
+use super::http::{BodyTooLarge, HttpResponse, UnexpectedBody};
 use super::values::IssuerUrl;
 /// The one URL splitter, shared with the build-time configuration.
 pub(crate) use crate::config::url_parts;
@@ -27,6 +27,8 @@ pub enum DiscoveryError {
     HttpStatus(UnexpectedBody),
     /// The body was not JSON.
     NotJson(UnexpectedBody),
+    /// The body is over the 1 MiB limit of a JSON answer: refused unparsed.
+    TooLarge(BodyTooLarge),
     /// The JSON did not have the shape of Discovery §3 metadata.
     MalformedJson { detail: String },
     /// Discovery §3: a REQUIRED field is absent.
@@ -79,6 +81,7 @@ impl fmt::Display for DiscoveryError {
                 "discovery document is not JSON: {body}: the authority does not point at an \
                  OpenID provider"
             ),
+            Self::TooLarge(too_large) => too_large.fmt(f),
             Self::MalformedJson { detail } => {
                 write!(f, "discovery document is malformed JSON metadata: {detail}")
             }
@@ -349,6 +352,9 @@ pub fn process_discovery_response(
     response: HttpResponse<'_>,
     rule: &IssuerRule,
 ) -> Result<ProviderMetadata, DiscoveryError> {
+    response
+        .check_json_size("the discovery document")
+        .map_err(DiscoveryError::TooLarge)?;
     if response.status != 200 {
         return Err(DiscoveryError::HttpStatus(response.describe_unexpected()));
     }

@@ -35,6 +35,12 @@ impl<'a> HttpResponse<'a> {
         }
     }
 
+    /// The body fits the [`MAX_JSON_BODY_BYTES`] limit of a JSON answer; `from` names the
+    /// endpoint (or URL) for the error.
+    pub fn check_json_size(&self, from: &str) -> Result<(), BodyTooLarge> {
+        check_json_size(from, self.status, self.body.len())
+    }
+
     /// A short, credential-free description of a body that was not the expected JSON.
     pub(crate) fn describe_unexpected(&self) -> UnexpectedBody {
         UnexpectedBody {
@@ -66,6 +72,50 @@ impl fmt::Display for UnexpectedBody {
             "HTTP {} with {} body ({} bytes): {:?}",
             self.status, self.content_type, self.length, self.preview
         )
+    }
+}
+
+/// The largest JSON answer read from the tenant: 1 MiB. Discovery documents, key sets and token
+/// responses are a few KiB; anything larger is not the endpoint's JSON.
+pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
+
+/// A body (or a declared `Content-Length`) over [`MAX_JSON_BODY_BYTES`]: refused unread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyTooLarge {
+    /// The endpoint or URL that answered.
+    pub from: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// The limit in bytes.
+    pub limit: usize,
+    /// The size found, in bytes.
+    pub found: usize,
+}
+
+impl fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} answered HTTP {} with {} bytes, over the {}-byte (1 MiB) limit for a JSON \
+             answer: this is not the OpenID endpoint's JSON; check the authority and the \
+             endpoints in its discovery document (a proxy or captive portal may have answered)",
+            self.from, self.status, self.found, self.limit
+        )
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// `found` bytes from `from` fit the [`MAX_JSON_BODY_BYTES`] limit.
+pub fn check_json_size(from: &str, status: u16, found: usize) -> Result<(), BodyTooLarge> {
+    match found > MAX_JSON_BODY_BYTES {
+        true => Err(BodyTooLarge {
+            from: from.to_owned(),
+            status,
+            limit: MAX_JSON_BODY_BYTES,
+            found,
+        }),
+        false => Ok(()),
     }
 }
 
@@ -128,6 +178,28 @@ mod tests {
         let found = HttpResponse::new(400, None, body).describe_unexpected();
         assert!(!found.to_string().contains("hunter2"));
         assert_eq!(found.content_type, "(none)");
+    }
+
+    #[test]
+    fn a_body_over_one_mib_is_refused_naming_the_endpoint_limit_and_size() {
+        let body = " ".repeat(MAX_JSON_BODY_BYTES + 1);
+        let response = HttpResponse::new(200, Some("application/json"), &body);
+        let err = response.check_json_size("the token endpoint").unwrap_err();
+        assert_eq!(err.found, MAX_JSON_BODY_BYTES + 1);
+        let text = err.to_string();
+        for part in [
+            "the token endpoint",
+            "1048576-byte",
+            "1048577 bytes",
+            "check the authority",
+        ] {
+            assert!(text.contains(part), "{part:?} in {text}");
+        }
+        let fits = " ".repeat(MAX_JSON_BODY_BYTES);
+        assert_eq!(
+            HttpResponse::new(200, None, &fits).check_json_size("x"),
+            Ok(())
+        );
     }
 
     #[test]

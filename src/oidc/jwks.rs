@@ -5,7 +5,7 @@ use std::fmt;
 
 use jsonwebtoken::jwk::JwkSet;
 
-use super::http::{HttpResponse, UnexpectedBody};
+use super::http::{BodyTooLarge, HttpResponse, UnexpectedBody};
 
 /// Why the key set could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub enum JwksError {
     HttpStatus(UnexpectedBody),
     /// RFC 7517 §5: a JWK Set is a JSON object with a `keys` array.
     NotJwkSet(UnexpectedBody),
+    /// The body is over the 1 MiB limit of a JSON answer: refused unparsed.
+    TooLarge(BodyTooLarge),
 }
 
 impl fmt::Display for JwksError {
@@ -29,6 +31,7 @@ impl fmt::Display for JwksError {
                 f,
                 "signing keys are not a JWK Set with a \"keys\" array (RFC 7517 §5): {body}"
             ),
+            Self::TooLarge(too_large) => too_large.fmt(f),
         }
     }
 }
@@ -37,6 +40,9 @@ impl std::error::Error for JwksError {}
 
 /// Processes the `jwks_uri` response into a key set.
 pub fn process_jwks_response(response: HttpResponse<'_>) -> Result<JwkSet, JwksError> {
+    response
+        .check_json_size("the jwks_uri")
+        .map_err(JwksError::TooLarge)?;
     if response.status != 200 {
         return Err(JwksError::HttpStatus(response.describe_unexpected()));
     }

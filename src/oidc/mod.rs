@@ -39,7 +39,7 @@ pub use authorize::{
 };
 pub use callback::{
     parse_callback, process_callback, strip_callback_params, AuthorizationErrorResponse,
-    AuthorizationResponse, Callback, CallbackError,
+    AuthorizationResponse, Callback, CallbackError, MAX_CALLBACK_URL_BYTES,
 };
 pub use claims::{claim_meaning, Audience, IdTokenClaims};
 pub use discovery::{
@@ -50,7 +50,7 @@ pub use end_session::{
     build_end_session_url, sign_out_return_state, EndSessionError, EndSessionParams, EndSessionUrl,
 };
 pub use entra_errors::{aadsts_advice, parse_aadsts_code, Advice};
-pub use http::{HttpResponse, UnexpectedBody};
+pub use http::{check_json_size, BodyTooLarge, HttpResponse, UnexpectedBody, MAX_JSON_BODY_BYTES};
 pub use id_token::{
     format_unix_time, validate, Expectations, KeyRejection, KeySelection, OriginalIdentity,
     RsaVerificationKey, SignatureJob, SignatureOutcome, UnverifiedIdToken, ValidatedIdToken,

@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::entra_errors::{aadsts_advice, parse_aadsts_code, Advice};
-use super::http::{HttpResponse, UnexpectedBody};
+use super::http::{BodyTooLarge, HttpResponse, UnexpectedBody};
 use super::pkce::CodeVerifier;
 use super::values::{
     mask_secret, AccessToken, AuthorizationCode, ClientId, ClientSecret, RawIdToken, RedirectUri,
@@ -222,6 +222,8 @@ pub enum TokenError {
     Entra(Box<EntraError>),
     /// Not the JSON of RFC 6749 §5 (e.g. an HTML 500 page from a proxy).
     UnexpectedBody(UnexpectedBody),
+    /// The body is over the 1 MiB limit of a JSON answer: refused unparsed.
+    TooLarge(BodyTooLarge),
     /// RFC 6749 §5.1 / OpenID Connect Core §3.1.3.3: a required field is absent.
     MissingField { field: &'static str },
     /// A field has the wrong JSON type (its value is not shown: it may be a credential).
@@ -242,6 +244,7 @@ impl fmt::Display for TokenError {
                 "token endpoint did not answer with token JSON: {body}: check the token \
                  endpoint URL and retry later if the server failed"
             ),
+            Self::TooLarge(too_large) => too_large.fmt(f),
             Self::MissingField { field } => write!(
                 f,
                 "token response lacks {field:?} (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3): \
@@ -263,6 +266,9 @@ impl std::error::Error for TokenError {}
 
 /// Processes any token response: tokens, Entra's error JSON, or a clear error for other bodies.
 pub fn process_token_response(response: HttpResponse<'_>) -> Result<TokenResponse, TokenError> {
+    response
+        .check_json_size("the token endpoint")
+        .map_err(TokenError::TooLarge)?;
     let unexpected = || TokenError::UnexpectedBody(response.describe_unexpected());
     let Ok(Value::Object(json)) = serde_json::from_str::<Value>(response.body) else {
         return Err(unexpected());
@@ -330,6 +336,7 @@ pub fn refresh_error_action(error: &TokenError) -> RefreshErrorAction {
                 || is_transient_status(e.status)
         }
         TokenError::UnexpectedBody(body) => is_transient_status(body.status),
+        TokenError::TooLarge(body) => is_transient_status(body.status),
         TokenError::MissingField { .. }
         | TokenError::WrongType { .. }
         | TokenError::TokenType { .. } => false,

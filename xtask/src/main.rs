@@ -1,6 +1,8 @@
 //! Task runner for the workspace: `cargo xtask setup | serve | build | test | size | conformance`.
 
 mod build;
+mod csp;
+mod fuzz;
 mod proc;
 mod setup;
 mod size;
@@ -24,6 +26,9 @@ commands:
   test    run every check and test; ends with `N passed, N failed`
   size    build a minimal Leptos app and this one, and compare their gzip sizes
   conformance  regenerate docs/conformance.md from the conformance table (dev-tenant/src/conformance.rs)
+  fuzz [CASES]  property tests of the parsers of untrusted input with CASES cases each (default 1,000,000;
+                `cargo xtask test` runs 10,000)
+  csp-hook      trunk's post_build hook (Trunk.toml): writes the Content-Security-Policy into the built index.html
 
 Configuration (environment): TENANT_NAME, TENANT_GUID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, AUTHORITY, SCOPES,
 POST_LOGOUT_REDIRECT_URI.";
@@ -46,6 +51,8 @@ fn main() -> ExitCode {
         Some("test") => test::test(&root, rest),
         Some("size") => size::size(&root),
         Some("conformance") => test::conformance(&root),
+        Some("fuzz") => fuzz::fuzz(&root, rest),
+        Some("csp-hook") => csp::hook(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
