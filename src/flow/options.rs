@@ -9,13 +9,13 @@ use crate::oidc::SignInOptions;
 /// unreadable.
 pub fn remembered() -> SignInOptions {
     storage::remembered(SIGN_IN_OPTIONS)
-        .map(|json| SignInOptions::from_json(&json))
+        .map(|line| SignInOptions::from_storage(&line))
         .unwrap_or_default()
 }
 
 /// Keeps `options` for the next visit; the defaults are forgotten rather than kept.
 pub fn remember(options: &SignInOptions) {
-    let json = (*options != SignInOptions::default()).then(|| options.to_json());
+    let line = (*options != SignInOptions::default()).then(|| options.to_storage());
     // Not remembered (storage blocked or full): the options still apply to this sign-in.
-    let _ = storage::remember(SIGN_IN_OPTIONS, json.as_deref());
+    let _ = storage::remember(SIGN_IN_OPTIONS, line.as_deref());
 }

@@ -55,7 +55,7 @@ impl Prompt {
 
 /// Where the tenant puts its answer on the redirect URI (OAuth 2.0 Multiple Response Type
 /// Encoding Practices §2.1).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ResponseMode {
     /// In the query string: the default of the code flow.
     #[default]

@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::authorize::{Prompt, ResponseMode};
 use super::values::Scope;
 
@@ -49,8 +47,7 @@ const HAVE_A_FIELD: [&str; 7] = [
 ];
 
 /// The options as the form holds them, remembered in `localStorage` (they hold no credential).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignInOptions {
     /// Space-separated scopes; empty means the build's `SCOPES`.
     pub scopes: String,
@@ -163,13 +160,56 @@ impl SignInOptions {
         })
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The options as a form-urlencoded line: the encoder the authorization URL uses anyway
+    /// (serde derives for this would cost the bundle about 7 KB).
+    pub fn to_storage(&self) -> String {
+        let mut line = form_urlencoded::Serializer::new(String::new());
+        let fields = [
+            ("scopes", self.scopes.as_str()),
+            ("prompt", self.prompt.map_or("", Prompt::as_str)),
+            ("login_hint", &self.login_hint),
+            ("domain_hint", &self.domain_hint),
+            ("ui_locales", &self.ui_locales),
+            ("max_age", &self.max_age),
+            ("response_mode", self.response_mode.as_str()),
+            ("show_request", if self.show_request { "1" } else { "" }),
+        ];
+        for (name, value) in fields.into_iter().filter(|(_, v)| !v.is_empty()) {
+            line.append_pair(name, value);
+        }
+        for (name, value) in &self.extra {
+            line.append_pair("extra", name);
+            line.append_pair("value", value);
+        }
+        line.finish()
     }
 
-    /// The remembered options; unreadable ones (an older format) are the defaults.
-    pub fn from_json(json: &str) -> SignInOptions {
-        serde_json::from_str(json).unwrap_or_default()
+    /// The remembered options; unknown names are ignored, so an older line still reads.
+    pub fn from_storage(line: &str) -> SignInOptions {
+        let mut options = SignInOptions::default();
+        for (name, value) in form_urlencoded::parse(line.as_bytes()) {
+            let value = value.into_owned();
+            match &*name {
+                "scopes" => options.scopes = value,
+                "prompt" => options.prompt = Prompt::from_wire(&value),
+                "login_hint" => options.login_hint = value,
+                "domain_hint" => options.domain_hint = value,
+                "ui_locales" => options.ui_locales = value,
+                "max_age" => options.max_age = value,
+                "response_mode" if value == "fragment" => {
+                    options.response_mode = ResponseMode::Fragment
+                }
+                "show_request" => options.show_request = value == "1",
+                "extra" => options.extra.push((value, String::new())),
+                "value" => {
+                    if let Some(row) = options.extra.last_mut() {
+                        row.1 = value;
+                    }
+                }
+                _ => {}
+            }
+        }
+        options
     }
 }
 
@@ -378,18 +418,22 @@ mod tests {
     }
 
     #[test]
-    fn remembered_options_round_trip_and_unreadable_ones_are_the_defaults() {
+    fn remembered_options_round_trip_and_unknown_names_are_ignored() {
         let options = SignInOptions {
-            scopes: "openid".into(),
+            scopes: "openid api://x/y".into(),
             prompt: Some(Prompt::Silent),
-            extra: vec![("a".into(), "b".into())],
+            login_hint: "a+b@example.com".into(),
+            max_age: "60".into(),
+            response_mode: ResponseMode::Fragment,
+            extra: vec![("a".into(), "b&c=d".into()), ("".into(), "".into())],
+            show_request: true,
             ..SignInOptions::default()
         };
-        assert_eq!(SignInOptions::from_json(&options.to_json()), options);
-        assert_eq!(SignInOptions::from_json("{"), SignInOptions::default());
+        assert_eq!(SignInOptions::from_storage(&options.to_storage()), options);
+        assert_eq!(SignInOptions::default().to_storage(), "");
         assert_eq!(
-            SignInOptions::from_json(r#"{"scopes":"openid email"}"#).scopes,
-            "openid email"
+            SignInOptions::from_storage("{\"scopes\":1}&later=x&prompt=bogus"),
+            SignInOptions::default()
         );
     }
 
