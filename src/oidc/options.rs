@@ -171,7 +171,13 @@ impl SignInOptions {
             ("domain_hint", &self.domain_hint),
             ("ui_locales", &self.ui_locales),
             ("max_age", &self.max_age),
-            ("response_mode", self.response_mode.as_str()),
+            (
+                "response_mode",
+                match self.response_mode {
+                    ResponseMode::Query => "",
+                    ResponseMode::Fragment => "fragment",
+                },
+            ),
             ("show_request", if self.show_request { "1" } else { "" }),
         ];
         for (name, value) in fields.into_iter().filter(|(_, v)| !v.is_empty()) {
