@@ -189,6 +189,9 @@ pub(crate) struct Memory {
     pub(crate) mailbox: Vec<MailMessage>,
     pub(crate) keys: KeyRing,
     pub(crate) faults: ArmedFaults,
+    /// The query strings of the latest authorization requests, oldest first, for tests to read
+    /// what the app sent.
+    pub(crate) authorize_queries: Vec<String>,
 }
 
 impl fmt::Debug for Memory {
@@ -217,7 +220,16 @@ impl Memory {
             mailbox: Vec::new(),
             keys,
             faults: ArmedFaults::default(),
+            authorize_queries: Vec::new(),
         }
+    }
+
+    /// Keeps the query of an authorization request; the latest 20.
+    pub(crate) fn note_authorize_query(&mut self, query: &str) {
+        if self.authorize_queries.len() == 20 {
+            self.authorize_queries.remove(0);
+        }
+        self.authorize_queries.push(query.to_owned());
     }
 
     pub(crate) fn user(&self, oid: &str) -> Option<&User> {

@@ -55,6 +55,11 @@ impl Tenant {
         self.shared.lock().mailbox.iter().rev().cloned().collect()
     }
 
+    /// The query string of the latest authorization request, as the browser sent it.
+    pub fn latest_authorize_query(&self) -> Option<String> {
+        self.shared.lock().authorize_queries.last().cloned()
+    }
+
     /// The newest code sent to `email`.
     pub fn latest_code(&self, email: &str) -> Option<String> {
         self.shared

@@ -652,6 +652,24 @@ mod tests {
     }
 
     #[test]
+    fn a_prompt_none_answer_says_the_tenant_needs_a_page() {
+        for error in ["login_required", "interaction_required", "consent_required"] {
+            let answer = crate::oidc::AuthorizationErrorResponse {
+                error: error.into(),
+                error_description: None,
+                error_uri: None,
+                state: Some("st".into()),
+            };
+            let failure = SignInFailure::Provider(answer);
+            assert_eq!(
+                failure.title(),
+                "The tenant cannot sign you in without a page"
+            );
+            assert!(failure.next_step().contains("prompt=none"), "{error}");
+        }
+    }
+
+    #[test]
     fn session_failures_name_the_cause_and_the_way_out() {
         let none = RenewalFailure::NoRefreshToken;
         assert_eq!(none.title(), "There is no refresh token");

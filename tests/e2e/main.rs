@@ -15,6 +15,8 @@ mod timing;
 mod conformance;
 mod csp;
 
+mod options;
+
 use entra_signin::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_AUTHORITY, DEV_TENANT_ID};
 use support::{app_origin, goto, is_present, text_of, with_browser, Build};
 

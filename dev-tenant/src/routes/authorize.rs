@@ -33,6 +33,9 @@ pub(crate) async fn authorize(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
+    shared
+        .lock()
+        .note_authorize_query(query.as_deref().unwrap_or_default());
     let params = query_params(query.as_deref());
     let client_id = param(&params, "client_id").map(str::to_string);
     if !shared.is_this_tenant(&tenant) {
@@ -233,11 +236,11 @@ fn response_mode(value: Option<&str>) -> Result<ResponseMode, EntraError> {
     }
 }
 
-/// `prompt`: login, select_account, create or none.
+/// `prompt`: login, select_account, create, none or consent (no consent page here: as login).
 fn prompt(value: Option<&str>) -> Result<Option<Prompt>, EntraError> {
     match value {
         None => Ok(None),
-        Some("login") => Ok(Some(Prompt::Login)),
+        Some("login" | "consent") => Ok(Some(Prompt::Login)),
         Some("select_account") => Ok(Some(Prompt::SelectAccount)),
         Some("create") => Ok(Some(Prompt::Create)),
         Some("none") => Ok(Some(Prompt::None)),
