@@ -12,6 +12,8 @@ mod inspector;
 
 mod timing;
 
+mod decode;
+
 use entra_signin::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_AUTHORITY, DEV_TENANT_ID};
 use support::{app_origin, goto, is_present, text_of, with_browser, Build};
 
