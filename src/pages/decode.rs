@@ -11,12 +11,13 @@ use crate::oidc::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_location;
 
 /// The signature check of the token on the page.
 #[derive(Clone)]
-enum Verdict {
-    Checking,
-    Checked(Result<Verification, FailureNotice>),
+enum Check {
+    Running,
+    Done(Result<Verification, FailureNotice>),
 }
 
 /// Where the token came from, when it came with the address.
@@ -29,24 +30,29 @@ struct Arrival {
 #[component]
 pub fn DecodePage() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
-    // Read once, before anything renders: the address bar must not keep the token.
-    let fragment = location::take_fragment();
-    let arrived = fragment
-        .as_ref()
-        .and_then(|(text, _)| token_in_fragment(text));
-    let arrival = arrived
-        .as_ref()
-        .zip(fragment.as_ref())
-        .map(|((kind, _), (_, cleared))| Arrival {
-            parameter: kind.parameter(),
-            cleared: cleared.clone(),
-        });
     let pasted = RwSignal::new(String::new());
-    let verdict = RwSignal::new(None::<Verdict>);
-    if let Some((_, token)) = arrived {
-        check(&config, token, pasted, verdict);
-    }
-    let on_input = move |ev| check(&config, event_target_value(&ev), pasted, verdict);
+    let check = RwSignal::new(None::<Check>);
+    let arrival = RwSignal::new(None::<Arrival>);
+    // The router's hash changes on a load and on a same-page fragment navigation alike.
+    let hash = use_location().hash;
+    let arriving = config.clone();
+    Effect::new(move |_| {
+        if hash.with(String::is_empty) {
+            return;
+        }
+        let Some((fragment, cleared)) = location::take_fragment() else {
+            return;
+        };
+        if let Some((kind, token)) = token_in_fragment(&fragment) {
+            let parameter = kind.parameter();
+            arrival.set(Some(Arrival { parameter, cleared }));
+            start(&arriving, token, pasted, check);
+        }
+    });
+    let on_input = move |ev| {
+        arrival.set(None);
+        start(&config, event_target_value(&ev), pasted, check)
+    };
     view! {
         <section class="card" id="decoder">
             <h1>"Token decoder"</h1>
@@ -54,48 +60,173 @@ pub fn DecodePage() -> impl IntoView {
                 "Paste an ID token or an access token. It stays in this page: only its issuer's discovery "
                 "document and keys are fetched, and the token is neither stored nor recorded."
             </p>
-            {arrival.map(|a| view! { <ArrivalNote arrival=a/> })}
+            {move || arrival.get().map(|arrival| view! { <ArrivalNote arrival/> })}
             <textarea id="token-input" rows="6" spellcheck="false" autocomplete="off"
                 placeholder="eyJ…" prop:value=move || pasted.get() on:input=on_input></textarea>
         </section>
-        {move || pasted.with(|text| match decode_token(text) {
-            Ok(token) => view! {
-                <SignatureVerdict token=token.clone() verdict/>
-                <DecodedTokenParts token/>
-            }.into_any(),
-            Err(NotDecodable::Empty) => ().into_any(),
-            Err(error) => view! { <NotATokenPanel error/> }.into_any(),
-        })}
+        {move || pasted.with(|text| verdict(decode_token(text), check.get()))
+            .map(|verdict| view! { <VerdictPanel verdict/> })}
+        {move || pasted.with(|text| decode_token(text).ok())
+            .map(|token| view! { <DecodedTokenParts token/> })}
     }
 }
 
-/// Shows `text` decoded and, for a token signed by an issuer, starts the check of its signature;
-/// an answer for text since replaced is dropped.
-fn check(
+/// Takes `text` as the token on the page and, when its issuer signed it with a public key,
+/// starts the check of its signature; the answer for a text since replaced is dropped.
+fn start(
     config: &BuildConfig,
     text: String,
     pasted: RwSignal<String>,
-    verdict: RwSignal<Option<Verdict>>,
+    check: RwSignal<Option<Check>>,
 ) {
     pasted.set(text.clone());
-    let issuer = match decode_token(&text).map(|t| (t.verifiability(), t)) {
-        Ok((Verifiability::AgainstIssuer { issuer }, token)) => Some((issuer, token)),
-        _ => None,
-    };
-    let Some((issuer, token)) = issuer else {
-        verdict.set(None);
+    let verifiable = decode_token(&text)
+        .ok()
+        .and_then(|token| match token.verifiability() {
+            Verifiability::AgainstIssuer { issuer } => Some((issuer, token)),
+            _ => None,
+        });
+    let Some((issuer, token)) = verifiable else {
+        check.set(None);
         return;
     };
-    verdict.set(Some(Verdict::Checking));
+    check.set(Some(Check::Running));
     let config = config.clone();
     spawn_local(async move {
         let result = flow::verify_decoded_token(&config, &token, &issuer)
             .await
             .map_err(|f| FailureNotice::of(&f as &dyn Failure));
         if pasted.with_untracked(|now| *now == text) {
-            verdict.set(Some(Verdict::Checked(result)));
+            check.set(Some(Check::Done(result)));
         }
     });
+}
+
+/// What the page says about the token's signature: one panel, whatever the case.
+struct Verdict {
+    /// `data-verdict`, for tests and styles.
+    kind: &'static str,
+    class: &'static str,
+    title: &'static str,
+    headline: String,
+    more: Option<String>,
+    report: Option<ValidationReport>,
+    /// A header to show when there are no claims (an encrypted token's).
+    header_json: Option<String>,
+}
+
+impl Verdict {
+    fn new(kind: &'static str, class: &'static str, title: &'static str, headline: String) -> Self {
+        Verdict {
+            kind,
+            class,
+            title,
+            headline,
+            more: None,
+            report: None,
+            header_json: None,
+        }
+    }
+}
+
+fn verdict(decoded: Result<DecodedToken, NotDecodable>, check: Option<Check>) -> Option<Verdict> {
+    let token = match decoded {
+        Ok(token) => token,
+        Err(NotDecodable::Empty) => return None,
+        Err(error) => {
+            let header_json = match &error {
+                NotDecodable::Encrypted { header_json } => header_json.clone(),
+                _ => None,
+            };
+            let title = "Not a token this page can read";
+            let mut said = Verdict::new("not-a-token", "card error", title, error.to_string());
+            said.header_json = header_json;
+            return Some(said);
+        }
+    };
+    let unchecked = |kind, headline: String| {
+        let mut said = Verdict::new(kind, "card", "Signature not checked", headline);
+        said.more = Some("The times, with the app's leeway:".to_string());
+        said.report = Some(token.time_report(now_secs()));
+        said
+    };
+    Some(match token.verifiability() {
+        Verifiability::NotByDesign(reason) => unchecked("not-by-design", reason.to_string()),
+        Verifiability::CannotVerify(reason) => unchecked("cannot-verify", reason.to_string()),
+        Verifiability::AgainstIssuer { issuer } => match check {
+            Some(Check::Done(Ok(verification))) => checked(verification),
+            Some(Check::Done(Err(notice))) => {
+                let mut said = Verdict::new(
+                    "not-checked",
+                    "card error",
+                    notice.title,
+                    notice.explanation,
+                );
+                said.more = Some(format!("What to do: {}", notice.next_step));
+                said
+            }
+            _ => Verdict::new(
+                "checking",
+                "card",
+                "Checking the signature",
+                format!("Fetching the keys of {issuer}…"),
+            ),
+        },
+    })
+}
+
+fn checked(verification: Verification) -> Verdict {
+    let report = verification.report;
+    let signature_holds = report.check("signature").is_some_and(|c| c.passed);
+    let failed: Vec<&str> = report.failures().map(|c| c.name).collect();
+    let (kind, headline) = match (signature_holds, failed.as_slice()) {
+        (true, []) => (
+            "verified",
+            "Signature verified with Web Crypto, and every check passed.".to_string(),
+        ),
+        (false, _) => (
+            "invalid-signature",
+            "Signature not valid: the token was changed after it was signed, or its issuer's keys \
+             did not sign it. Do not trust its claims."
+                .to_string(),
+        ),
+        (true, failed) => (
+            "rejected",
+            format!(
+                "Signature verified, but these checks failed: {}.",
+                failed.join(", ")
+            ),
+        ),
+    };
+    let whose = if verification.configured_tenant {
+        "this app's tenant"
+    } else {
+        "another Entra issuer, by its own discovery"
+    };
+    let mut said = Verdict::new(kind, "card", "Signature and times", headline);
+    said.more = Some(format!(
+        "Keys of {} ({whose}), from {}. {DECODER_SCOPE_NOTE}",
+        verification.issuer.as_str(),
+        verification.jwks_uri
+    ));
+    said.report = Some(report);
+    said
+}
+
+#[component]
+fn VerdictPanel(verdict: Verdict) -> impl IntoView {
+    let failed = verdict.kind == "invalid-signature" || verdict.kind == "rejected";
+    view! {
+        <section class=verdict.class id="signature-verdict" data-verdict=verdict.kind role="status">
+            <h2>{verdict.title}</h2>
+            <p id="verdict-headline" class=if failed { "fail" } else if verdict.kind == "verified" { "pass" } else { "" }>
+                {verdict.headline}
+            </p>
+            {verdict.more.map(|more| view! { <p id="verdict-more">{more}</p> })}
+            {verdict.report.map(|report| view! { <ValidationReportTable report/> })}
+            {verdict.header_json.map(|json| view! { <JsonBlock id="decoded-header" title="Header" json/> })}
+        </section>
+    }
 }
 
 #[component]
@@ -111,107 +242,6 @@ fn ArrivalNote(arrival: Arrival) -> impl IntoView {
     }
 }
 
-/// Whether the signature holds, or why it is not checked; the report of the checks.
-#[component]
-fn SignatureVerdict(token: DecodedToken, verdict: RwSignal<Option<Verdict>>) -> impl IntoView {
-    match token.verifiability() {
-        Verifiability::AgainstIssuer { issuer } => (move || match verdict.get() {
-            Some(Verdict::Checked(Ok(verification))) => {
-                view! { <VerifiedReport verification/> }.into_any()
-            }
-            Some(Verdict::Checked(Err(notice))) => view! { <KeysUnavailable notice/> }.into_any(),
-            _ => view! {
-                <section class="card" id="signature-verdict" data-verdict="checking">
-                    <p>"Fetching the keys of " <code>{issuer.clone()}</code> "…"</p>
-                </section>
-            }
-            .into_any(),
-        })
-        .into_any(),
-        Verifiability::NotByDesign(reason) => {
-            let report = token.time_report(now_secs());
-            view! { <Unverified kind="not-by-design" reason=reason.to_string() report/> }.into_any()
-        }
-        Verifiability::CannotVerify(reason) => {
-            let report = token.time_report(now_secs());
-            view! { <Unverified kind="cannot-verify" reason=reason.to_string() report/> }.into_any()
-        }
-    }
-}
-
-#[component]
-fn VerifiedReport(verification: Verification) -> impl IntoView {
-    let Verification {
-        issuer,
-        jwks_uri,
-        configured_tenant,
-        report,
-    } = verification;
-    let whose = if configured_tenant {
-        "this app's tenant"
-    } else {
-        "another Entra issuer"
-    };
-    let signature_holds = report.check("signature").is_some_and(|c| c.passed);
-    let failed: Vec<&str> = report.failures().map(|c| c.name).collect();
-    let (kind, class, headline) = match (signature_holds, failed.as_slice()) {
-        (true, []) => (
-            "verified",
-            "pass",
-            "Signature verified with Web Crypto, and every check passed.".to_string(),
-        ),
-        (false, _) => (
-            "invalid-signature",
-            "fail",
-            "Signature not valid: the token was changed after it was signed, or its issuer's keys \
-             did not sign it. Do not trust its claims."
-                .to_string(),
-        ),
-        (true, failed) => (
-            "rejected",
-            "fail",
-            format!(
-                "Signature verified, but these checks failed: {}.",
-                failed.join(", ")
-            ),
-        ),
-    };
-    view! {
-        <section class="card" id="signature-verdict" data-verdict=kind>
-            <h2>"Signature and times"</h2>
-            <p class=class id="verdict-headline">{headline}</p>
-            <p>"Keys of " <code id="verdict-issuer">{issuer.as_str().to_string()}</code> " (" {whose}
-               "), from " <code>{jwks_uri}</code> "."</p>
-            <p class="muted">{DECODER_SCOPE_NOTE}</p>
-            <ValidationReportTable report/>
-        </section>
-    }
-}
-
-#[component]
-fn KeysUnavailable(notice: FailureNotice) -> impl IntoView {
-    view! {
-        <section class="card error" id="signature-verdict" data-verdict="not-checked" role="alert">
-            <h2>{notice.title}</h2>
-            <p id="verdict-headline">{notice.explanation}</p>
-            <p><strong>"What to do: "</strong>{notice.next_step}</p>
-        </section>
-    }
-}
-
-/// A token whose signature is not checked: why, and its times.
-#[component]
-fn Unverified(kind: &'static str, reason: String, report: ValidationReport) -> impl IntoView {
-    view! {
-        <section class="card" id="signature-verdict" data-verdict=kind>
-            <h2>"Signature not checked"</h2>
-            <p id="verdict-headline">{reason}</p>
-            <h3>"Times"</h3>
-            <ValidationReportTable report/>
-        </section>
-    }
-}
-
 #[component]
 fn DecodedTokenParts(token: DecodedToken) -> impl IntoView {
     view! {
@@ -221,23 +251,6 @@ fn DecodedTokenParts(token: DecodedToken) -> impl IntoView {
             <ClaimsTable claims=token.claims().clone()/>
             <JsonBlock id="decoded-header" title="Header" json=token.header_json().to_string()/>
             <JsonBlock id="decoded-payload" title="Payload" json=token.payload_json().to_string()/>
-        </section>
-    }
-}
-
-#[component]
-fn NotATokenPanel(error: NotDecodable) -> impl IntoView {
-    let header = match &error {
-        NotDecodable::Encrypted {
-            header_json: Some(json),
-        } => Some(json.clone()),
-        _ => None,
-    };
-    view! {
-        <section class="card error" id="decode-error" role="alert">
-            <h2>"Not a token this page can read"</h2>
-            <p>{error.to_string()}</p>
-            {header.map(|json| view! { <JsonBlock id="decoded-header" title="Header" json/> })}
         </section>
     }
 }

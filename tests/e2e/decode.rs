@@ -4,6 +4,7 @@
 use crate::support::{
     app_origin, click, current_url, goto, is_present, js, new_email, screenshot, sign_up_at,
     stored_session, string_field, text_of, wait_for, wait_gone, with_browser, Build, TenantGuard,
+    PAGE_TIMEOUT,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -116,31 +117,70 @@ fn the_decoder_verifies_rejects_and_explains_tokens_and_takes_one_from_the_fragm
         assert_eq!(checks(&client, "check-pass").await, ["exp", "iat", "nbf"]);
 
         paste(&client, "this is not a token").await;
-        let error = text_of(&client, "#decode-error").await;
+        let error = verdict(&client, "not-a-token").await;
         assert!(error.contains("three base64url parts"), "{error}");
         assert!(!error.contains("this is not a token"), "{error}");
-        assert!(!is_present(&client, "#signature-verdict").await);
         assert!(!is_present(&client, "#claims").await);
 
+        // From another page: a load of /decode, as the reply of "Run user flow".
+        goto(&client, &format!("{origin}/")).await;
         goto(
             &client,
             &format!("{origin}/decode#id_token={id_token}&state=run-user-flow"),
         )
         .await;
-        verdict(&client, "verified").await;
-        assert_eq!(current_url(&client).await, format!("{origin}/decode"));
-        let source = text_of(&client, "#token-source").await;
+        arrived(&client, "#id_token").await;
         assert!(
-            source.contains("#id_token") && source.contains("removed"),
-            "{source}"
+            field_value(&client).await == id_token,
+            "the field does not hold the ID token"
         );
-        let field = js(
+
+        // On /decode already: a fragment navigation, with no load.
+        goto(
             &client,
-            "return document.querySelector('#token-input').value;",
-            vec![],
+            &format!("{origin}/decode#access_token={access_token}"),
         )
         .await;
-        assert_eq!(field.as_str(), Some(id_token.as_str()));
+        arrived(&client, "#access_token").await;
+        assert!(
+            field_value(&client).await == access_token,
+            "the field does not hold the access token"
+        );
         assert!(!stored_values(&client).await.contains(&signature));
     });
+}
+
+/// Waits until the token from the fragment `parameter` is verified and the address has no
+/// fragment. Never prints the address, which held the token.
+async fn arrived(client: &Client, parameter: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let url = current_url(client).await;
+        let verified = is_present(client, "#signature-verdict[data-verdict='verified']").await;
+        if verified && !url.contains('#') {
+            break;
+        }
+        assert!(
+            start.elapsed() < PAGE_TIMEOUT,
+            "{parameter}: verified {verified}, fragment still in the address: {}",
+            url.contains('#')
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(current_url(client).await.ends_with("/decode"));
+    let source = text_of(client, "#token-source").await;
+    assert!(
+        source.contains(parameter) && source.contains("removed from the address bar"),
+        "{source}"
+    );
+}
+
+async fn field_value(client: &Client) -> String {
+    let value = js(
+        client,
+        "return document.querySelector('#token-input').value;",
+        vec![],
+    )
+    .await;
+    value.as_str().unwrap_or_default().to_string()
 }
