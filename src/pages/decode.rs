@@ -60,14 +60,19 @@ pub fn DecodePage() -> impl IntoView {
                 "Paste an ID token or an access token. It stays in this page: only its issuer's discovery "
                 "document and keys are fetched, and the token is neither stored nor recorded."
             </p>
-            {move || arrival.get().map(|arrival| view! { <ArrivalNote arrival/> })}
             <textarea id="token-input" rows="6" spellcheck="false" autocomplete="off"
                 placeholder="eyJ…" prop:value=move || pasted.get() on:input=on_input></textarea>
         </section>
-        {move || pasted.with(|text| verdict(decode_token(text), check.get()))
-            .map(|verdict| view! { <VerdictPanel verdict/> })}
-        {move || pasted.with(|text| decode_token(text).ok())
-            .map(|token| view! { <DecodedTokenParts token/> })}
+        // One reactive view for the whole result: each one costs bundle size.
+        {move || {
+            let decoded = pasted.with(|text| decode_token(text));
+            let token = decoded.as_ref().ok().cloned();
+            view! {
+                {arrival.get().map(|arrival| view! { <ArrivalNote arrival/> })}
+                {verdict(decoded, check.get()).map(|verdict| view! { <VerdictPanel verdict/> })}
+                {token.map(|token| view! { <DecodedTokenParts token/> })}
+            }
+        }}
     }
 }
 
