@@ -2,7 +2,7 @@
 
 use crate::components::{ConfigErrorPanel, SecretBanner, SessionEndedPanel, SignedOutNotice};
 use crate::config::BuildConfig;
-use crate::pages::{CallbackPage, HomePage, NotFoundPage, ProfilePage};
+use crate::pages::{CallbackPage, DecodePage, HomePage, NotFoundPage, ProfilePage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=HomePage/>
                             <Route path=path!("/callback") view=CallbackPage/>
                             <Route path=path!("/profile") view=ProfilePage/>
+                            <Route path=path!("/decode") view=DecodePage/>
                         </Routes>
                     </main>
                 </Router>
@@ -45,6 +46,7 @@ fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">{PRODUCT_NAME}</A>
+            <A href="/decode">"Token decoder"</A>
         </header>
     }
 }

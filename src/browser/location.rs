@@ -58,3 +58,19 @@ pub fn navigate_away(url: &str) -> Result<(), super::BrowserError> {
         }
     })
 }
+
+/// The fragment of the address (without `#`), removed from the address bar and the history
+/// entry at once, so that a token it carries is neither visible nor kept in the history; with
+/// the browser's refusal, if it refused the removal. `None` when there is no fragment.
+pub fn take_fragment() -> Option<(String, Result<(), super::BrowserError>)> {
+    let location = web_sys::window()?.location();
+    let hash = location.hash().ok()?;
+    let fragment = hash.strip_prefix('#').unwrap_or(&hash).to_string();
+    if fragment.is_empty() {
+        return None;
+    }
+    let path = location.pathname().unwrap_or_default();
+    let query = location.search().unwrap_or_default();
+    let cleared = replace_address(&format!("{path}{query}"));
+    Some((fragment, cleared))
+}

@@ -41,7 +41,7 @@ pub(super) async fn verify_id_token(
 }
 
 /// The token and the key that can verify it (or why none can); reports the keys it read.
-async fn select_key(
+pub(super) async fn select_key(
     raw: &RawIdToken,
     jwks_uri: &str,
     prefetched: Option<Result<http::HttpResponse, http::NetworkError>>,
@@ -79,7 +79,7 @@ fn jwks_of(
     Ok((jwks, response.body))
 }
 
-async fn verify(job: &SignatureJob) -> SignatureOutcome {
+pub(super) async fn verify(job: &SignatureJob) -> SignatureOutcome {
     let key = crypto::RsaPublicJwk {
         n: &job.key().n,
         e: &job.key().e,

@@ -7,6 +7,7 @@
 //! `discovery.rs`, the keys and the signature in `id_token.rs`; the session and what its renewals
 //! must repeat live in `session.rs`.
 
+mod decode;
 mod discovery;
 pub mod events;
 mod failure;
@@ -25,6 +26,7 @@ mod storage_keys;
 mod token;
 pub mod trace;
 
+pub use decode::{verify_decoded_token, DecodeFailure, Verification};
 pub use discovery::DISCOVERY_TTL_SECS;
 pub use failure::{
     Failure, FailureNotice, RenewalFailure, RestoreFailure, SignInFailure, SignOutFailure,

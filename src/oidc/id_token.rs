@@ -825,6 +825,29 @@ fn check_typ(report: &mut ValidationReport, header: &JoseHeader) {
     );
 }
 
+/// The checks that hold for any token of `issuer`, whoever it was issued to (the token
+/// decoder's report): the audience and nonce are for the recipient to check.
+pub(crate) fn issuer_checks(
+    report: &mut ValidationReport,
+    jwt: &DecodedJwt,
+    issuer: &IssuerUrl,
+    signature: &SignatureOutcome,
+    now: i64,
+) {
+    check_iss(report, &jwt.claims, issuer);
+    check_signature(report, &jwt.header, signature);
+    check_alg(report, &jwt.header);
+    time_checks(report, &jwt.claims, now);
+    check_crit(report, &jwt.header);
+}
+
+/// `exp`, `iat` and `nbf` against `now`, with [`CLOCK_SKEW_LEEWAY_SECS`].
+pub(crate) fn time_checks(report: &mut ValidationReport, claims: &ClaimSet, now: i64) {
+    check_exp(report, claims, now);
+    check_iat(report, claims, now);
+    check_nbf(report, claims, now);
+}
+
 fn check_refresh_identity(
     report: &mut ValidationReport,
     claims: &ClaimSet,

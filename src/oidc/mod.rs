@@ -10,6 +10,7 @@
 //! | authorize | [`SignInOptions::check`], [`PendingSignIn::generate`], [`build_authorization_url`] | [`process_callback`], [`strip_callback_params`] |
 //! | token | [`authorization_code_request`], [`refresh_token_request`] | [`process_authorization_code_response`], [`process_token_response`] |
 //! | ID token | [`UnverifiedIdToken::parse`], [`UnverifiedIdToken::select_key`] | [`validate`] |
+//! | a pasted token | [`decode_token`], [`key_source`] | [`DecodedToken::issuer_report`] |
 //!
 //! jsonwebtoken is used for its JWK data model only ([`JwkSet`]): the app has no crypto provider,
 //! and nothing here calls one. Signatures are verified by the browser with Web Crypto.
@@ -17,6 +18,7 @@
 pub mod authorize;
 pub mod callback;
 pub mod claims;
+pub mod decode;
 pub mod discovery;
 pub mod end_session;
 pub mod entra_errors;
@@ -42,6 +44,10 @@ pub use callback::{
     AuthorizationResponse, Callback, CallbackError, MAX_CALLBACK_URL_BYTES,
 };
 pub use claims::{claim_meaning, Audience, IdTokenClaims};
+pub use decode::{
+    decode_token, key_source, token_in_fragment, ByDesign, CannotVerify, DecodedToken,
+    FragmentToken, IssuerRefusal, KeySource, NotDecodable, Verifiability, DECODER_SCOPE_NOTE,
+};
 pub use discovery::{
     discovery_url, process_discovery_response, DiscoveryError, IssuerRule, ProviderMetadata,
     TenantId,

@@ -1,11 +1,13 @@
 //! One component per route.
 
 mod callback;
+mod decode;
 mod home;
 mod not_found;
 mod profile;
 
 pub use callback::CallbackPage;
+pub use decode::DecodePage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use profile::ProfilePage;

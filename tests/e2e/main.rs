@@ -15,6 +15,7 @@ mod timing;
 mod conformance;
 mod csp;
 
+mod decode;
 mod options;
 
 use entra_signin::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_AUTHORITY, DEV_TENANT_ID};

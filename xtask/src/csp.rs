@@ -15,8 +15,18 @@ use std::path::Path;
 /// tenant's, where discovery, the keys and the token endpoint live. **The one place to widen
 /// `connect-src`**, e.g. for calling user APIs or other issuers' discovery documents.
 pub fn connect_origins(config: &BuildConfig) -> Vec<String> {
-    origin(&config.authority).into_iter().collect()
+    origin(&config.authority)
+        .into_iter()
+        .chain(OTHER_ENTRA_ISSUERS.map(str::to_owned))
+        .collect()
 }
+
+/// Where the token decoder (`/decode`) fetches another Entra issuer's discovery document and keys
+/// (`oidc::decode`'s issuer rule: CIAM tenants, and workforce tenants for v1 and v2 tokens).
+const OTHER_ENTRA_ISSUERS: [&str; 2] = [
+    "https://*.ciamlogin.com",
+    "https://login.microsoftonline.com",
+];
 
 /// The policy for a page whose inline scripts are `inline_scripts`.
 pub fn policy(config: &BuildConfig, inline_scripts: &[&str]) -> Result<String, Failure> {
@@ -133,20 +143,21 @@ mod tests {
     }
 
     #[test]
-    fn the_default_build_may_connect_to_itself_and_the_local_dev_tenant_only() {
+    fn the_default_build_may_connect_to_itself_the_local_dev_tenant_and_entra_issuers_only() {
         let found = policy(&config(None), &["alert(1)"]).expect("a policy");
         assert!(DEV_TENANT_AUTHORITY.starts_with("http://127.0.0.1:8081/"));
         assert_eq!(
             found,
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' \
              'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='; style-src 'self'; \
-             connect-src 'self' http://127.0.0.1:8081; form-action http://127.0.0.1:8081; \
+             connect-src 'self' http://127.0.0.1:8081 https://*.ciamlogin.com \
+             https://login.microsoftonline.com; form-action http://127.0.0.1:8081; \
              base-uri 'none'; object-src 'none'"
         );
     }
 
     #[test]
-    fn a_configured_authority_is_the_only_other_origin() {
+    fn a_configured_authority_is_the_first_other_origin() {
         let found = policy(
             &config(Some(
                 "https://Contoso.ciamlogin.com/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9/",
@@ -155,7 +166,9 @@ mod tests {
         )
         .expect("a policy");
         assert!(
-            found.contains("connect-src 'self' https://contoso.ciamlogin.com;"),
+            found.contains(
+                "connect-src 'self' https://contoso.ciamlogin.com https://*.ciamlogin.com "
+            ),
             "{found}"
         );
         assert!(
