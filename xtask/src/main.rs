@@ -24,7 +24,8 @@ commands:
   serve   serve the app (open http://localhost:8080), and the local dev tenant on :8081 when no tenant is configured
   build   write a release build to dist/
   test    run every check and test; ends with `N passed, N failed`
-  size    build a minimal Leptos app and this one, and compare their gzip sizes
+  size    the gzip size of dist/ against a minimal Leptos app (budget: xtask/size-budget.txt), the top crates
+          and functions of the wasm
   conformance  regenerate docs/conformance.md from the conformance table (dev-tenant/src/conformance.rs)
   fuzz [CASES]  property tests of the parsers of untrusted input with CASES cases each (default 1,000,000;
                 `cargo xtask test` runs 10,000)

@@ -236,8 +236,12 @@ fn end_to_end(
             return;
         }
     }
-    println!("==> sizes of dist/");
-    let _ = print_sizes(&default_dist);
+    let name = "size budget (xtask/size-budget.txt)";
+    let outcome = step(name, || {
+        let app = print_sizes(&default_dist)?;
+        crate::size::check_budget(root, tools, app)
+    });
+    tally.record(name, outcome.map(|()| Counts::default()));
 
     // Results of an earlier run must not be printed as this run's.
     let results = run_dir.join("conformance-results.tsv");
