@@ -102,7 +102,7 @@ pub fn with_policy(html: &str, policy: &str) -> Result<String, Failure> {
 
 /// The configuration from the environment trunk was started with (the app's `build.rs` reads the
 /// same variables and has already refused bad values).
-fn config_from_env() -> Result<BuildConfig, Failure> {
+pub fn config_from_env() -> Result<BuildConfig, Failure> {
     let values = VARIABLES.map(|v| std::env::var(v).ok());
     BuildConfig::parse(RawConfig::from_values(&values))
         .map_err(|e| Failure::new(format!("invalid configuration: {e}")))
