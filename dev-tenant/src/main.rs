@@ -141,6 +141,11 @@ struct Args {
     /// Print neither the request log nor the emailed codes.
     #[arg(long, env = "DEV_TENANT_QUIET")]
     quiet: bool,
+
+    /// Stop when the process PID has exited, as after Ctrl-C (Linux and macOS). trunk's pre_build hook
+    /// (`cargo xtask dev-tenant-hook`) passes trunk's own, so that a tenant it started ends with `trunk serve`.
+    #[arg(long, env = "DEV_TENANT_STOP_WITH_PROCESS", value_name = "PID")]
+    stop_with_process: Option<u32>,
 }
 
 impl Args {
@@ -203,6 +208,7 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => e.exit(),
     };
+    let watched = args.stop_with_process;
     let config = args.into_config();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -214,10 +220,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(serve(config))
+    runtime.block_on(serve(config, watched))
 }
 
-async fn serve(config: Config) -> ExitCode {
+async fn serve(config: Config, watched: Option<u32>) -> ExitCode {
     let tenant = match DevTenant::start(config).await {
         Ok(tenant) => tenant,
         Err(e) => {
@@ -242,11 +248,48 @@ async fn serve(config: Config) -> ExitCode {
     }
     println!("mailbox: {}", tenant.tenant().urls().mailbox);
     println!("issuer: {}", tenant.issuer());
-    if tokio::signal::ctrl_c().await.is_err() {
-        eprintln!("dev-tenant: cannot wait for Ctrl-C; stopping");
+    tokio::select! {
+        signal = tokio::signal::ctrl_c() => {
+            if signal.is_err() {
+                eprintln!("dev-tenant: cannot wait for Ctrl-C; stopping");
+            }
+        }
+        () = exited(watched) => {
+            println!("dev-tenant: process {} has exited; stopping", watched.unwrap_or_default());
+        }
     }
     tenant.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Returns once process `pid` has exited; never without one. Polled: no portable way to wait for a
+/// process that is not our child.
+async fn exited(pid: Option<u32>) {
+    let Some(pid) = pid else {
+        return std::future::pending().await;
+    };
+    while is_running(pid) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// Whether `pid` names a live process. A zombie (exited, not yet reaped by its parent) counts as
+/// gone: its program has stopped.
+fn is_running(pid: u32) -> bool {
+    let state = if cfg!(target_os = "linux") {
+        // `/proc/PID/stat` is `pid (comm) S ...`; comm may hold spaces and parentheses.
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| Some(stat[stat.rfind(')')? + 1..].trim_start().to_owned()))
+    } else {
+        std::process::Command::new("ps")
+            .args(["-o", "stat=", "-p", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    state.is_some_and(|s| !s.is_empty() && !s.starts_with('Z'))
 }
 
 #[cfg(test)]
@@ -314,6 +357,24 @@ mod tests {
     }
 
     #[test]
+    fn a_watched_process_is_running_until_it_exits_and_is_reaped() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep starts");
+        assert!(is_running(child.id()));
+        child.kill().expect("sleep is our child");
+        // SIGKILL takes effect asynchronously; the zombie stays until `wait`.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while is_running(child.id()) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!is_running(child.id()), "an unreaped zombie counts as gone");
+        child.wait().expect("reaped");
+        assert!(!is_running(child.id()));
+    }
+
+    #[test]
     fn help_documents_every_flag_and_fault() {
         let help = Args::command()
             .after_long_help(after_help())
@@ -327,6 +388,7 @@ mod tests {
             "--loopback-any-port",
             "--access-token-min-lifetime",
             "--access-token-max-lifetime",
+            "--stop-with-process",
         ] {
             assert!(help.contains(flag), "{flag} missing from --help");
         }

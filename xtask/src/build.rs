@@ -112,10 +112,11 @@ fn dist_files(dist: &Path) -> Result<Vec<PathBuf>, Failure> {
         .map_err(|e| Failure::new(format!("cannot read {}: {e}", dist.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
-        // trunk's own lock file is not served.
+        // trunk's own lock file is not served, and the host's rules never reach the browser.
         .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            !p.file_name().is_some_and(|n| {
+                n.to_string_lossy().starts_with('.') || n == crate::hosting::CONFIG_FILE
+            })
         })
         .collect();
     files.sort();
@@ -211,4 +212,26 @@ fn start_dev_tenant(root: &Path, toolchain: &Toolchain) -> Result<std::process::
         }
         Ok(child)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dist_files;
+
+    #[test]
+    fn the_size_of_dist_counts_what_the_browser_loads_only() {
+        let dist = std::env::temp_dir().join(format!("xtask-dist-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).expect("a dist dir");
+        for name in ["index.html", "app-0123456789abcdef.js", ".trunk-lock"] {
+            std::fs::write(dist.join(name), "x").expect("a file");
+        }
+        std::fs::write(dist.join(crate::hosting::CONFIG_FILE), "{}").expect("the rules");
+        let names: Vec<String> = dist_files(&dist)
+            .expect("listed")
+            .iter()
+            .filter_map(|p| Some(p.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        let _ = std::fs::remove_dir_all(&dist);
+        assert_eq!(names, ["app-0123456789abcdef.js", "index.html"]);
+    }
 }

@@ -83,7 +83,12 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 /// governs), or after `<head>`.
 pub fn with_policy(html: &str, policy: &str) -> Result<String, Failure> {
     let lower = html.to_ascii_lowercase();
-    if lower.contains("content-security-policy") {
+    // The meta itself, not the words: a debug build (`trunk serve`) keeps index.html's comments.
+    let meta = [
+        "http-equiv=\"content-security-policy\"",
+        "http-equiv=content-security-policy",
+    ];
+    if meta.iter().any(|m| lower.contains(m)) {
         return Err(Failure::new(
             "index.html already has a Content-Security-Policy: remove it, the post_build hook \
              (`cargo xtask csp-hook`) writes the one that matches the build",
@@ -102,7 +107,7 @@ pub fn with_policy(html: &str, policy: &str) -> Result<String, Failure> {
 
 /// The configuration from the environment trunk was started with (the app's `build.rs` reads the
 /// same variables and has already refused bad values).
-fn config_from_env() -> Result<BuildConfig, Failure> {
+pub fn config_from_env() -> Result<BuildConfig, Failure> {
     let values = VARIABLES.map(|v| std::env::var(v).ok());
     BuildConfig::parse(RawConfig::from_values(&values))
         .map_err(|e| Failure::new(format!("invalid configuration: {e}")))
@@ -197,5 +202,15 @@ mod tests {
             "a second policy is refused"
         );
         assert!(with_policy("<p>no head</p>", "x").is_err());
+        let commented = "<meta charset=utf-8><!-- the Content-Security-Policy meta goes here -->";
+        assert!(
+            with_policy(commented, "x").is_ok(),
+            "a comment that names the policy is no policy"
+        );
+        assert!(with_policy(
+            "<meta charset=utf-8><meta http-equiv=Content-Security-Policy content=x>",
+            "y"
+        )
+        .is_err());
     }
 }

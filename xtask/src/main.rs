@@ -2,7 +2,9 @@
 
 mod build;
 mod csp;
+mod dev_tenant_hook;
 mod fuzz;
+mod hosting;
 mod proc;
 mod setup;
 mod size;
@@ -29,7 +31,10 @@ commands:
   conformance  regenerate docs/conformance.md from the conformance table (dev-tenant/src/conformance.rs)
   fuzz [CASES]  property tests of the parsers of untrusted input with CASES cases each (default 1,000,000;
                 `cargo xtask test` runs 10,000)
-  csp-hook      trunk's post_build hook (Trunk.toml): writes the Content-Security-Policy into the built index.html
+  csp-hook      trunk's post_build hook (Trunk.toml): writes the Content-Security-Policy into the built index.html,
+                and the hosting rules (headers, fallback) into staticwebapp.config.json next to it
+  dev-tenant-hook  trunk's pre_build hook (Trunk.toml): under `trunk serve` with no tenant configured, starts
+                the local dev tenant when nothing listens on its port; it stops with trunk
 
 Configuration (environment): TENANT_NAME, TENANT_GUID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, AUTHORITY, SCOPES,
 POST_LOGOUT_REDIRECT_URI.";
@@ -53,7 +58,8 @@ fn main() -> ExitCode {
         Some("size") => size::size(&root),
         Some("conformance") => test::conformance(&root),
         Some("fuzz") => fuzz::fuzz(&root, rest),
-        Some("csp-hook") => csp::hook(),
+        Some("csp-hook") => csp::hook().and_then(|()| hosting::hook()),
+        Some("dev-tenant-hook") => dev_tenant_hook::hook(&root),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -242,6 +242,16 @@ fn end_to_end(
         crate::size::check_budget(root, tools, app)
     });
     tally.record(name, outcome.map(|()| Counts::default()));
+    let mut hosting = tools.toolchain.cargo();
+    hosting
+        // Only the host's test: the binary also holds src/config.rs's, already counted.
+        .args(["test", "-p", "xtask", "--test", "hosting", "--"])
+        .arg("a_static_host")
+        .current_dir(root)
+        .env("HOSTING_DIST", &default_dist);
+    let name = "hosting rules of dist/ (staticwebapp.config.json, served over HTTP)";
+    let outcome = step(name, || run_counting(&mut hosting));
+    tally.record(name, outcome);
 
     // Results of an earlier run must not be printed as this run's.
     let results = run_dir.join("conformance-results.tsv");
