@@ -2,7 +2,7 @@
 
 use crate::components::{ConfigErrorPanel, SecretBanner, SessionEndedPanel, SignedOutNotice};
 use crate::config::BuildConfig;
-use crate::pages::{CallbackPage, DecodePage, HomePage, NotFoundPage, ProfilePage};
+use crate::pages::{CallbackPage, DecodePage, HomePage, NotFoundPage, ProfilePage, TenantPage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/callback") view=CallbackPage/>
                             <Route path=path!("/profile") view=ProfilePage/>
                             <Route path=path!("/decode") view=DecodePage/>
+                            <Route path=path!("/tenant") view=TenantPage/>
                         </Routes>
                     </main>
                 </Router>
@@ -47,6 +48,7 @@ fn Header() -> impl IntoView {
         <header class="site-header">
             <A href="/" attr:class="brand">{PRODUCT_NAME}</A>
             <A href="/decode">"Token decoder"</A>
+            <A href="/tenant">"Tenant"</A>
         </header>
     }
 }

@@ -18,11 +18,13 @@ mod pending;
 mod progress;
 mod record;
 pub mod refresh;
+mod registration_check;
 pub mod renewal;
 mod session;
 mod sign_in;
 pub mod sign_out;
 mod storage_keys;
+mod tenant;
 mod token;
 pub mod trace;
 
@@ -34,8 +36,10 @@ pub use failure::{
 };
 pub use pending::{PendingStore, Unclaimed, PENDING_TTL_SECS};
 pub use progress::{progress_label, StepStatus, PROGRESS_STEPS};
+pub use registration_check::{check_registration, RegistrationOutcome};
 pub use session::{RenewalRecord, Session, Trigger};
 pub use sign_in::{complete_sign_in, prepare_sign_in, start_sign_in, Departure};
+pub use tenant::{read_tenant, TenantReading};
 pub use trace::{Field, Outcome, StepKind, Trace, TraceKind, TraceStep};
 
 use discovery::discover;

@@ -289,7 +289,7 @@ fn only_key(jwks: &JwkSet) -> Result<&Jwk, KeyRejection> {
     }
 }
 
-fn kty_name(params: &AlgorithmParameters) -> String {
+pub(crate) fn kty_name(params: &AlgorithmParameters) -> String {
     match params {
         AlgorithmParameters::RSA(_) => "RSA".to_owned(),
         AlgorithmParameters::EllipticCurve(_) => "EC".to_owned(),
@@ -303,7 +303,7 @@ fn kty_name(params: &AlgorithmParameters) -> String {
     }
 }
 
-fn usable_rsa_key(jwk: &Jwk) -> Result<RsaVerificationKey, KeyRejection> {
+pub(crate) fn usable_rsa_key(jwk: &Jwk) -> Result<RsaVerificationKey, KeyRejection> {
     let kid = jwk.common.key_id.clone();
     match &jwk.common.public_key_use {
         None | Some(PublicKeyUse::Signature) => {}
@@ -346,7 +346,7 @@ fn usable_rsa_key(jwk: &Jwk) -> Result<RsaVerificationKey, KeyRejection> {
     })
 }
 
-fn modulus_bits(n: &[u8]) -> usize {
+pub(crate) fn modulus_bits(n: &[u8]) -> usize {
     match n.iter().position(|b| *b != 0) {
         Some(i) => (n.len() - i) * 8 - n[i].leading_zeros() as usize,
         None => 0,

@@ -10,6 +10,8 @@
 //! | authorize | [`SignInOptions::check`], [`PendingSignIn::generate`], [`build_authorization_url`] | [`process_callback`], [`strip_callback_params`] |
 //! | token | [`authorization_code_request`], [`refresh_token_request`] | [`process_authorization_code_response`], [`process_token_response`] |
 //! | ID token | [`UnverifiedIdToken::parse`], [`UnverifiedIdToken::select_key`] | [`validate`] |
+//! | the tenant page | `discovery_url`, `ProviderMetadata::jwks_uri` | [`read_discovery`], [`key_rows`] |
+//! | registration check | [`registration_probe`] | [`process_registration_probe`] |
 //! | a pasted token | [`decode_token`], [`key_source`] | [`DecodedToken::issuer_report`] |
 //!
 //! jsonwebtoken is used for its JWK data model only ([`JwkSet`]): the app has no crypto provider,
@@ -28,9 +30,12 @@ pub mod jwks;
 pub mod jwt;
 pub mod options;
 pub mod pkce;
+pub mod registration_check;
 pub mod report;
+pub mod tenant;
 pub mod token;
 pub mod values;
+pub mod x509;
 
 #[cfg(test)]
 mod test_support;
@@ -70,7 +75,11 @@ pub use jwt::{
 };
 pub use options::{domain_hint_note, OptionsError, RequestOptions, SignInOptions};
 pub use pkce::{CodeChallenge, CodeVerifier, PkceError, CODE_CHALLENGE_METHOD};
+pub use registration_check::{
+    process_registration_probe, registration_probe, Finding, RegistrationCheck,
+};
 pub use report::{Check, ValidationReport};
+pub use tenant::{key_rows, read_discovery, DiscoveryReading, Mark, Row, KEY_COLUMNS};
 pub use token::{
     authorization_code_request, process_authorization_code_response, process_refresh_response,
     process_token_response, refresh_error_action, refresh_token_request, EntraError,

@@ -41,6 +41,7 @@ pub fn HomePage() -> impl IntoView {
             }}
         </section>
         <ConfigSummary config/>
+        <crate::components::RegistrationCheckPanel/>
     }
 }
 

@@ -17,6 +17,7 @@ mod csp;
 
 mod decode;
 mod options;
+mod tenant;
 
 use entra_signin::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_AUTHORITY, DEV_TENANT_ID};
 use support::{app_origin, goto, is_present, text_of, with_browser, Build};

@@ -26,6 +26,8 @@ pub enum Build {
     Spa,
     /// The dev tenant on `E2E_TENANT_PORT`, Web client with its secret embedded.
     WebWithSecret,
+    /// The dev tenant on `E2E_TENANT_PORT`, a client ID it has no application for.
+    UnknownClient,
 }
 
 impl Build {
@@ -34,6 +36,7 @@ impl Build {
             Build::Default => "E2E_DIST_DEFAULT",
             Build::Spa => "E2E_DIST_SPA",
             Build::WebWithSecret => "E2E_DIST_WEB",
+            Build::UnknownClient => "E2E_DIST_UNKNOWN_CLIENT",
         };
         PathBuf::from(required_env(var))
     }

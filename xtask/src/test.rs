@@ -12,6 +12,9 @@ use std::time::Instant;
 /// The dev tenant's confidential (Web) client, for the build that embeds a secret.
 const DEV_WEB_CLIENT_ID: &str = "7b2d4e3f-0c9e-4f80-b1d2-e3f4a5b6c7d8";
 const DEV_WEB_CLIENT_SECRET: &str = "dev8Q~local-web-client-secret-not-for-production";
+/// A client ID the dev tenant has no application for: the registration check's "unknown
+/// application" answer (AADSTS700016), as a real build meets it.
+const UNKNOWN_CLIENT_ID: &str = "00000000-1111-4222-8333-444444444444";
 const CONFIG_VARIABLES: [&str; 8] = crate::config::VARIABLES;
 
 #[derive(Default)]
@@ -202,6 +205,7 @@ fn end_to_end(
     let default_dist = root.join("dist");
     let spa_dist = run_dir.join("dist-spa");
     let web_dist = run_dir.join("dist-web-secret");
+    let unknown_client_dist = run_dir.join("dist-unknown-client");
     let builds = [
         (
             "release build (default configuration)",
@@ -225,6 +229,15 @@ fn end_to_end(
                 ("TENANT_GUID", DEV_TENANT_ID),
                 ("CLIENT_ID", DEV_WEB_CLIENT_ID),
                 ("CLIENT_SECRET", DEV_WEB_CLIENT_SECRET),
+            ]),
+        ),
+        (
+            "release build for end-to-end tests (a client ID the tenant does not know)",
+            &unknown_client_dist,
+            only_these(&[
+                ("AUTHORITY", &authority),
+                ("TENANT_GUID", DEV_TENANT_ID),
+                ("CLIENT_ID", UNKNOWN_CLIENT_ID),
             ]),
         ),
     ];
@@ -278,6 +291,7 @@ fn end_to_end(
     .env("E2E_DIST_DEFAULT", &default_dist)
     .env("E2E_DIST_SPA", &spa_dist)
     .env("E2E_DIST_WEB", &web_dist)
+    .env("E2E_DIST_UNKNOWN_CLIENT", &unknown_client_dist)
     .env("E2E_TENANT_PORT", port.to_string())
     .env("E2E_SCREENSHOTS", run_dir.join("screenshots"))
     .env("E2E_CONFORMANCE_RESULTS", &results)
