@@ -19,6 +19,13 @@ pub fn page_age_ms() -> f64 {
         .unwrap_or_default()
 }
 
+/// A named point on the page's timeline (`performance.mark`), for `cargo xtask bench`.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// Milliseconds since the Unix epoch (`Date.now()`): comparable across page loads, unlike
 /// `performance.now()`, so a step can be timed across the redirect to the tenant and back.
 pub fn now_ms() -> f64 {

@@ -84,8 +84,10 @@ pub(super) async fn verify(job: &SignatureJob) -> SignatureOutcome {
         n: &job.key().n,
         e: &job.key().e,
     };
+    browser::time::mark("signature-start");
     let verdict = crypto::verify_rs256(key, job.signing_input(), job.signature())
         .await
         .map_err(|e| e.to_string());
+    browser::time::mark("signature-end");
     SignatureOutcome::from_web_crypto(verdict)
 }

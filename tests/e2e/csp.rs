@@ -2,12 +2,11 @@
 //! policy, and a whole session (sign-in, refresh, sign-out) runs without one CSP violation.
 
 use crate::support::{
-    app_origin, click, click_when_enabled, goto, js, new_email, sign_up_at, tenant, text_of,
-    wait_for_attr, with_browser, Build, TenantGuard,
+    app_origin, click, click_when_enabled, devtools, goto, js, new_email, sign_up_at, tenant,
+    text_of, wait_for_attr, with_browser, Build, TenantGuard,
 };
 use crate::tenant_port;
 use dev_tenant::Lifetimes;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Client;
 use serde_json::{json, Value};
 
@@ -24,40 +23,13 @@ const LISTENER: &str = "document.addEventListener('securitypolicyviolation', (e)
     sessionStorage.setItem('e2e.cspViolations', JSON.stringify(seen));
 }, true);";
 
-/// chromedriver's Chrome DevTools Protocol endpoint (`goog/cdp/execute`).
-#[derive(Debug)]
-struct DevTools {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for DevTools {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
 async fn listen_for_violations(client: &Client) {
-    let install = DevTools {
-        cmd: "Page.addScriptToEvaluateOnNewDocument",
-        params: json!({ "source": LISTENER }),
-    };
-    client
-        .issue_cmd(install)
-        .await
-        .unwrap_or_else(|e| panic!("cannot install the securitypolicyviolation listener: {e}"));
+    devtools(
+        client,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": LISTENER }),
+    )
+    .await;
 }
 
 /// The violations heard on the app's origin so far; forgets them.

@@ -12,6 +12,8 @@ mod inspector;
 
 mod timing;
 
+mod bench;
+
 mod conformance;
 mod csp;
 

@@ -28,6 +28,8 @@ pub enum Build {
     WebWithSecret,
     /// The dev tenant on `E2E_TENANT_PORT`, a client ID it has no application for.
     UnknownClient,
+    /// The minimal Leptos app with a router (`xtask/size-baseline`), for `cargo xtask bench`.
+    Baseline,
 }
 
 impl Build {
@@ -37,6 +39,7 @@ impl Build {
             Build::Spa => "E2E_DIST_SPA",
             Build::WebWithSecret => "E2E_DIST_WEB",
             Build::UnknownClient => "E2E_DIST_UNKNOWN_CLIENT",
+            Build::Baseline => "E2E_DIST_BASELINE",
         };
         PathBuf::from(required_env(var))
     }
@@ -62,7 +65,10 @@ pub fn runtime() -> &'static Runtime {
 /// The origin serving `build`, started on first use on a free loopback port.
 /// Builds other than the default sign in to the dev tenant, which this starts too.
 pub fn app_origin(build: Build) -> String {
-    if build != Build::Default {
+    if matches!(
+        build,
+        Build::Spa | Build::WebWithSecret | Build::UnknownClient
+    ) {
         tenant();
     }
     static SERVERS: OnceLock<Mutex<HashMap<Build, SocketAddr>>> = OnceLock::new();
@@ -583,4 +589,37 @@ pub async fn assert_trace_all_ok(client: &Client, scope: &str, kind: &str, steps
     assert_eq!(shown, expected, "the {kind} steps");
     let diagram = step_outcomes(client, &format!("{inspector} #flow-diagram li[data-step]")).await;
     assert_eq!(diagram, expected, "the {kind} diagram");
+}
+
+/// chromedriver's Chrome DevTools Protocol endpoint (`goog/cdp/execute`).
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Runs a Chrome DevTools Protocol command (`Page.addScriptToEvaluateOnNewDocument`, ...).
+pub async fn devtools(client: &Client, cmd: &'static str, params: serde_json::Value) {
+    client
+        .issue_cmd(DevTools { cmd, params })
+        .await
+        .unwrap_or_else(|e| panic!("DevTools {cmd} failed: {e}"));
 }

@@ -26,6 +26,8 @@ commands:
   serve   serve the app (open http://localhost:8080), and the local dev tenant on :8081 when no tenant is configured
   build   write a release build to dist/
   test    run every check and test; ends with `N passed, N failed`
+  bench   load time of the home page against a minimal Leptos app, and where a sign-in's time goes
+          (headless Chromium; a measurement, never a test)
   size    the gzip size of dist/ against a minimal Leptos app (budget: xtask/size-budget.txt), the top crates
           and functions of the wasm
   conformance  regenerate docs/conformance.md from the conformance table (dev-tenant/src/conformance.rs)
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Some("build") => build::build(&root),
         Some("test") => test::test(&root, rest),
         Some("size") => size::size(&root),
+        Some("bench") => test::bench(&root),
         Some("conformance") => test::conformance(&root),
         Some("fuzz") => fuzz::fuzz(&root, rest),
         Some("csp-hook") => csp::hook().and_then(|()| hosting::hook()),

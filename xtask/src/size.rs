@@ -27,19 +27,7 @@ pub fn size(root: &Path) -> Result<(), Failure> {
 /// Builds the baseline and fails when `app` (gzip bytes of `dist/`) is over the budget.
 pub fn check_budget(root: &Path, tools: &Tools, app: u64) -> Result<(), Failure> {
     let budget = read_budget(root)?;
-    let baseline_dist = root.join("target").join("size").join("dist-baseline");
-    let mut env = no_configuration();
-    let baseline_target = root.join("target").join("size").join("baseline-target");
-    env.push((
-        "CARGO_TARGET_DIR",
-        Some(baseline_target.display().to_string()),
-    ));
-    trunk_build(
-        &root.join("xtask").join("size-baseline"),
-        &tools.toolchain,
-        &baseline_dist,
-        &env,
-    )?;
+    let baseline_dist = build_baseline(root, tools)?;
     let baseline = step("minimal Leptos CSR app with a router", || {
         print_sizes(&baseline_dist)
     })?;
@@ -53,6 +41,24 @@ pub fn check_budget(root: &Path, tools: &Tools, app: u64) -> Result<(), Failure>
         )));
     }
     Ok(())
+}
+
+/// The minimal Leptos CSR app with a router, built into `target/size/dist-baseline`.
+pub fn build_baseline(root: &Path, tools: &Tools) -> Result<std::path::PathBuf, Failure> {
+    let baseline_dist = root.join("target").join("size").join("dist-baseline");
+    let mut env = no_configuration();
+    let baseline_target = root.join("target").join("size").join("baseline-target");
+    env.push((
+        "CARGO_TARGET_DIR",
+        Some(baseline_target.display().to_string()),
+    ));
+    trunk_build(
+        &root.join("xtask").join("size-baseline"),
+        &tools.toolchain,
+        &baseline_dist,
+        &env,
+    )?;
+    Ok(baseline_dist)
 }
 
 fn no_configuration() -> Vec<(&'static str, Option<String>)> {

@@ -161,7 +161,7 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
     );
 
     if only("e2e") || only("build") {
-        end_to_end(root, &tools, &run_dir, &tmp, e2e_filters, &mut tally);
+        end_to_end(root, &tools, &run_dir, &tmp, e2e_filters, &mut tally, None);
     }
 
     println!();
@@ -177,6 +177,33 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), Failure> {
     }
 }
 
+/// `cargo xtask bench`: the release builds and the minimal Leptos app, then the benchmarks of
+/// `tests/e2e/bench.rs` in headless Chromium (load time against the minimal app; where a sign-in's
+/// time goes). They print measurements; no time is asserted.
+pub fn bench(root: &Path) -> Result<(), Failure> {
+    let tools = setup::setup(root, Wants { browser: true })?;
+    let run_dir = root.join("target").join("xtask-bench");
+    let tmp = run_dir.join("tmp");
+    std::fs::create_dir_all(&tmp)
+        .map_err(|e| Failure::new(format!("cannot create {}: {e}", tmp.display())))?;
+    let baseline = crate::size::build_baseline(root, &tools)?;
+    let mut tally = Tally::default();
+    let filters = ["bench::".to_string()];
+    end_to_end(
+        root,
+        &tools,
+        &run_dir,
+        &tmp,
+        &filters,
+        &mut tally,
+        Some(&baseline),
+    );
+    match tally.failed {
+        0 => Ok(()),
+        n => Err(Failure::new(format!("{n} benchmark steps failed"))),
+    }
+}
+
 /// Release builds (the deployable `dist/` and two builds pointed at a dev tenant on a free port),
 /// then the end-to-end tests in `tests/e2e/` against them.
 fn end_to_end(
@@ -186,6 +213,7 @@ fn end_to_end(
     tmp: &Path,
     filters: &[String],
     tally: &mut Tally,
+    bench_baseline: Option<&Path>,
 ) {
     let Ok(port) = free_port() else {
         tally.record("end-to-end", Err(Failure::new("no free port")));
@@ -249,22 +277,24 @@ fn end_to_end(
             return;
         }
     }
-    let name = "size budget (xtask/size-budget.txt)";
-    let outcome = step(name, || {
-        let app = print_sizes(&default_dist)?;
-        crate::size::check_budget(root, tools, app)
-    });
-    tally.record(name, outcome.map(|()| Counts::default()));
-    let mut hosting = tools.toolchain.cargo();
-    hosting
-        // Only the host's test: the binary also holds src/config.rs's, already counted.
-        .args(["test", "-p", "xtask", "--test", "hosting", "--"])
-        .arg("a_static_host")
-        .current_dir(root)
-        .env("HOSTING_DIST", &default_dist);
-    let name = "hosting rules of dist/ (staticwebapp.config.json, served over HTTP)";
-    let outcome = step(name, || run_counting(&mut hosting));
-    tally.record(name, outcome);
+    if bench_baseline.is_none() {
+        let name = "size budget (xtask/size-budget.txt)";
+        let outcome = step(name, || {
+            let app = print_sizes(&default_dist)?;
+            crate::size::check_budget(root, tools, app)
+        });
+        tally.record(name, outcome.map(|()| Counts::default()));
+        let mut hosting = tools.toolchain.cargo();
+        hosting
+            // Only the host's test: the binary also holds src/config.rs's, already counted.
+            .args(["test", "-p", "xtask", "--test", "hosting", "--"])
+            .arg("a_static_host")
+            .current_dir(root)
+            .env("HOSTING_DIST", &default_dist);
+        let name = "hosting rules of dist/ (staticwebapp.config.json, served over HTTP)";
+        let outcome = step(name, || run_counting(&mut hosting));
+        tally.record(name, outcome);
+    }
 
     // Results of an earlier run must not be printed as this run's.
     let results = run_dir.join("conformance-results.tsv");
@@ -296,13 +326,20 @@ fn end_to_end(
     .env("E2E_SCREENSHOTS", run_dir.join("screenshots"))
     .env("E2E_CONFORMANCE_RESULTS", &results)
     .env("TMPDIR", tmp);
+    if let Some(baseline) = bench_baseline {
+        // The benchmarks are ignored by `cargo xtask test`: they measure, they do not check.
+        cmd.arg("--ignored").env("E2E_DIST_BASELINE", baseline);
+    }
     if let Some(driver) = &tools.chromedriver {
         cmd.env("CHROMEDRIVER", driver);
     }
     if let Some(chrome) = &tools.chrome {
         cmd.env("CHROME", chrome);
     }
-    let name = "end-to-end tests (headless Chromium)";
+    let name = match bench_baseline {
+        Some(_) => "benchmarks (headless Chromium)",
+        None => "end-to-end tests (headless Chromium)",
+    };
     let outcome = step(name, || run_counting(&mut cmd));
     tally.record(name, outcome);
     if let Ok(tsv) = std::fs::read_to_string(&results) {
