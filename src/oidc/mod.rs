@@ -46,7 +46,7 @@ pub use authorize::{
 };
 pub use callback::{
     parse_callback, process_callback, strip_callback_params, AuthorizationErrorResponse,
-    AuthorizationResponse, Callback, CallbackError, MAX_CALLBACK_URL_BYTES,
+    AuthorizationResponse, Callback, CallbackError, CALLBACK_PARAMS, MAX_CALLBACK_URL_BYTES,
 };
 pub use claims::{claim_meaning, Audience, IdTokenClaims};
 pub use decode::{

@@ -11,7 +11,6 @@ use crate::support::{
 use dev_tenant::conformance::{Case, Expect, Flow, CASES};
 use dev_tenant::faults::{Fault, FaultRequest};
 use dev_tenant::Lifetimes;
-use entra_signin::config::DEV_SPA_CLIENT_ID;
 use fantoccini::Client;
 use futures::FutureExt;
 use std::time::Instant;
@@ -192,21 +191,8 @@ async fn sign_in_kept(client: &Client, origin: &str) {
 
 /// Redeems `refresh_token` from the page, as another tab of the app would.
 async fn redeem_elsewhere(client: &Client, refresh_token: &str) -> Outcome {
-    let form = serde_json::json!({
-        "client_id": DEV_SPA_CLIENT_ID,
-        "grant_type": "refresh_token",
-        "refresh_token": refresh_token,
-        "scope": "openid offline_access",
-    });
-    let script = "const [url, form, done] = arguments;
-        fetch(url, { method: 'POST', body: new URLSearchParams(form) })
-            .then(r => done(r.status)).catch(() => done(0));";
-    let url = tenant().tenant().urls().token.clone();
-    let status = client
-        .execute_async(script, vec![url.into(), form])
-        .await
-        .map_err(|e| format!("the other redemption failed: {e}"))?;
-    ensure(status.as_u64() == Some(200), || {
+    let (status, _) = crate::session::redeem_from_page(client, refresh_token).await;
+    ensure(status == 200, || {
         format!("the other redemption answered {status}")
     })
 }

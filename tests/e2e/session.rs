@@ -18,7 +18,10 @@ const SESSION_KEY: &str = "entra-signin.session";
 
 /// Redeems `refresh_token` at the tenant's token endpoint from the page, as the SPA would (the
 /// tenant redeems SPA tokens only cross-origin). Returns the HTTP status and the JSON answer.
-async fn redeem_from_page(client: &Client, refresh_token: &str) -> (u64, serde_json::Value) {
+pub(crate) async fn redeem_from_page(
+    client: &Client,
+    refresh_token: &str,
+) -> (u64, serde_json::Value) {
     let form = serde_json::json!({
         "client_id": DEV_SPA_CLIENT_ID,
         "grant_type": "refresh_token",
