@@ -10,11 +10,13 @@
 //! | authorize | [`SignInOptions::check`], [`PendingSignIn::generate`], [`build_authorization_url`] | [`process_callback`], [`strip_callback_params`] |
 //! | token | [`authorization_code_request`], [`refresh_token_request`] | [`process_authorization_code_response`], [`process_token_response`] |
 //! | ID token | [`UnverifiedIdToken::parse`], [`UnverifiedIdToken::select_key`] | [`validate`] |
+//! | an API call | [`ApiRequest::check`] | [`Verdict::of`], [`capped_body`] |
 //! | a pasted token | [`decode_token`], [`key_source`] | [`DecodedToken::issuer_report`] |
 //!
 //! jsonwebtoken is used for its JWK data model only ([`JwkSet`]): the app has no crypto provider,
 //! and nothing here calls one. Signatures are verified by the browser with Web Crypto.
 
+pub mod api_call;
 pub mod authorize;
 pub mod callback;
 pub mod claims;
@@ -35,6 +37,10 @@ pub mod values;
 #[cfg(test)]
 mod test_support;
 
+pub use api_call::{
+    capped_body, cors_advice, parse_www_authenticate, ApiMethod, ApiRequest, ApiRequestError,
+    BodyNote, Credential, TokenGrant, Verdict,
+};
 pub use authorize::{
     build_authorization_url, param_meaning, AuthorizationParams, AuthorizationUrl, AuthorizeError,
     PendingSignIn, Prompt, ResponseMode,
