@@ -13,7 +13,7 @@ use super::JsonBlock;
 enum Call {
     Sending,
     Refused(ApiRequestError),
-    Answered(ApiAnswer),
+    Answered(Box<ApiAnswer>),
     NoAnswer(ApiNoAnswer),
 }
 
@@ -39,7 +39,7 @@ pub fn ApiCallPanel() -> impl IntoView {
         spawn_local(async move {
             let origin = crate::browser::location::origin().unwrap_or_default();
             let outcome = match call_api(&request, &session, &origin).await {
-                Ok(answer) => Call::Answered(answer),
+                Ok(answer) => Call::Answered(Box::new(answer)),
                 Err(no_answer) => Call::NoAnswer(no_answer),
             };
             call.set(Some(outcome));

@@ -15,6 +15,7 @@ mod timing;
 mod conformance;
 mod csp;
 
+mod api;
 mod decode;
 mod options;
 
