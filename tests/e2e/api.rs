@@ -2,20 +2,12 @@
 //! scope (403), a tampered or absent token (401 with its challenge parsed), no CORS (TypeError).
 
 use crate::support::{
-    app_origin, attr_of, click, fill, goto, new_email, pass_email_code, screenshot, text_of,
-    wait_for, wait_for_attr, with_browser, Build, TenantGuard,
+    app_origin, attr_of, choose, click, fill, goto, new_email, pass_email_code, screenshot,
+    text_of, wait_for_attr, with_browser, Build, TenantGuard,
 };
 use crate::tenant_port;
 use dev_tenant::{Lifetimes, DEV_API_AUDIENCE, DEV_API_SCOPE};
 use fantoccini::Client;
-
-async fn choose(client: &Client, css: &str, value: &str) {
-    wait_for(client, css)
-        .await
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose {value:?} in `{css}`: {e}"));
-}
 
 /// Sends `url` with the credential `credential` and waits for an answer with `status`.
 async fn call(client: &Client, url: &str, credential: &str, status: &str) {

@@ -1,7 +1,7 @@
 //! `/_dev/api/…`: a small API protected by this tenant's access tokens, for the app's "Call an API": it checks the
 //! Bearer token's signature, expiry, `aud` and `scp` and refuses as RFC 6750 §3 says, in Entra's challenge shape.
 
-use super::cors::origin;
+use super::cors::{allow_origin, origin};
 use super::headers::set_header;
 use super::request_log::{noted, LogNote};
 use super::userinfo::{bearer_token, check_access_token};
@@ -208,17 +208,19 @@ fn loopback_origin(headers: &HeaderMap) -> Option<String> {
     loopback.then_some(origin)
 }
 
-/// CORS for a loopback origin; none for any other.
-fn with_cors(mut response: Response, headers: &HeaderMap) -> Response {
-    if let Some(origin) = loopback_origin(headers) {
-        set_header(&mut response, header::ACCESS_CONTROL_ALLOW_ORIGIN, &origin);
-        set_header(
-            &mut response,
-            header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            EXPOSED_HEADERS,
-        );
-    }
-    set_header(&mut response, header::VARY, "Origin");
+/// CORS for a loopback origin, exposing the challenge; none for any other.
+fn with_cors(response: Response, headers: &HeaderMap) -> Response {
+    let Some(origin) = loopback_origin(headers) else {
+        let mut response = response;
+        set_header(&mut response, header::VARY, "Origin");
+        return response;
+    };
+    let mut response = allow_origin(response, &origin);
+    set_header(
+        &mut response,
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        EXPOSED_HEADERS,
+    );
     response
 }
 
