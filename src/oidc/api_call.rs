@@ -4,9 +4,7 @@
 
 use std::fmt;
 
-use base64::alphabet;
-use base64::engine::general_purpose::GeneralPurpose;
-use base64::engine::{DecodePaddingMode, GeneralPurposeConfig};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use super::http::MAX_JSON_BODY_BYTES;
@@ -211,12 +209,10 @@ impl ApiRequest {
             "" => None,
             _ if method == ApiMethod::Get => return Err(ApiRequestError::BodyWithGet),
             text => {
-                serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| {
-                    ApiRequestError::BodyNotJson {
-                        line: e.line(),
-                        column: e.column(),
-                        reason: json_reason(&e),
-                    }
+                is_json(text).map_err(|e| ApiRequestError::BodyNotJson {
+                    line: e.line(),
+                    column: e.column(),
+                    reason: json_reason(&e),
                 })?;
                 Some(text.to_owned())
             }
@@ -228,6 +224,11 @@ impl ApiRequest {
             credential,
         })
     }
+}
+
+/// Parsed as a `Value`: the deserializer the rest of the app already uses.
+fn is_json(text: &str) -> Result<(), serde_json::Error> {
+    serde_json::from_str::<serde_json::Value>(text).map(drop)
 }
 
 /// serde_json's message without its " at line L column C" tail (the error states them apart).
@@ -491,23 +492,27 @@ impl fmt::Display for ClaimsUndecodable {
     }
 }
 
-const LENIENT: GeneralPurposeConfig =
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-
 impl ClaimsChallenge {
     fn decode(raw: &str) -> ClaimsChallenge {
-        let bytes = [alphabet::STANDARD, alphabet::URL_SAFE]
-            .iter()
-            .find_map(|alphabet| {
-                GeneralPurpose::new(alphabet, LENIENT)
-                    .decode(raw.trim())
-                    .ok()
+        // Entra writes standard base64 with padding; read as base64url (the JWT decoder's
+        // engine, already in the bundle), with or without padding.
+        let url_safe: String = raw
+            .trim()
+            .trim_end_matches('=')
+            .chars()
+            .map(|c| match c {
+                '+' => '-',
+                '/' => '_',
+                c => c,
             })
-            .ok_or(ClaimsUndecodable::Base64);
+            .collect();
+        let bytes = URL_SAFE_NO_PAD
+            .decode(url_safe)
+            .map_err(|_| ClaimsUndecodable::Base64);
         let decoded = bytes.and_then(|bytes| {
             String::from_utf8(bytes)
                 .ok()
-                .filter(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+                .filter(|text| is_json(text).is_ok())
                 .ok_or(ClaimsUndecodable::NotJson)
         });
         ClaimsChallenge {

@@ -50,7 +50,7 @@ fn a_body_must_be_json_and_never_rides_on_get() {
     assert_eq!(*line, 3);
     let text = err.to_string();
     assert!(
-        text.contains("not valid JSON (line 3, column 1: expected value)"),
+        text.contains("not valid JSON (line 3, column 1: trailing comma)"),
         "{text}"
     );
     assert!(!text.contains(" at line "), "{text}");
