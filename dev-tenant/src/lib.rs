@@ -38,6 +38,7 @@ pub use config::{
 };
 pub use faults::{Fault, FaultError, FaultRequest};
 pub use keys::{KeyError, SigningKey};
+pub use routes::api::{DEV_API_ADMIN_SCOPE, DEV_API_AUDIENCE, DEV_API_SCOPE};
 pub use start_error::StartError;
 pub use store::MailMessage;
 pub use tenant::Tenant;

@@ -1,9 +1,10 @@
 //! `fetch` through gloo-net, with a timeout, returning what the protocol core needs: status,
-//! content type and body. A body declared over the core's 1 MiB JSON limit is not read.
+//! content type, the headers CORS lets the page read, and the body. A body declared over the
+//! core's 1 MiB JSON limit is not read.
 
 use crate::oidc::{check_json_size, BodyTooLarge};
 use futures::future::{select, Either};
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Method, Request, RequestBuilder};
 use std::fmt;
 use wasm_bindgen_futures::JsFuture;
 
@@ -19,6 +20,11 @@ pub struct HttpResponse {
     pub body: String,
     /// Time from sending to the end of the body, in milliseconds.
     pub elapsed_ms: f64,
+    /// Every header the page may read: for a cross-origin answer, the CORS-safelisted ones and
+    /// those it lists in `Access-Control-Expose-Headers`.
+    pub headers: Vec<(String, String)>,
+    /// The declared `Content-Length` of a body left unread for being over 1 MiB.
+    pub unread: Option<usize>,
 }
 
 impl HttpResponse {
@@ -68,13 +74,55 @@ impl fmt::Display for NetworkError {
 
 impl std::error::Error for NetworkError {}
 
+/// What to do with an answer whose `Content-Length` is over the 1 MiB limit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Oversized {
+    /// The tenant's JSON: an error.
+    Refuse,
+    /// An API's answer: its status and headers still tell something.
+    LeaveUnread,
+}
+
 pub async fn get(url: &str) -> Result<HttpResponse, NetworkError> {
-    send(url, |signal| Request::get(url).abort_signal(Some(signal))).await
+    send(url, Oversized::Refuse, |signal| {
+        Request::get(url).abort_signal(Some(signal))
+    })
+    .await
+}
+
+/// Sends `method` to an API with an optional `Authorization` value and JSON body; a body over
+/// 1 MiB is left unread rather than refused.
+pub async fn send_to_api(
+    method: &str,
+    url: &str,
+    authorization: Option<&str>,
+    json_body: Option<&str>,
+) -> Result<HttpResponse, NetworkError> {
+    let method = method.parse::<Method>().map_err(|e| NetworkError::Failed {
+        url: url.to_string(),
+        detail: e.to_string(),
+    })?;
+    send(url, Oversized::LeaveUnread, move |signal| {
+        let mut builder = RequestBuilder::new(url)
+            .method(method)
+            .abort_signal(Some(signal));
+        if let Some(value) = authorization {
+            builder = builder.header("Authorization", value);
+        }
+        match json_body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body.to_string())
+                .map_err(|e| e.to_string()),
+            None => builder.into_request(),
+        }
+    })
+    .await
 }
 
 /// POSTs an `application/x-www-form-urlencoded` body.
 pub async fn post_form(url: &str, body: String) -> Result<HttpResponse, NetworkError> {
-    send(url, move |signal| {
+    send(url, Oversized::Refuse, move |signal| {
         Request::post(url)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .abort_signal(Some(signal))
@@ -102,6 +150,7 @@ impl IntoRequest for Result<Request, String> {
 
 async fn send<R: IntoRequest>(
     url: &str,
+    oversized: Oversized,
     build: impl FnOnce(&web_sys::AbortSignal) -> R,
 ) -> Result<HttpResponse, NetworkError> {
     let owned_url = url.to_string();
@@ -121,13 +170,23 @@ async fn send<R: IntoRequest>(
         let headers = response.headers();
         let content_type = headers.get("content-type").unwrap_or_default();
         let declared = headers.get("content-length").and_then(|n| n.parse().ok());
-        check_json_size(url, status, declared.unwrap_or(0)).map_err(NetworkError::TooLarge)?;
-        let body = response.text().await.map_err(|e| failed(e.to_string()))?;
+        let fits = check_json_size(url, status, declared.unwrap_or(0));
+        let unread = match (fits, oversized) {
+            (Ok(()), _) => None,
+            (Err(too_large), Oversized::Refuse) => return Err(NetworkError::TooLarge(too_large)),
+            (Err(too_large), Oversized::LeaveUnread) => Some(too_large.found),
+        };
+        let body = match unread {
+            Some(_) => String::new(),
+            None => response.text().await.map_err(|e| failed(e.to_string()))?,
+        };
         Ok(HttpResponse {
             status,
             content_type,
             body,
             elapsed_ms: js_sys::Date::now() - started,
+            headers: headers.entries().collect(),
+            unread,
         })
     });
     let winner = select(exchange, Box::pin(sleep_ms(REQUEST_TIMEOUT_MS))).await;

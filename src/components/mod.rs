@@ -1,6 +1,7 @@
 //! Small pieces of the page, named for what the user sees.
 
 mod access_token;
+mod api_call;
 mod authorize_request_preview;
 mod claims_table;
 mod config_error;
@@ -23,6 +24,7 @@ mod token_lifetimes;
 mod validation_report;
 
 pub use access_token::AccessTokenPanel;
+pub use api_call::ApiCallPanel;
 pub use authorize_request_preview::AuthorizeRequestPreview;
 pub use claims_table::ClaimsTable;
 pub use config_error::ConfigErrorPanel;

@@ -7,6 +7,7 @@
 //! `discovery.rs`, the keys and the signature in `id_token.rs`; the session and what its renewals
 //! must repeat live in `session.rs`.
 
+pub mod api_call;
 mod decode;
 mod discovery;
 pub mod events;

@@ -600,6 +600,8 @@ mod tests {
             content_type: "application/json".into(),
             body: body.clone(),
             elapsed_ms: 12.0,
+            headers: Vec::new(),
+            unread: None,
         };
         let mut recorder = new_recorder(TraceKind::SignIn);
         recorder.observe(&Event::Started(StepKind::Pkce));

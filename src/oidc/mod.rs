@@ -12,11 +12,13 @@
 //! | ID token | [`UnverifiedIdToken::parse`], [`UnverifiedIdToken::select_key`] | [`validate`] |
 //! | the tenant page | `discovery_url`, `ProviderMetadata::jwks_uri` | [`read_discovery`], [`key_rows`] |
 //! | registration check | [`registration_probe`] | [`process_registration_probe`] |
+//! | an API call | [`ApiRequest::check`] | [`Verdict::of`], [`capped_body`] |
 //! | a pasted token | [`decode_token`], [`key_source`] | [`DecodedToken::issuer_report`] |
 //!
 //! jsonwebtoken is used for its JWK data model only ([`JwkSet`]): the app has no crypto provider,
 //! and nothing here calls one. Signatures are verified by the browser with Web Crypto.
 
+pub mod api_call;
 pub mod authorize;
 pub mod callback;
 pub mod claims;
@@ -40,6 +42,10 @@ pub mod x509;
 #[cfg(test)]
 mod test_support;
 
+pub use api_call::{
+    capped_body, cors_advice, parse_www_authenticate, ApiMethod, ApiRequest, ApiRequestError,
+    BodyNote, Credential, TokenGrant, Verdict,
+};
 pub use authorize::{
     build_authorization_url, param_meaning, AuthorizationParams, AuthorizationUrl, AuthorizeError,
     PendingSignIn, Prompt, ResponseMode,

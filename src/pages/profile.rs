@@ -94,5 +94,6 @@ fn Profile(session: Session) -> impl IntoView {
             <JsonBlock id="id-token-payload" title="Payload" json=token.payload_json().to_string()/>
         </section>
         <AccessTokenPanel session/>
+        <crate::components::ApiCallPanel/>
     }
 }

@@ -17,6 +17,7 @@ mod bench;
 mod conformance;
 mod csp;
 
+mod api;
 mod decode;
 mod options;
 mod tenant;

@@ -2,19 +2,11 @@
 //! parameters are refused, and the choice is remembered until reset.
 
 use crate::support::{
-    app_origin, click, current_url, fill, goto, is_present, js, new_email, pass_email_code, tenant,
-    text_of, wait_for, wait_gone, with_browser, Build, TenantGuard,
+    app_origin, choose, click, current_url, fill, goto, is_present, js, new_email, pass_email_code,
+    tenant, text_of, wait_for, wait_gone, with_browser, Build, TenantGuard,
 };
 use dev_tenant::Lifetimes;
 use fantoccini::Client;
-
-async fn choose(client: &Client, css: &str, value: &str) {
-    wait_for(client, css)
-        .await
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose {value:?} in `{css}`: {e}"));
-}
 
 /// `(name, value)` of every row of the shown authorization request.
 async fn shown_request(client: &Client) -> Vec<(String, String)> {

@@ -279,6 +279,15 @@ pub async fn fill(client: &Client, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
 }
 
+/// Chooses the option with `value` in the `<select>` matching `css`.
+pub async fn choose(client: &Client, css: &str, value: &str) {
+    wait_for(client, css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose {value:?} in `{css}`: {e}"));
+}
+
 pub async fn click(client: &Client, css: &str) {
     let element = wait_for(client, css).await;
     element

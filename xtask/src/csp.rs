@@ -12,21 +12,21 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The origins the page may `fetch` besides its own (`'self'`: the wasm, trunk's live reload): the
-/// tenant's, where discovery, the keys and the token endpoint live. **The one place to widen
-/// `connect-src`**, e.g. for calling user APIs or other issuers' discovery documents.
+/// tenant's, where discovery, the keys and the token endpoint live, then [`USER_APIS`]. **The one
+/// place to widen `connect-src`.**
 pub fn connect_origins(config: &BuildConfig) -> Vec<String> {
     origin(&config.authority)
         .into_iter()
-        .chain(OTHER_ENTRA_ISSUERS.map(str::to_owned))
+        .chain(USER_APIS.map(str::to_owned))
         .collect()
 }
 
-/// Where the token decoder (`/decode`) fetches another Entra issuer's discovery document and keys
-/// (`oidc::decode`'s issuer rule: CIAM tenants, and workforce tenants for v1 and v2 tokens).
-const OTHER_ENTRA_ISSUERS: [&str; 2] = [
-    "https://*.ciamlogin.com",
-    "https://login.microsoftonline.com",
-];
+/// "Call an API" sends to whatever API the tester names, so any `https:` origin (which also
+/// covers the token decoder's other Entra issuers, `*.ciamlogin.com` and
+/// `login.microsoftonline.com`) and an API on this machine over plain http (the app's
+/// `oidc::api_call::PLAIN_HTTP_HOSTS` refuses the other `http:` URLs with the reason). A pasted
+/// token still cannot choose a server: the decoder's issuer rule decides what it fetches.
+const USER_APIS: [&str; 3] = ["https:", "http://127.0.0.1:*", "http://localhost:*"];
 
 /// The policy for a page whose inline scripts are `inline_scripts`.
 pub fn policy(config: &BuildConfig, inline_scripts: &[&str]) -> Result<String, Failure> {
@@ -148,15 +148,15 @@ mod tests {
     }
 
     #[test]
-    fn the_default_build_may_connect_to_itself_the_local_dev_tenant_and_entra_issuers_only() {
+    fn the_default_build_may_connect_to_itself_the_local_dev_tenant_https_and_loopback_only() {
         let found = policy(&config(None), &["alert(1)"]).expect("a policy");
         assert!(DEV_TENANT_AUTHORITY.starts_with("http://127.0.0.1:8081/"));
         assert_eq!(
             found,
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' \
              'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='; style-src 'self'; \
-             connect-src 'self' http://127.0.0.1:8081 https://*.ciamlogin.com \
-             https://login.microsoftonline.com; form-action http://127.0.0.1:8081; \
+             connect-src 'self' http://127.0.0.1:8081 https: http://127.0.0.1:* \
+             http://localhost:*; form-action http://127.0.0.1:8081; \
              base-uri 'none'; object-src 'none'"
         );
     }
@@ -172,7 +172,8 @@ mod tests {
         .expect("a policy");
         assert!(
             found.contains(
-                "connect-src 'self' https://contoso.ciamlogin.com https://*.ciamlogin.com "
+                "connect-src 'self' https://contoso.ciamlogin.com https: http://127.0.0.1:* \
+                 http://localhost:*;"
             ),
             "{found}"
         );

@@ -1,6 +1,7 @@
 //! The HTTP surface: the route table. Handlers live in a module per endpoint, the helpers they share in modules named
 //! for what they do (responses, CORS, cookies, request ids, the request log, parameters, the redirect to the app).
 
+pub(crate) mod api;
 mod authorize;
 mod cookies;
 mod cors;
@@ -69,6 +70,19 @@ pub(crate) fn router(shared: Arc<SharedTenant>) -> Router {
                 .put(dev::set_lifetimes)
                 .delete(dev::reset_lifetimes),
         )
+        .route(
+            "/_dev/api/me",
+            get(api::me)
+                .options(api::preflight)
+                .fallback(api::method_not_allowed),
+        )
+        .route(
+            "/_dev/api/admin",
+            get(api::admin)
+                .options(api::preflight)
+                .fallback(api::method_not_allowed),
+        )
+        .route("/_dev/api/no-cors", get(api::no_cors))
         .route("/error", get(dev::error_code))
         .route("/", get(dev::home))
         .layer(middleware::from_fn_with_state(

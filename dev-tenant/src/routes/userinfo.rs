@@ -43,7 +43,7 @@ pub(crate) async fn userinfo(
 }
 
 /// The token of `Authorization: Bearer {token}` (or `bearer`).
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -54,7 +54,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The claims of an unexpired access token this tenant signed, and its user; or why not.
-fn check_access_token(
+pub(super) fn check_access_token(
     shared: &SharedTenant,
     token: &str,
 ) -> Result<(Map<String, Value>, User), &'static str> {

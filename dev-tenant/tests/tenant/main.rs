@@ -2,6 +2,7 @@
 //! the faults, Entra's response headers and the lifetimes changed at run time, through the router (and, in `server`, through a bound listener).
 //! One binary, so that the RSA keys are generated once.
 
+mod api;
 mod authorize;
 mod conformance_faults;
 mod discovery;
