@@ -394,6 +394,10 @@ fn issuers_that_would_make_the_page_call_another_server_are_refused() {
             "{issuer}"
         );
     }
+}
+
+#[test]
+fn a_refused_issuer_says_which_hosts_the_page_trusts() {
     let text = CannotVerify::Issuer {
         issuer: "https://evil.example/".into(),
         refusal: IssuerRefusal::NotEntraHost,
