@@ -15,6 +15,7 @@ use crate::browser::{self, storage, BrowserError};
 use crate::config::BuildConfig;
 use crate::oidc::{
     self, AccessToken, ClientId, Expectations, Nonce, OriginalIdentity, RawIdToken, RefreshToken,
+    Scope,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -26,6 +27,9 @@ struct StoredSession {
     access_token: String,
     refresh_token: Option<String>,
     scope: Option<String>,
+    /// Absent in sessions kept before Sign-in options existed: the build's scope.
+    #[serde(default)]
+    requested_scope: Option<String>,
     received_at: i64,
     access_token_expires_at: Option<i64>,
     issuer: String,
@@ -78,6 +82,10 @@ impl StoredSession {
                 .as_ref()
                 .map(|t| t.secret().to_string()),
             scope: session.scope.clone(),
+            requested_scope: session
+                .requested_scope
+                .as_ref()
+                .map(|s| s.as_str().to_owned()),
             received_at: session.received_at,
             access_token_expires_at: session.access_token_expires_at,
             issuer: session.issuer.clone(),
@@ -220,6 +228,7 @@ async fn revalidate(
             let kept = Kept {
                 refresh_token,
                 scope: stored.scope,
+                requested_scope: stored.requested_scope.map(Scope::new),
                 issuer: metadata.issuer.as_str().to_string(),
                 original,
                 renewals: stored.renewals,
@@ -234,6 +243,7 @@ async fn revalidate(
         access_token,
         refresh_token,
         scope: stored.scope,
+        requested_scope: stored.requested_scope.map(Scope::new),
         received_at: stored.received_at,
         access_token_expires_at: stored.access_token_expires_at,
         id_token_is_current: true,
@@ -336,6 +346,7 @@ mod fuzz;
 struct Kept {
     refresh_token: RefreshToken,
     scope: Option<String>,
+    requested_scope: Option<Scope>,
     /// The discovered issuer.
     issuer: String,
     original: OriginalIdentity,
@@ -352,8 +363,14 @@ async fn renew_expired(
 ) -> Result<Session, Unrestored> {
     let started = browser::time::now_ms();
     observer.observe(&Event::KeptIdTokenExpired { expired });
-    let renewed =
-        redeem_refresh_token(config, &kept.refresh_token, &kept.original, observer).await?;
+    let renewed = redeem_refresh_token(
+        config,
+        &kept.refresh_token,
+        kept.requested_scope.as_ref(),
+        &kept.original,
+        observer,
+    )
+    .await?;
     let Renewed {
         mut tokens,
         id_token: Some(id_token),
@@ -364,6 +381,7 @@ async fn renew_expired(
     let received_at = browser::now_secs();
     tokens.scope = tokens.scope.or(kept.scope);
     Ok(Session {
+        requested_scope: kept.requested_scope,
         renewals: kept.renewals.saturating_add(1),
         last_renewal: Some(RenewalRecord {
             trigger: Trigger::Automatic,

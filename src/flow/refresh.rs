@@ -12,7 +12,7 @@ use super::{
 use crate::browser;
 use crate::config::BuildConfig;
 use crate::oidc::{
-    self, Expectations, OriginalIdentity, RefreshErrorAction, RefreshToken, TokenResponse,
+    self, Expectations, OriginalIdentity, RefreshErrorAction, RefreshToken, Scope, TokenResponse,
     ValidatedIdToken,
 };
 
@@ -65,20 +65,27 @@ async fn renew(
             session: None,
         };
     };
-    let renewed =
-        match redeem_refresh_token(config, refresh_token, &session.original, observer).await {
-            Ok(renewed) => renewed,
-            Err(NotRenewed::Ended(failure)) => return RefreshOutcome::Ended(failure),
-            Err(NotRenewed::Retry { failure, rotated }) => {
-                return RefreshOutcome::RetryLater {
-                    failure,
-                    session: rotated.map(|rotated| Session {
-                        refresh_token: Some(rotated),
-                        ..session.clone()
-                    }),
-                }
+    let renewed = match redeem_refresh_token(
+        config,
+        refresh_token,
+        session.requested_scope.as_ref(),
+        &session.original,
+        observer,
+    )
+    .await
+    {
+        Ok(renewed) => renewed,
+        Err(NotRenewed::Ended(failure)) => return RefreshOutcome::Ended(failure),
+        Err(NotRenewed::Retry { failure, rotated }) => {
+            return RefreshOutcome::RetryLater {
+                failure,
+                session: rotated.map(|rotated| Session {
+                    refresh_token: Some(rotated),
+                    ..session.clone()
+                }),
             }
-        };
+        }
+    };
     if renewed.id_token.is_none() {
         observer.observe(&Event::IdTokenKept);
     }
@@ -92,6 +99,7 @@ async fn renew(
     let id_token = id_token.unwrap_or_else(|| session.id_token.clone());
     RefreshOutcome::Renewed(Session {
         id_token_is_current,
+        requested_scope: session.requested_scope.clone(),
         completed_after_ms: session.completed_after_ms,
         renewals: session.renewals.saturating_add(1),
         last_renewal: Some(RenewalRecord {
@@ -132,6 +140,7 @@ pub(super) enum NotRenewed {
 pub(super) async fn redeem_refresh_token(
     config: &BuildConfig,
     refresh_token: &RefreshToken,
+    requested_scope: Option<&Scope>,
     original: &OriginalIdentity,
     observer: &mut dyn Observer,
 ) -> Result<Renewed, NotRenewed> {
@@ -142,7 +151,7 @@ pub(super) async fn redeem_refresh_token(
         &metadata.token_endpoint,
         client.token_client(),
         refresh_token,
-        &client.scope,
+        client.scope_of(requested_scope),
     );
     let (tokens, jwks_http) = redeem(
         &request,

@@ -42,6 +42,9 @@ pub struct Session {
     pub access_token_decoded: Option<DecodedAccessToken>,
     pub refresh_token: Option<RefreshToken>,
     pub scope: Option<String>,
+    /// The scope the sign-in asked for when it was not the build's (Sign-in options): every
+    /// renewal asks for it again, as Entra wants the same scopes or fewer.
+    pub requested_scope: Option<Scope>,
     /// When the current tokens arrived (Unix seconds).
     pub received_at: i64,
     /// When the access token expires (Unix seconds), from `expires_in`.
@@ -75,6 +78,7 @@ impl Session {
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             scope: tokens.scope,
+            requested_scope: None,
             received_at,
             id_token_is_current: true,
             issuer: issuer.to_string(),
@@ -118,6 +122,11 @@ pub(super) struct Client {
 }
 
 impl Client {
+    /// The scope a renewal of `session` asks for: what its sign-in asked for.
+    pub(super) fn scope_of<'a>(&'a self, session_scope: Option<&'a Scope>) -> &'a Scope {
+        session_scope.unwrap_or(&self.scope)
+    }
+
     pub(super) fn from_config(config: &BuildConfig) -> Client {
         Client {
             id: ClientId::new(config.client_id.clone()),

@@ -181,7 +181,7 @@ async fn run_callback(
         &response.code,
         &pending.redirect_uri,
         &pending.code_verifier,
-        pending.scope.as_ref().unwrap_or(&client.scope),
+        client.scope_of(pending.scope.as_ref()),
     );
     let (tokens, jwks_http) = redeem(
         &request,
@@ -209,13 +209,16 @@ async fn run_callback(
     )
     .await?;
     let original = validated.identity(Some(pending.nonce));
-    Ok(Session::new(
-        validated,
-        tokens,
-        metadata.issuer.as_str(),
-        original,
-        browser::now_secs(),
-    ))
+    Ok(Session {
+        requested_scope: pending.scope,
+        ..Session::new(
+            validated,
+            tokens,
+            metadata.issuer.as_str(),
+            original,
+            browser::now_secs(),
+        )
+    })
 }
 
 /// Reads the tenant's answer from the address (and removes it from there), continues the trace

@@ -2,8 +2,9 @@
 //! parameters are refused, and the choice is remembered until reset.
 
 use crate::support::{
-    app_origin, choose, click, current_url, fill, goto, is_present, js, new_email, pass_email_code,
-    tenant, text_of, wait_for, wait_gone, with_browser, Build, TenantGuard,
+    app_origin, choose, click, click_when_enabled, current_url, fill, goto, is_present, js,
+    new_email, pass_email_code, tenant, text_of, wait_for, wait_for_attr, wait_gone, with_browser,
+    Build, TenantGuard,
 };
 use dev_tenant::Lifetimes;
 use fantoccini::Client;
@@ -45,7 +46,8 @@ fn the_chosen_options_reach_the_tenant_exactly_and_are_remembered_until_reset() 
         goto(&client, &format!("{origin}/")).await;
         click(&client, "#sign-in-options summary").await;
         let email = new_email("options");
-        fill(&client, "#option-scopes", "profile email offline_access").await;
+        // Not the build's SCOPES, so that a renewal asking for those would show.
+        fill(&client, "#option-scopes", "offline_access email").await;
         fill(&client, "#option-login-hint", &email).await;
         fill(&client, "#option-domain-hint", "google").await;
         let note = text_of(&client, "#domain-hint-note").await;
@@ -93,7 +95,7 @@ fn the_chosen_options_reach_the_tenant_exactly_and_are_remembered_until_reset() 
         );
         assert_eq!(
             value_of(&shown, "scope"),
-            Some("openid profile email offline_access")
+            Some("openid offline_access email")
         );
         let url = text_of(&client, "#authorize-url").await;
         click(&client, "#continue-sign-in").await;
@@ -102,6 +104,17 @@ fn the_chosen_options_reach_the_tenant_exactly_and_are_remembered_until_reset() 
         let received = received_by_the_tenant();
         assert_eq!(received, shown, "the tenant received other parameters");
         assert!(url.ends_with("acr_values=mine"), "{url}");
+
+        // A renewal asks for the scope the sign-in asked for (Entra: the same or fewer).
+        click_when_enabled(&client, "#refresh-tokens").await;
+        wait_for_attr(&client, "#renewal-count", "data-count", |n| n == "1").await;
+        let renewal_scope = text_of(
+            &client,
+            "#flow-inspector[data-kind='refresh'] .trace-step[data-step='token-request'] \
+             .trace-field[data-field='scope'] td",
+        )
+        .await;
+        assert_eq!(renewal_scope, "openid offline_access email");
 
         // Remembered across a reload, forgotten on reset.
         click(&client, "#sign-out-locally").await;
