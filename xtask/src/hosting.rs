@@ -118,17 +118,20 @@ fn hashed_files(dir: &Path) -> Result<Vec<String>, Failure> {
     Ok(found)
 }
 
-/// Whether a path carries trunk's content hash: `-` and 16 hex digits, then `.`, `_` or `/`
-/// (`app-51f2e7c976cd173e_bg.wasm`, `main-32a6bb9f390c409d.css`, `snippets/x-0123456789abcdef/…`).
+/// Whether a path carries trunk's content hash: `-` and 12 to 16 lower-case hex digits, then `.`,
+/// `_` or `/` (`app-51f2e7c976cd173e_bg.wasm`, `main-32a6bb9f390c409d.css`,
+/// `snippets/x-0123456789abcdef/…`). Trunk prints the 64-bit hash without leading zeros, so one
+/// name in 16 has 15 digits (`entra-signin-313423710da9b6c.js`).
 pub fn is_hashed(path: &str) -> bool {
     let bytes = path.as_bytes();
     bytes.iter().enumerate().any(|(i, b)| {
+        let digits = bytes[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            .count();
         *b == b'-'
-            && bytes.get(i + 1..i + 17).is_some_and(|h| {
-                h.iter()
-                    .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-            })
-            && matches!(bytes.get(i + 17), Some(b'.' | b'_' | b'/'))
+            && (12..=16).contains(&digits)
+            && matches!(bytes.get(i + 1 + digits), Some(b'.' | b'_' | b'/'))
     })
 }
 
@@ -141,6 +144,11 @@ mod tests {
         assert!(is_hashed("/entra-signin-51f2e7c976cd173e_bg.wasm"));
         assert!(is_hashed("/entra-signin-ba2fe9bc6be36ef1.js"));
         assert!(is_hashed("/main-32a6bb9f390c409d.css"));
+        assert!(
+            is_hashed("/entra-signin-313423710da9b6c.js"),
+            "a hash with a leading zero"
+        );
+        assert!(!is_hashed("/x-abc.js"), "too short for a 64-bit hash");
         assert!(is_hashed("/snippets/app-0123456789abcdef/inline0.js"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/entra-signin.js"));
@@ -148,7 +156,6 @@ mod tests {
             !is_hashed("/x-51F2E7C976CD173E.js"),
             "trunk writes lower case"
         );
-        assert!(!is_hashed("/x-51f2e7c976cd173.js"), "15 digits");
         assert!(!is_hashed("/x-51f2e7c976cd173e9.js"), "17 digits");
     }
 
