@@ -539,9 +539,7 @@ pub fn validate(
     check_azp(&mut report, claims, &expected.client_id);
     check_signature(&mut report, &token.jwt.header, &signature);
     check_alg(&mut report, &token.jwt.header);
-    check_exp(&mut report, claims, now);
-    check_iat(&mut report, claims, now);
-    check_nbf(&mut report, claims, now);
+    time_checks(&mut report, claims, now);
     check_nonce(&mut report, claims, expected.nonce.as_ref());
     check_sub(&mut report, claims);
     check_crit(&mut report, &token.jwt.header);
