@@ -109,9 +109,10 @@ impl ClaimSet {
         self.get(name).and_then(Value::as_str)
     }
 
-    fn parse(json: &[u8], part: JwtPart) -> Result<Self, JwtError> {
+    /// `from_str`, as every other JSON reader: one instantiation of serde_json's parser.
+    fn parse(json: &str, part: JwtPart) -> Result<Self, JwtError> {
         let ordered: OrderedObject =
-            serde_json::from_slice(json).map_err(|_| JwtError::NotJsonObject { part })?;
+            serde_json::from_str(json).map_err(|_| JwtError::NotJsonObject { part })?;
         match ordered.duplicate {
             Some(name) => Err(JwtError::DuplicateMember { part, name }),
             None => Ok(Self(ordered.members)),
@@ -212,9 +213,9 @@ pub fn decode_jwt(token: &str) -> Result<DecodedJwt, JwtError> {
         });
     };
     let header_json = text(JwtPart::Header, b64(JwtPart::Header, header_b64)?)?;
-    let members = ClaimSet::parse(header_json.as_bytes(), JwtPart::Header)?;
+    let members = ClaimSet::parse(&header_json, JwtPart::Header)?;
     let payload_json = text(JwtPart::Payload, b64(JwtPart::Payload, payload_b64)?)?;
-    let claims = ClaimSet::parse(payload_json.as_bytes(), JwtPart::Payload)?;
+    let claims = ClaimSet::parse(&payload_json, JwtPart::Payload)?;
     let signature = b64(JwtPart::Signature, signature_b64)?;
     let alg = members.str("alg").ok_or(JwtError::MissingAlg)?.to_owned();
     let header = JoseHeader {
