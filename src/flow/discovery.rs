@@ -5,9 +5,9 @@ use super::storage_keys::{keyed, DISCOVERY_CACHE};
 use super::{StepFailure, StepKind};
 use crate::browser::{self, http, storage};
 use crate::config::BuildConfig;
-use crate::oidc::json::Members;
+use crate::oidc::json::{object, Members};
 use crate::oidc::{self, HttpResponse, IssuerRule, ProviderMetadata};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 pub const DISCOVERY_TTL_SECS: i64 = 3600;
 
@@ -92,10 +92,11 @@ impl CachedBody {
     }
 
     fn to_json(&self) -> String {
-        let mut json = Map::new();
-        json.insert("fetched_at".to_owned(), self.fetched_at.into());
-        json.insert("body".to_owned(), self.body.as_str().into());
-        Value::Object(json).to_string()
+        object(vec![
+            ("fetched_at", self.fetched_at.into()),
+            ("body", self.body.as_str().into()),
+        ])
+        .to_string()
     }
 }
 

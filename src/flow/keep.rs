@@ -17,8 +17,8 @@ use crate::oidc::{
     self, AccessToken, ClientId, Expectations, Nonce, OriginalIdentity, RawIdToken, RefreshToken,
     Scope,
 };
-use crate::oidc::json::{JsonError, Members};
-use serde_json::{Map, Value};
+use crate::oidc::json::{object, JsonError, Members};
+use serde_json::Value;
 
 /// The tokens and what their checks need, as kept in sessionStorage (a JSON object written and
 /// read by hand: see `oidc/json.rs`).
@@ -61,27 +61,27 @@ impl StoredSession {
     /// The JSON kept: what [`StoredSession::read`] reads.
     fn to_json(&self) -> String {
         let original = &self.original;
-        let mut kept_original = Map::new();
-        let mut put = |name: &str, value: Value| kept_original.insert(name.to_owned(), value);
-        put("iss", original.iss.clone());
-        put("sub", original.sub.clone());
-        put("aud", original.aud.clone());
-        put("azp", original.azp.clone().into());
-        put("auth_time", original.auth_time.clone().into());
-        put("nonce", original.nonce.as_ref().map(|n| n.as_str()).into());
-        let mut kept = Map::new();
-        let mut put = |name: &str, value: Value| kept.insert(name.to_owned(), value);
-        put("id_token", self.id_token.as_str().into());
-        put("access_token", self.access_token.as_str().into());
-        put("refresh_token", self.refresh_token.as_deref().into());
-        put("scope", self.scope.as_deref().into());
-        put("requested_scope", self.requested_scope.as_deref().into());
-        put("received_at", self.received_at.into());
-        put("access_token_expires_at", self.access_token_expires_at.into());
-        put("issuer", self.issuer.as_str().into());
-        put("renewals", self.renewals.into());
-        put("original", kept_original.into());
-        Value::Object(kept).to_string()
+        let kept_original = object(vec![
+            ("iss", original.iss.clone()),
+            ("sub", original.sub.clone()),
+            ("aud", original.aud.clone()),
+            ("azp", original.azp.clone().into()),
+            ("auth_time", original.auth_time.clone().into()),
+            ("nonce", original.nonce.as_ref().map(|n| n.as_str()).into()),
+        ]);
+        object(vec![
+            ("id_token", self.id_token.as_str().into()),
+            ("access_token", self.access_token.as_str().into()),
+            ("refresh_token", self.refresh_token.as_deref().into()),
+            ("scope", self.scope.as_deref().into()),
+            ("requested_scope", self.requested_scope.as_deref().into()),
+            ("received_at", self.received_at.into()),
+            ("access_token_expires_at", self.access_token_expires_at.into()),
+            ("issuer", self.issuer.as_str().into()),
+            ("renewals", self.renewals.into()),
+            ("original", kept_original),
+        ])
+        .to_string()
     }
 
     /// Reads the members; unknown ones are ignored.

@@ -2,9 +2,9 @@
 //! sent and received, how long it took. Pure data: the flow fills it in, the page renders it, and
 //! [`Trace::to_markdown`] writes it for a bug report with every credential masked.
 
-use crate::oidc::json::Members;
+use crate::oidc::json::{object, Members};
 use crate::oidc::values::{mask_secret, shorten_token};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::fmt;
 
 /// What the trace records.
@@ -364,7 +364,7 @@ impl Trace {
     /// The trace as JSON, to carry it across the redirect; [`Trace::from_json`] reads it.
     pub fn to_json(&self) -> String {
         let steps = self.steps.iter().map(TraceStep::to_value).collect::<Vec<_>>();
-        object([
+        object(vec![
             ("kind", self.kind.id().into()),
             ("started_at", self.started_at.into()),
             ("steps", steps.into()),
@@ -473,21 +473,21 @@ fn step_markdown(n: usize, kind: StepKind, step: &TraceStep) -> String {
 impl TraceStep {
     fn to_value(&self) -> Value {
         let fields = self.fields.iter().map(|field| {
-            object([
+            object(vec![
                 ("name", field.name.as_str().into()),
                 ("value", field.value.as_str().into()),
                 ("shown", field.shown.id().into()),
             ])
         });
         let checks = self.checks.iter().map(|check| {
-            object([
+            object(vec![
                 ("name", check.name.as_str().into()),
                 ("expected", check.expected.as_str().into()),
                 ("found", check.found.as_str().into()),
                 ("passed", check.passed.into()),
             ])
         });
-        object([
+        object(vec![
             ("kind", self.kind.id().into()),
             ("outcome", self.outcome.id().into()),
             ("duration_ms", self.duration_ms.into()),
@@ -530,16 +530,6 @@ impl TraceStep {
             })?,
         })
     }
-}
-
-/// A JSON object of these members.
-fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
-    Value::Object(
-        members
-            .into_iter()
-            .map(|(name, value)| (name.to_owned(), value))
-            .collect::<Map<_, _>>(),
-    )
 }
 
 /// Every item of a JSON array, read by `read`.

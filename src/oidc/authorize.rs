@@ -3,10 +3,10 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::discovery::is_secure_url;
-use super::json::Members;
+use super::json::{object, Members};
 use super::options::RequestOptions;
 use super::pkce::{CodeChallenge, CodeVerifier, CODE_CHALLENGE_METHOD};
 use super::values::{ClientId, Nonce, RandomnessUnavailable, RedirectUri, Scope, State};
@@ -266,16 +266,16 @@ impl PendingSignIn {
 
     /// JSON for sessionStorage.
     pub fn to_storage_json(&self) -> String {
-        let mut json = Map::new();
-        let mut put = |name: &str, value: Value| json.insert(name.to_owned(), value);
-        put("state", self.state.as_str().into());
-        put("nonce", self.nonce.as_str().into());
-        put("code_verifier", self.code_verifier.secret().into());
-        put("redirect_uri", self.redirect_uri.as_str().into());
-        put("started_at", self.started_at.into());
-        put("max_age", self.max_age.into());
-        put("scope", self.scope.as_ref().map(Scope::as_str).into());
-        Value::Object(json).to_string()
+        object(vec![
+            ("state", self.state.as_str().into()),
+            ("nonce", self.nonce.as_str().into()),
+            ("code_verifier", self.code_verifier.secret().into()),
+            ("redirect_uri", self.redirect_uri.as_str().into()),
+            ("started_at", self.started_at.into()),
+            ("max_age", self.max_age.into()),
+            ("scope", self.scope.as_ref().map(Scope::as_str).into()),
+        ])
+        .to_string()
     }
 
     /// Restores from sessionStorage; `None` if absent or tampered with (a member missing or of

@@ -54,6 +54,16 @@ fn wrong(field: &'static str, expected: &'static str, found: &Value) -> JsonErro
     }
 }
 
+/// A JSON object of these members: the one writer of the app's stored formats.
+pub fn object(members: Vec<(&str, Value)>) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect(),
+    )
+}
+
 /// The members of a JSON object, read by name.
 #[derive(Clone, Copy)]
 pub struct Members<'a>(pub &'a Map<String, Value>);
@@ -133,6 +143,13 @@ mod tests {
     fn doc() -> Value {
         json!({"s": "text", "n": 42, "f": 1.5, "a": ["x", "y"], "mixed": ["x", 1], "z": null,
                "o": {"inner": true}, "extra": {"ignored": [1, 2, 3]}})
+    }
+
+    #[test]
+    fn an_object_is_written_with_its_members() {
+        let written = object(vec![("b", Value::from(1)), ("a", Value::Null)]);
+        assert_eq!(written, json!({"a": null, "b": 1}));
+        assert_eq!(written.to_string(), r#"{"a":null,"b":1}"#);
     }
 
     #[test]
