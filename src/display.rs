@@ -55,7 +55,12 @@ pub fn pretty_json(text: &str) -> String {
 fn indented(value: &Value, depth: usize, out: &mut String) {
     match value {
         Value::Array(items) if !items.is_empty() => {
-            block(('[', ']'), &mut items.iter().map(|item| (None, item)), depth, out);
+            block(
+                ('[', ']'),
+                &mut items.iter().map(|item| (None, item)),
+                depth,
+                out,
+            );
         }
         Value::Object(members) if !members.is_empty() => {
             let mut entries = members.iter().map(|(name, item)| (Some(name), item));

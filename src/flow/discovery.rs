@@ -111,8 +111,17 @@ mod tests {
             body: "{\"issuer\": \"x\"}".to_owned(),
         };
         let read = CachedBody::parse(&cached.to_json());
-        assert_eq!(read.map(|c| (c.fetched_at, c.body)), Some((cached.fetched_at, cached.body)));
-        for other in ["", "{}", "[1]", r#"{"fetched_at":"1","body":"{}"}"#, r#"{"fetched_at":1}"#] {
+        assert_eq!(
+            read.map(|c| (c.fetched_at, c.body)),
+            Some((cached.fetched_at, cached.body))
+        );
+        for other in [
+            "",
+            "{}",
+            "[1]",
+            r#"{"fetched_at":"1","body":"{}"}"#,
+            r#"{"fetched_at":1}"#,
+        ] {
             assert!(CachedBody::parse(other).is_none(), "{other}");
         }
     }

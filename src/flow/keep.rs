@@ -13,11 +13,11 @@ use super::{
 };
 use crate::browser::{self, storage, BrowserError};
 use crate::config::BuildConfig;
+use crate::oidc::json::{object, JsonError, JsonType, Members};
 use crate::oidc::{
     self, AccessToken, ClientId, Expectations, Nonce, OriginalIdentity, RawIdToken, RefreshToken,
     Scope,
 };
-use crate::oidc::json::{object, JsonError, Members};
 use serde_json::Value;
 
 /// The tokens and what their checks need, as kept in sessionStorage (a JSON object written and
@@ -76,7 +76,10 @@ impl StoredSession {
             ("scope", self.scope.as_deref().into()),
             ("requested_scope", self.requested_scope.as_deref().into()),
             ("received_at", self.received_at.into()),
-            ("access_token_expires_at", self.access_token_expires_at.into()),
+            (
+                "access_token_expires_at",
+                self.access_token_expires_at.into(),
+            ),
             ("issuer", self.issuer.as_str().into()),
             ("renewals", self.renewals.into()),
             ("original", kept_original),
@@ -100,8 +103,8 @@ impl StoredSession {
             issuer: kept.str("issuer")?.to_owned(),
             renewals: u32::try_from(renewals).map_err(|_| JsonError::WrongType {
                 field: "renewals",
-                expected: "a count of renewals",
-                found: "a number out of range",
+                expected: "a count of renewals (0 to 4294967295)",
+                found: JsonType::Number,
             })?,
             original: read_original(Members::of(kept.value("original")?, "original")?)?,
         })

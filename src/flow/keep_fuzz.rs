@@ -89,7 +89,10 @@ fn the_kept_json_reads_back_as_the_same_session() {
     assert_eq!(again.original, stored.original);
     assert_eq!(again.received_at, 1_700_000_000);
     assert_eq!(again.access_token_expires_at, Some(1_700_003_600));
-    assert_eq!(again.refresh_token.as_deref(), Some(secret("refresh").as_str()));
+    assert_eq!(
+        again.refresh_token.as_deref(),
+        Some(secret("refresh").as_str())
+    );
     assert_eq!(again.original.azp, None);
 }
 
@@ -109,7 +112,10 @@ fn a_missing_member_or_one_of_the_wrong_type_is_refused_naming_it() {
     let mut wrong = kept();
     wrong["received_at"] = json!(secret("access"));
     let text = refusal(wrong);
-    assert!(text.contains("`received_at` is a string, expected a whole number"), "{text}");
+    assert!(
+        text.contains("`received_at` is a string, expected a whole number"),
+        "{text}"
+    );
     assert!(!text.contains(&secret("access")), "{text}");
     let mut nested = kept();
     nested["original"]["sub"] = json!(null);

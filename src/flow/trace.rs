@@ -363,7 +363,11 @@ impl Trace {
 
     /// The trace as JSON, to carry it across the redirect; [`Trace::from_json`] reads it.
     pub fn to_json(&self) -> String {
-        let steps = self.steps.iter().map(TraceStep::to_value).collect::<Vec<_>>();
+        let steps = self
+            .steps
+            .iter()
+            .map(TraceStep::to_value)
+            .collect::<Vec<_>>();
         object(vec![
             ("kind", self.kind.id().into()),
             ("started_at", self.started_at.into()),

@@ -484,7 +484,11 @@ mod tests {
         ] {
             let mut broken = value.clone();
             broken[member] = wrong;
-            assert_eq!(PendingSignIn::from_storage_json(&broken.to_string()), None, "{member}");
+            assert_eq!(
+                PendingSignIn::from_storage_json(&broken.to_string()),
+                None,
+                "{member}"
+            );
         }
     }
 }

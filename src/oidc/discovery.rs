@@ -371,10 +371,7 @@ fn secure_endpoint(field: &'static str, value: String) -> Result<String, Discove
 }
 
 /// Every member's type is checked before any rule, as a derived reader would.
-fn check_metadata(
-    raw: Members<'_>,
-    rule: &IssuerRule,
-) -> Result<ProviderMetadata, DiscoveryError> {
+fn check_metadata(raw: Members<'_>, rule: &IssuerRule) -> Result<ProviderMetadata, DiscoveryError> {
     let issuer = raw.opt_str("issuer")?;
     let authorization_endpoint = raw.opt_str("authorization_endpoint")?;
     let token_endpoint = raw.opt_str("token_endpoint")?;
@@ -792,7 +789,10 @@ mod tests {
         ));
         let response = HttpResponse::new(200, None, "[1, 2]");
         let err = process_discovery_response(response, &ciam_rule()).unwrap_err();
-        assert!(err.to_string().contains("is an array, expected an object"), "{err}");
+        assert!(
+            err.to_string().contains("is an array, expected an object"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub enum JsonError {
     WrongType {
         field: &'static str,
         expected: &'static str,
-        found: &'static str,
+        found: JsonType,
     },
 }
 
@@ -27,22 +27,47 @@ impl fmt::Display for JsonError {
                 field,
                 expected,
                 found,
-            } => write!(f, "`{field}` is {found}, expected {expected}"),
+            } => write!(f, "`{field}` is {}, expected {expected}", found.name()),
         }
     }
 }
 
 impl std::error::Error for JsonError {}
 
-/// The JSON type of `value`, with its article: `a string`, `an object`.
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// The JSON type of a value found: what an error says instead of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    /// The type of `value`.
+    pub fn of(value: &Value) -> JsonType {
+        match value {
+            Value::Null => JsonType::Null,
+            Value::Bool(_) => JsonType::Boolean,
+            Value::Number(_) => JsonType::Number,
+            Value::String(_) => JsonType::String,
+            Value::Array(_) => JsonType::Array,
+            Value::Object(_) => JsonType::Object,
+        }
+    }
+
+    /// Its name with its article: `a string`, `an object`.
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::Null => "null",
+            JsonType::Boolean => "a boolean",
+            JsonType::Number => "a number",
+            JsonType::String => "a string",
+            JsonType::Array => "an array",
+            JsonType::Object => "an object",
+        }
     }
 }
 
@@ -50,7 +75,7 @@ fn wrong(field: &'static str, expected: &'static str, found: &Value) -> JsonErro
     JsonError::WrongType {
         field,
         expected,
-        found: type_name(found),
+        found: JsonType::of(found),
     }
 }
 
@@ -172,7 +197,10 @@ mod tests {
         assert_eq!(m.opt_strings("z"), Ok(None));
         assert_eq!(m.opt_i64("absent"), Ok(None));
         assert_eq!(m.str("z"), Err(JsonError::Missing { field: "z" }));
-        assert_eq!(m.value("absent"), Err(JsonError::Missing { field: "absent" }));
+        assert_eq!(
+            m.value("absent"),
+            Err(JsonError::Missing { field: "absent" })
+        );
         assert_eq!(
             m.i64("absent").unwrap_err().to_string(),
             "missing field `absent`"
@@ -188,7 +216,7 @@ mod tests {
             Err(JsonError::WrongType {
                 field: "n",
                 expected: "a string",
-                found: "a number"
+                found: JsonType::Number
             })
         );
         assert_eq!(
@@ -205,6 +233,9 @@ mod tests {
         );
         let not_object = json!("eyJ.secret");
         let error = Members::of(&not_object, "session").err().unwrap();
-        assert_eq!(error.to_string(), "`session` is a string, expected an object");
+        assert_eq!(
+            error.to_string(),
+            "`session` is a string, expected an object"
+        );
     }
 }

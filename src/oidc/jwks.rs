@@ -14,7 +14,7 @@ use jsonwebtoken::jwk::{
 use serde_json::Value;
 
 use super::http::{BodyTooLarge, HttpResponse, UnexpectedBody};
-use super::json::{type_name, JsonError, Members};
+use super::json::{JsonError, JsonType, Members};
 
 /// Why the key set could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,9 @@ pub fn process_jwks_response(response: HttpResponse<'_>) -> Result<JwkSet, JwksE
 }
 
 /// The members every key may carry (RFC 7517 §4): jsonwebtoken's `CommonParameters`.
-const COMMON_MEMBERS: [&str; 8] = ["use", "key_ops", "alg", "kid", "x5u", "x5c", "x5t", "x5t#S256"];
+const COMMON_MEMBERS: [&str; 8] = [
+    "use", "key_ops", "alg", "kid", "x5u", "x5c", "x5t", "x5t#S256",
+];
 
 fn read_key_set(value: &Value) -> Result<JwkSet, JsonError> {
     let keys = match Members::of(value, "the key set")?.value("keys")? {
@@ -82,7 +84,7 @@ fn read_key_set(value: &Value) -> Result<JwkSet, JsonError> {
             return Err(JsonError::WrongType {
                 field: "keys",
                 expected: "an array",
-                found: type_name(other),
+                found: JsonType::of(other),
             })
         }
     };
@@ -104,9 +106,9 @@ fn read_key(value: &Value) -> Result<Jwk, JsonError> {
         key_operations: key
             .opt_strings("key_ops")?
             .map(|ops| ops.into_iter().map(key_operation).collect()),
-        key_algorithm: key.opt_str("alg")?.map(|alg| {
-            KeyAlgorithm::from_str(alg).unwrap_or(KeyAlgorithm::UNKNOWN_ALGORITHM)
-        }),
+        key_algorithm: key
+            .opt_str("alg")?
+            .map(|alg| KeyAlgorithm::from_str(alg).unwrap_or(KeyAlgorithm::UNKNOWN_ALGORITHM)),
         key_id: owned("kid")?,
         x509_url: owned("x5u")?,
         x509_chain: key.opt_strings("x5c")?,
@@ -144,12 +146,14 @@ fn key_parameters(key: Members<'_>) -> AlgorithmParameters {
     };
     let known = match key.get("kty").and_then(Value::as_str) {
         Some("EC") => (|| {
-            Some(AlgorithmParameters::EllipticCurve(EllipticCurveKeyParameters {
-                key_type: EllipticCurveKeyType::EC,
-                curve: curve()?,
-                x: text("x")?,
-                y: text("y")?,
-            }))
+            Some(AlgorithmParameters::EllipticCurve(
+                EllipticCurveKeyParameters {
+                    key_type: EllipticCurveKeyType::EC,
+                    curve: curve()?,
+                    x: text("x")?,
+                    y: text("y")?,
+                },
+            ))
         })(),
         Some("RSA") => (|| {
             Some(AlgorithmParameters::RSA(RSAKeyParameters {
@@ -215,26 +219,56 @@ mod tests {
         let set = process_jwks_response(HttpResponse::new(200, None, body)).unwrap();
         let expected: JwkSet = serde_json::from_str(body).unwrap();
         assert_eq!(set, expected);
-        assert!(matches!(set.keys[0].algorithm, AlgorithmParameters::EllipticCurve(_)));
-        assert!(matches!(set.keys[3].algorithm, AlgorithmParameters::Other(_)));
-        assert_eq!(set.keys[3].common.key_algorithm, Some(KeyAlgorithm::UNKNOWN_ALGORITHM));
+        assert!(matches!(
+            set.keys[0].algorithm,
+            AlgorithmParameters::EllipticCurve(_)
+        ));
+        assert!(matches!(
+            set.keys[3].algorithm,
+            AlgorithmParameters::Other(_)
+        ));
+        assert_eq!(
+            set.keys[3].common.key_algorithm,
+            Some(KeyAlgorithm::UNKNOWN_ALGORITHM)
+        );
     }
 
     #[test]
     fn a_common_member_of_the_wrong_type_is_refused_naming_it() {
         for (body, named) in [
-            (r#"{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","kid":7}]}"#, "`kid` is a number, expected a string"),
-            (r#"{"keys":[{"kty":"RSA","x5c":"MIIC"}]}"#, "`x5c` is a string, expected an array of strings"),
-            (r#"{"keys":{"kty":"RSA"}}"#, "`keys` is an object, expected an array"),
-            (r#"{"keys":["RSA"]}"#, "`keys[]` is a string, expected an object"),
-            (r#"["keys"]"#, "`the key set` is an array, expected an object"),
+            (
+                r#"{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","kid":7}]}"#,
+                "`kid` is a number, expected a string",
+            ),
+            (
+                r#"{"keys":[{"kty":"RSA","x5c":"MIIC"}]}"#,
+                "`x5c` is a string, expected an array of strings",
+            ),
+            (
+                r#"{"keys":{"kty":"RSA"}}"#,
+                "`keys` is an object, expected an array",
+            ),
+            (
+                r#"{"keys":["RSA"]}"#,
+                "`keys[]` is a string, expected an object",
+            ),
+            (
+                r#"["keys"]"#,
+                "`the key set` is an array, expected an object",
+            ),
             (r#"{"key":[]}"#, "missing field `keys`"),
         ] {
             assert!(serde_json::from_str::<JwkSet>(body).is_err(), "{body}");
             let error = process_jwks_response(HttpResponse::new(200, None, body)).unwrap_err();
-            assert!(matches!(error, JwksError::MalformedMember { .. }), "{error:?}");
+            assert!(
+                matches!(error, JwksError::MalformedMember { .. }),
+                "{error:?}"
+            );
             let text = error.to_string();
-            assert!(text.contains("not a JWK Set") && text.contains(named), "{text}");
+            assert!(
+                text.contains("not a JWK Set") && text.contains(named),
+                "{text}"
+            );
         }
     }
 

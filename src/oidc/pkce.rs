@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-
 use super::values::{b64url, random_32_bytes, RandomnessUnavailable};
 
 /// The only challenge method this app sends (RFC 7636 §4.2; `plain` is never used).
