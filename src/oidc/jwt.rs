@@ -126,9 +126,15 @@ struct OrderedObject {
 }
 
 impl<'de> Deserialize<'de> for OrderedObject {
+    /// `deserialize_any` with every other JSON type refused here: `deserialize_map` would word
+    /// its refusal with serde's "invalid type" machinery, code the bundle needs for nothing else.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(OrderedVisitor)
+        deserializer.deserialize_any(OrderedVisitor)
     }
+}
+
+fn not_an_object<E: serde::de::Error>() -> E {
+    E::custom("not a JSON object")
 }
 
 struct OrderedVisitor;
@@ -138,6 +144,34 @@ impl<'de> Visitor<'de> for OrderedVisitor {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<OrderedObject, A::Error> {
+        Err(not_an_object())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedObject, A::Error> {
@@ -323,6 +357,24 @@ mod tests {
             decode_jwt(&format!("{}.{}.", enc(r#"{"alg":5}"#), enc("{}"))),
             Err(JwtError::MissingAlg)
         );
+        for not_object in [
+            "null",
+            "true",
+            "-1",
+            "18446744073709551615",
+            "1.5",
+            "\"x\"",
+            "[]",
+            "{",
+        ] {
+            assert_eq!(
+                decode_jwt(&format!("{}.{}.", enc(not_object), enc("{}"))),
+                Err(JwtError::NotJsonObject {
+                    part: JwtPart::Header
+                }),
+                "{not_object}"
+            );
+        }
     }
 
     #[test]
