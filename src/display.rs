@@ -40,14 +40,85 @@ pub fn claim_value_text(value: &Value) -> String {
 
 /// JSON text indented for reading; text that is not JSON is returned as it is.
 pub fn pretty_json(text: &str) -> String {
-    serde_json::from_str::<Value>(text)
-        .and_then(|v| serde_json::to_string_pretty(&v))
-        .unwrap_or_else(|_| text.to_string())
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => {
+            let mut out = String::new();
+            indented(&value, 0, &mut out);
+            out
+        }
+        Err(_) => text.to_string(),
+    }
+}
+
+/// `serde_json::to_string_pretty`'s layout (two spaces a level), written with the compact
+/// serializer the app already has for every scalar and key: one serializer in the bundle.
+fn indented(value: &Value, depth: usize, out: &mut String) {
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            block(
+                ('[', ']'),
+                &mut items.iter().map(|item| (None, item)),
+                depth,
+                out,
+            );
+        }
+        Value::Object(members) if !members.is_empty() => {
+            let mut entries = members.iter().map(|(name, item)| (Some(name), item));
+            block(('{', '}'), &mut entries, depth, out);
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// An array's items or an object's members, one a line, `depth + 1` levels in.
+fn block<'a>(
+    (open, close): (char, char),
+    entries: &mut dyn Iterator<Item = (Option<&'a String>, &'a Value)>,
+    depth: usize,
+    out: &mut String,
+) {
+    let line = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    out.push(open);
+    for (i, (name, item)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        line(out, depth + 1);
+        if let Some(name) = name {
+            out.push_str(&Value::from(name.as_str()).to_string());
+            out.push_str(": ");
+        }
+        indented(item, depth + 1, out);
+    }
+    line(out, depth);
+    out.push(close);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pretty_json_is_laid_out_as_serde_json_does_it() {
+        let documents = [
+            r#"{"keys":[{"kty":"RSA","n":"AQ\"\\\u0001é","x5c":["a","b"]},{}],"e":[],"n":null,
+               "nested":{"deep":[[1,-2.5,1e300,true,false],{"o":{}}]},"ü":"\ud83d\ude00"}"#,
+            "[]",
+            "{}",
+            "42",
+            "\"text\"",
+            "[[[]]]",
+        ];
+        for text in documents {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let expected = serde_json::to_string_pretty(&value).unwrap();
+            assert_eq!(pretty_json(text), expected, "{text}");
+        }
+        assert_eq!(pretty_json("<html>"), "<html>");
+    }
 
     #[test]
     fn relative_time_of_extreme_claims_does_not_overflow() {

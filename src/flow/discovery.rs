@@ -5,7 +5,9 @@ use super::storage_keys::{keyed, DISCOVERY_CACHE};
 use super::{StepFailure, StepKind};
 use crate::browser::{self, http, storage};
 use crate::config::BuildConfig;
+use crate::oidc::json::{object, Members};
 use crate::oidc::{self, HttpResponse, IssuerRule, ProviderMetadata};
+use serde_json::Value;
 
 pub const DISCOVERY_TTL_SECS: i64 = 3600;
 
@@ -73,7 +75,7 @@ async fn metadata(
     Ok((metadata, url, source))
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
+/// The discovery answer as cached: `{"fetched_at": <Unix seconds>, "body": "<the JSON text>"}`.
 struct CachedBody {
     fetched_at: i64,
     body: String,
@@ -81,10 +83,46 @@ struct CachedBody {
 
 impl CachedBody {
     fn parse(json: &str) -> Option<CachedBody> {
-        serde_json::from_str(json).ok()
+        let value: Value = serde_json::from_str(json).ok()?;
+        let cached = Members::of(&value, "cached discovery").ok()?;
+        Some(CachedBody {
+            fetched_at: cached.i64("fetched_at").ok()?,
+            body: cached.str("body").ok()?.to_owned(),
+        })
     }
 
     fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        object(vec![
+            ("fetched_at", self.fetched_at.into()),
+            ("body", self.body.as_str().into()),
+        ])
+        .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CachedBody;
+
+    #[test]
+    fn the_cached_answer_reads_back_and_anything_else_is_no_cache() {
+        let cached = CachedBody {
+            fetched_at: 1_700_000_000,
+            body: "{\"issuer\": \"x\"}".to_owned(),
+        };
+        let read = CachedBody::parse(&cached.to_json());
+        assert_eq!(
+            read.map(|c| (c.fetched_at, c.body)),
+            Some((cached.fetched_at, cached.body))
+        );
+        for other in [
+            "",
+            "{}",
+            "[1]",
+            r#"{"fetched_at":"1","body":"{}"}"#,
+            r#"{"fetched_at":1}"#,
+        ] {
+            assert!(CachedBody::parse(other).is_none(), "{other}");
+        }
     }
 }

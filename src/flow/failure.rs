@@ -674,8 +674,8 @@ mod tests {
         let none = RenewalFailure::NoRefreshToken;
         assert_eq!(none.title(), "There is no refresh token");
         assert!(none.next_step().contains("offline_access"));
-        let kept = RestoreFailure::Unreadable(crate::flow::keep::Unreadable {
-            what: crate::flow::keep::UnreadablePart::CutShort,
+        let kept = RestoreFailure::Unreadable(crate::flow::keep::Unreadable::NotJson {
+            cut_short: true,
             line: 1,
             column: 1,
         });

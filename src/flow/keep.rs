@@ -13,63 +13,27 @@ use super::{
 };
 use crate::browser::{self, storage, BrowserError};
 use crate::config::BuildConfig;
+use crate::oidc::json::{object, JsonError, JsonType, Members};
 use crate::oidc::{
     self, AccessToken, ClientId, Expectations, Nonce, OriginalIdentity, RawIdToken, RefreshToken,
     Scope,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The tokens and what their checks need, as kept in sessionStorage.
-#[derive(Serialize, Deserialize)]
+/// The tokens and what their checks need, as kept in sessionStorage (a JSON object written and
+/// read by hand: see `oidc/json.rs`).
 struct StoredSession {
     id_token: String,
     access_token: String,
     refresh_token: Option<String>,
     scope: Option<String>,
     /// Absent in sessions kept before Sign-in options existed: the build's scope.
-    #[serde(default)]
     requested_scope: Option<String>,
     received_at: i64,
     access_token_expires_at: Option<i64>,
     issuer: String,
     renewals: u32,
-    original: StoredOriginal,
-}
-
-/// [`OriginalIdentity`] as kept: what every renewed ID token must repeat.
-#[derive(Serialize, Deserialize)]
-struct StoredOriginal {
-    iss: Value,
-    sub: Value,
-    aud: Value,
-    azp: Option<Value>,
-    auth_time: Option<Value>,
-    nonce: Option<String>,
-}
-
-impl StoredOriginal {
-    fn of(original: &OriginalIdentity) -> StoredOriginal {
-        StoredOriginal {
-            iss: original.iss.clone(),
-            sub: original.sub.clone(),
-            aud: original.aud.clone(),
-            azp: original.azp.clone(),
-            auth_time: original.auth_time.clone(),
-            nonce: original.nonce.as_ref().map(|n| n.as_str().to_string()),
-        }
-    }
-
-    fn identity(self) -> OriginalIdentity {
-        OriginalIdentity {
-            iss: self.iss,
-            sub: self.sub,
-            aud: self.aud,
-            azp: self.azp,
-            auth_time: self.auth_time,
-            nonce: self.nonce.map(Nonce::new),
-        }
-    }
+    original: OriginalIdentity,
 }
 
 impl StoredSession {
@@ -90,9 +54,73 @@ impl StoredSession {
             access_token_expires_at: session.access_token_expires_at,
             issuer: session.issuer.clone(),
             renewals: session.renewals,
-            original: StoredOriginal::of(&session.original),
+            original: session.original.clone(),
         }
     }
+
+    /// The JSON kept: what [`StoredSession::read`] reads.
+    fn to_json(&self) -> String {
+        let original = &self.original;
+        let kept_original = object(vec![
+            ("iss", original.iss.clone()),
+            ("sub", original.sub.clone()),
+            ("aud", original.aud.clone()),
+            ("azp", original.azp.clone().into()),
+            ("auth_time", original.auth_time.clone().into()),
+            ("nonce", original.nonce.as_ref().map(|n| n.as_str()).into()),
+        ]);
+        object(vec![
+            ("id_token", self.id_token.as_str().into()),
+            ("access_token", self.access_token.as_str().into()),
+            ("refresh_token", self.refresh_token.as_deref().into()),
+            ("scope", self.scope.as_deref().into()),
+            ("requested_scope", self.requested_scope.as_deref().into()),
+            ("received_at", self.received_at.into()),
+            (
+                "access_token_expires_at",
+                self.access_token_expires_at.into(),
+            ),
+            ("issuer", self.issuer.as_str().into()),
+            ("renewals", self.renewals.into()),
+            ("original", kept_original),
+        ])
+        .to_string()
+    }
+
+    /// Reads the members; unknown ones are ignored.
+    fn read(value: &Value) -> Result<StoredSession, JsonError> {
+        let kept = Members::of(value, "the kept session")?;
+        let owned = |field| kept.opt_str(field).map(|s| s.map(str::to_owned));
+        let renewals = kept.i64("renewals")?;
+        Ok(StoredSession {
+            id_token: kept.str("id_token")?.to_owned(),
+            access_token: kept.str("access_token")?.to_owned(),
+            refresh_token: owned("refresh_token")?,
+            scope: owned("scope")?,
+            requested_scope: owned("requested_scope")?,
+            received_at: kept.i64("received_at")?,
+            access_token_expires_at: kept.opt_i64("access_token_expires_at")?,
+            issuer: kept.str("issuer")?.to_owned(),
+            renewals: u32::try_from(renewals).map_err(|_| JsonError::WrongType {
+                field: "renewals",
+                expected: "a count of renewals (0 to 4294967295)",
+                found: JsonType::Number,
+            })?,
+            original: read_original(Members::of(kept.value("original")?, "original")?)?,
+        })
+    }
+}
+
+/// [`OriginalIdentity`] as kept: what every renewed ID token must repeat.
+fn read_original(original: Members<'_>) -> Result<OriginalIdentity, JsonError> {
+    Ok(OriginalIdentity {
+        iss: original.value("iss")?.clone(),
+        sub: original.value("sub")?.clone(),
+        aud: original.value("aud")?.clone(),
+        azp: original.get("azp").cloned(),
+        auth_time: original.get("auth_time").cloned(),
+        nonce: original.opt_str("nonce")?.map(Nonce::new),
+    })
 }
 
 /// Whether the user opted in for this tab.
@@ -120,8 +148,7 @@ pub fn save(session: &Session) -> Result<(), BrowserError> {
     if !is_enabled() {
         return Ok(());
     }
-    let json = serde_json::to_string(&StoredSession::of(session)).unwrap_or_default();
-    storage::set(KEPT_SESSION, &json)
+    storage::set(KEPT_SESSION, &StoredSession::of(session).to_json())
 }
 
 /// Deletes the kept session (sign-out, or a session that ended); the opt-in stays.
@@ -209,7 +236,7 @@ async fn revalidate(
 ) -> Result<Session, Unrestored> {
     let stored = read(json, observer)?;
     let metadata = discover(config, observer).await?;
-    let original = stored.original.identity();
+    let original = stored.original;
     // The kept ID token is the sign-in's own until the first renewal; after that, a renewed one.
     let (issuer, client_id) = (metadata.issuer.clone(), ClientId::new(&config.client_id));
     let expectations = match (stored.renewals, &original.nonce) {
@@ -280,45 +307,29 @@ fn read(json: &str, observer: &mut dyn Observer) -> Result<StoredSession, Unrest
 
 /// The kept session's JSON, or why it is unreadable. Pure: fuzzed on the host (`keep_fuzz.rs`).
 fn parse(json: &str) -> Result<StoredSession, RestoreFailure> {
-    serde_json::from_str(json).map_err(|e| RestoreFailure::Unreadable(Unreadable::of(&e)))
+    let unreadable = |why| RestoreFailure::Unreadable(why);
+    let value: Value = serde_json::from_str(json).map_err(|e| unreadable(Unreadable::of(&e)))?;
+    StoredSession::read(&value).map_err(|e| unreadable(Unreadable::Member(e)))
 }
 
 /// Why the kept session's JSON is unreadable, without serde's text of the value found: that may
-/// be a token (`invalid type: string "eyJ…"`). Field names are the app's own.
+/// be a token (`invalid type: string "eyJ…"`). Member names are the app's own.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unreadable {
-    pub what: UnreadablePart,
-    pub line: usize,
-    pub column: usize,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum UnreadablePart {
-    MissingField(String),
-    DuplicateField(String),
-    WrongType,
-    CutShort,
-    NotJson,
+pub enum Unreadable {
+    /// Not JSON, or JSON cut short (`cut_short`): where the parser stopped.
+    NotJson {
+        cut_short: bool,
+        line: usize,
+        column: usize,
+    },
+    /// JSON, but a member is missing or has the wrong type.
+    Member(JsonError),
 }
 
 impl Unreadable {
     fn of(e: &serde_json::Error) -> Unreadable {
-        use serde_json::error::Category;
-        let message = e.to_string();
-        let field = || message.split('`').nth(1).unwrap_or_default().to_owned();
-        let what = match e.classify() {
-            Category::Data if message.starts_with("missing field") => {
-                UnreadablePart::MissingField(field())
-            }
-            Category::Data if message.starts_with("duplicate field") => {
-                UnreadablePart::DuplicateField(field())
-            }
-            Category::Data => UnreadablePart::WrongType,
-            Category::Eof => UnreadablePart::CutShort,
-            Category::Syntax | Category::Io => UnreadablePart::NotJson,
-        };
-        Unreadable {
-            what,
+        Unreadable::NotJson {
+            cut_short: e.is_eof(),
             line: e.line(),
             column: e.column(),
         }
@@ -327,14 +338,17 @@ impl Unreadable {
 
 impl std::fmt::Display for Unreadable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.what {
-            UnreadablePart::MissingField(name) => write!(f, "missing field `{name}`")?,
-            UnreadablePart::DuplicateField(name) => write!(f, "duplicate field `{name}`")?,
-            UnreadablePart::WrongType => f.write_str("a value of the wrong type")?,
-            UnreadablePart::CutShort => f.write_str("cut short")?,
-            UnreadablePart::NotJson => f.write_str("not JSON")?,
+        match self {
+            Unreadable::NotJson {
+                cut_short,
+                line,
+                column,
+            } => {
+                let what = if *cut_short { "cut short" } else { "not JSON" };
+                write!(f, "{what} at line {line}, column {column}")
+            }
+            Unreadable::Member(cause) => cause.fmt(f),
         }
-        write!(f, " at line {}, column {}", self.line, self.column)
     }
 }
 

@@ -80,3 +80,56 @@ fn the_valid_kept_session_is_read() {
     assert!(parsed.is_ok());
     assert_eq!(parsed.ok().map(|s| s.renewals), Some(0));
 }
+
+#[test]
+fn the_kept_json_reads_back_as_the_same_session() {
+    let stored = parse(&kept().to_string()).unwrap_or_else(|_| panic!("the valid session"));
+    let again = parse(&stored.to_json()).unwrap_or_else(|_| panic!("its own JSON"));
+    assert_eq!(again.to_json(), stored.to_json());
+    assert_eq!(again.original, stored.original);
+    assert_eq!(again.received_at, 1_700_000_000);
+    assert_eq!(again.access_token_expires_at, Some(1_700_003_600));
+    assert_eq!(
+        again.refresh_token.as_deref(),
+        Some(secret("refresh").as_str())
+    );
+    assert_eq!(again.original.azp, None);
+}
+
+/// The refusal's text, which must name the member and never the value.
+fn refusal(kept: serde_json::Value) -> String {
+    match parse(&kept.to_string()) {
+        Ok(_) => panic!("read: {kept}"),
+        Err(failure) => failure.explanation(),
+    }
+}
+
+#[test]
+fn a_missing_member_or_one_of_the_wrong_type_is_refused_naming_it() {
+    let mut missing = kept();
+    missing.as_object_mut().map(|m| m.remove("access_token"));
+    assert!(refusal(missing).contains("missing field `access_token`"));
+    let mut wrong = kept();
+    wrong["received_at"] = json!(secret("access"));
+    let text = refusal(wrong);
+    assert!(
+        text.contains("`received_at` is a string, expected a whole number"),
+        "{text}"
+    );
+    assert!(!text.contains(&secret("access")), "{text}");
+    let mut nested = kept();
+    nested["original"]["sub"] = json!(null);
+    assert!(refusal(nested).contains("missing field `sub`"));
+    let mut negative = kept();
+    negative["renewals"] = json!(-1);
+    assert!(refusal(negative).contains("`renewals`"));
+    assert!(refusal(json!([1])).contains("`the kept session` is an array, expected an object"));
+}
+
+#[test]
+fn unknown_members_are_ignored() {
+    let mut extra = kept();
+    extra["from_a_later_build"] = json!({"x": [1, 2]});
+    extra["original"]["acr"] = json!("1");
+    assert!(parse(&extra.to_string()).is_ok());
+}

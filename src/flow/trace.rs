@@ -2,12 +2,13 @@
 //! sent and received, how long it took. Pure data: the flow fills it in, the page renders it, and
 //! [`Trace::to_markdown`] writes it for a bug report with every credential masked.
 
+use crate::oidc::json::{object, Members};
 use crate::oidc::values::{mask_secret, shorten_token};
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::fmt;
 
 /// What the trace records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceKind {
     SignIn,
     Refresh,
@@ -17,6 +18,13 @@ pub enum TraceKind {
 }
 
 impl TraceKind {
+    const ALL: [TraceKind; 4] = [
+        TraceKind::SignIn,
+        TraceKind::Refresh,
+        TraceKind::Restore,
+        TraceKind::RestoreRenewed,
+    ];
+
     /// The `data-kind` of the inspector.
     pub fn id(self) -> &'static str {
         match self {
@@ -85,7 +93,7 @@ impl Direction {
 }
 
 /// One step of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
     Storage,
     Discovery,
@@ -99,6 +107,18 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    const ALL: [StepKind; 9] = [
+        StepKind::Storage,
+        StepKind::Discovery,
+        StepKind::Pkce,
+        StepKind::Authorize,
+        StepKind::Callback,
+        StepKind::TokenRequest,
+        StepKind::TokenResponse,
+        StepKind::Jwks,
+        StepKind::Validation,
+    ];
+
     /// The `data-step` of the step.
     pub fn id(self) -> &'static str {
         match self {
@@ -139,7 +159,7 @@ impl StepKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Ok,
     Failed,
@@ -147,6 +167,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    const ALL: [Outcome; 3] = [Outcome::Ok, Outcome::Failed, Outcome::NotReached];
+
     /// The `data-outcome` of a step.
     pub fn id(self) -> &'static str {
         match self {
@@ -158,7 +180,7 @@ impl Outcome {
 }
 
 /// How a value is shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Shown {
     /// As it is.
     Plain,
@@ -171,11 +193,25 @@ pub enum Shown {
 }
 
 /// One named value of a step. `Debug` masks credentials and shortens tokens, as the page does.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Field {
     pub name: String,
     pub value: String,
     pub shown: Shown,
+}
+
+impl Shown {
+    const ALL: [Shown; 4] = [Shown::Plain, Shown::Secret, Shown::Token, Shown::Json];
+
+    /// The name in the trace's JSON.
+    fn id(&self) -> &'static str {
+        match self {
+            Shown::Plain => "plain",
+            Shown::Secret => "secret",
+            Shown::Token => "token",
+            Shown::Json => "json",
+        }
+    }
 }
 
 impl Field {
@@ -234,7 +270,7 @@ impl fmt::Debug for Field {
 }
 
 /// One row of the validation report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckRow {
     pub name: String,
     pub expected: String,
@@ -243,7 +279,7 @@ pub struct CheckRow {
 }
 
 /// One recorded step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceStep {
     pub kind: StepKind,
     pub outcome: Outcome,
@@ -256,7 +292,7 @@ pub struct TraceStep {
 }
 
 /// A whole flow, in order. Steps that never ran are reported as not reached.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
     pub kind: TraceKind,
     /// Unix seconds.
@@ -265,7 +301,6 @@ pub struct Trace {
     /// Why the flow stopped, when it failed: never a credential.
     pub failure: Option<String>,
     /// When the browser left for the tenant (`Date.now()` ms), to time the stay there.
-    #[serde(default)]
     pub redirected_at_ms: Option<i64>,
 }
 
@@ -326,12 +361,34 @@ impl Trace {
         }
     }
 
+    /// The trace as JSON, to carry it across the redirect; [`Trace::from_json`] reads it.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let steps = self
+            .steps
+            .iter()
+            .map(TraceStep::to_value)
+            .collect::<Vec<_>>();
+        object(vec![
+            ("kind", self.kind.id().into()),
+            ("started_at", self.started_at.into()),
+            ("steps", steps.into()),
+            ("failure", self.failure.as_deref().into()),
+            ("redirected_at_ms", self.redirected_at_ms.into()),
+        ])
+        .to_string()
     }
 
+    /// The trace [`Trace::to_json`] wrote; `None` for anything else.
     pub fn from_json(json: &str) -> Option<Trace> {
-        serde_json::from_str(json).ok()
+        let value: Value = serde_json::from_str(json).ok()?;
+        let trace = Members::of(&value, "trace").ok()?;
+        Some(Trace {
+            kind: by_id(&TraceKind::ALL, |k| k.id(), trace.str("kind").ok()?)?,
+            started_at: trace.i64("started_at").ok()?,
+            steps: each(trace.value("steps").ok()?, TraceStep::from_value)?,
+            failure: trace.opt_str("failure").ok()?.map(str::to_owned),
+            redirected_at_ms: trace.opt_i64("redirected_at_ms").ok()?,
+        })
     }
 
     /// The whole trace for a bug report: credentials masked, tokens shortened.
@@ -417,9 +474,82 @@ fn step_markdown(n: usize, kind: StepKind, step: &TraceStep) -> String {
     md
 }
 
+impl TraceStep {
+    fn to_value(&self) -> Value {
+        let fields = self.fields.iter().map(|field| {
+            object(vec![
+                ("name", field.name.as_str().into()),
+                ("value", field.value.as_str().into()),
+                ("shown", field.shown.id().into()),
+            ])
+        });
+        let checks = self.checks.iter().map(|check| {
+            object(vec![
+                ("name", check.name.as_str().into()),
+                ("expected", check.expected.as_str().into()),
+                ("found", check.found.as_str().into()),
+                ("passed", check.passed.into()),
+            ])
+        });
+        object(vec![
+            ("kind", self.kind.id().into()),
+            ("outcome", self.outcome.id().into()),
+            ("duration_ms", self.duration_ms.into()),
+            ("summary", self.summary.as_str().into()),
+            ("fields", fields.collect::<Vec<_>>().into()),
+            ("checks", checks.collect::<Vec<_>>().into()),
+        ])
+    }
+
+    fn from_value(value: &Value) -> Option<TraceStep> {
+        let step = Members::of(value, "step").ok()?;
+        let text = |field| step.str(field).ok().map(str::to_owned);
+        Some(TraceStep {
+            kind: by_id(&StepKind::ALL, |k| k.id(), step.str("kind").ok()?)?,
+            outcome: by_id(&Outcome::ALL, |o| o.id(), step.str("outcome").ok()?)?,
+            duration_ms: match step.get("duration_ms") {
+                None => None,
+                Some(ms) => Some(ms.as_u64()?),
+            },
+            summary: text("summary")?,
+            fields: each(step.value("fields").ok()?, |value| {
+                let field = Members::of(value, "field").ok()?;
+                let text = |name| field.str(name).ok().map(str::to_owned);
+                let shown = by_id(&Shown::ALL, Shown::id, field.str("shown").ok()?)?;
+                Some(Field {
+                    name: text("name")?,
+                    value: text("value")?,
+                    shown: shown.clone(),
+                })
+            })?,
+            checks: each(step.value("checks").ok()?, |value| {
+                let check = Members::of(value, "check").ok()?;
+                let text = |name| check.str(name).ok().map(str::to_owned);
+                Some(CheckRow {
+                    name: text("name")?,
+                    expected: text("expected")?,
+                    found: text("found")?,
+                    passed: check.value("passed").ok()?.as_bool()?,
+                })
+            })?,
+        })
+    }
+}
+
+/// Every item of a JSON array, read by `read`.
+fn each<T>(value: &Value, read: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+    value.as_array()?.iter().map(read).collect()
+}
+
+/// The variant of `all` whose `id` is `found`.
+fn by_id<T: Clone>(all: &[T], id: impl Fn(&T) -> &'static str, found: &str) -> Option<T> {
+    all.iter().find(|variant| id(variant) == found).cloned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     const ID_TOKEN: &str =
@@ -516,9 +646,39 @@ mod tests {
 
     #[test]
     fn a_trace_survives_the_redirect_as_json() {
-        let trace = failed_sign_in();
+        let mut trace = failed_sign_in();
+        trace.redirected_at_ms = Some(1_700_000_000_123);
+        trace.steps[0].checks.push(CheckRow {
+            name: "iss".into(),
+            expected: "a".into(),
+            found: "b".into(),
+            passed: false,
+        });
+        trace.steps[1].duration_ms = None;
         assert_eq!(Trace::from_json(&trace.to_json()), Some(trace));
         assert_eq!(Trace::from_json("{not json"), None);
+    }
+
+    #[test]
+    fn a_trace_with_a_member_missing_or_of_the_wrong_type_is_not_read() {
+        let json: Value = serde_json::from_str(&failed_sign_in().to_json()).unwrap();
+        for (pointer, replacement) in [
+            ("/kind", json!("login")),
+            ("/started_at", json!("1700000000")),
+            ("/steps", json!({})),
+            ("/steps/0/outcome", json!(null)),
+            ("/steps/0/duration_ms", json!(-1)),
+            ("/steps/1/fields/1/shown", json!("masked")),
+            ("/failure", json!(3)),
+        ] {
+            let mut broken = json.clone();
+            *broken.pointer_mut(pointer).unwrap() = replacement;
+            assert_eq!(Trace::from_json(&broken.to_string()), None, "{pointer}");
+        }
+        let mut extra = json.clone();
+        extra["later"] = json!([1]);
+        extra.as_object_mut().unwrap().remove("redirected_at_ms");
+        assert_eq!(Trace::from_json(&extra.to_string()), Some(failed_sign_in()));
     }
 
     #[test]

@@ -3,15 +3,16 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::discovery::is_secure_url;
+use super::json::{object, Members};
 use super::options::RequestOptions;
 use super::pkce::{CodeChallenge, CodeVerifier, CODE_CHALLENGE_METHOD};
 use super::values::{ClientId, Nonce, RandomnessUnavailable, RedirectUri, Scope, State};
 
 /// The `prompt` values of OpenID Connect Core §3.1.2.1, with Entra's `create`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prompt {
     /// `none`: answer without showing a page, or with `login_required` /
     /// `interaction_required`.
@@ -231,7 +232,7 @@ pub fn param_meaning(name: &str) -> &'static str {
 }
 
 /// What the browser keeps in sessionStorage between the redirect out and the callback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingSignIn {
     /// The `state` sent; the callback must return it.
     pub state: State,
@@ -244,10 +245,8 @@ pub struct PendingSignIn {
     /// When the sign-in started (Unix seconds), to show its age.
     pub started_at: i64,
     /// `max_age` of the request: the ID token's `auth_time` is checked against it.
-    #[serde(default)]
     pub max_age: Option<u64>,
     /// The `scope` requested; the code redemption repeats it.
-    #[serde(default)]
     pub scope: Option<Scope>,
 }
 
@@ -267,12 +266,36 @@ impl PendingSignIn {
 
     /// JSON for sessionStorage.
     pub fn to_storage_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        object(vec![
+            ("state", self.state.as_str().into()),
+            ("nonce", self.nonce.as_str().into()),
+            ("code_verifier", self.code_verifier.secret().into()),
+            ("redirect_uri", self.redirect_uri.as_str().into()),
+            ("started_at", self.started_at.into()),
+            ("max_age", self.max_age.into()),
+            ("scope", self.scope.as_ref().map(Scope::as_str).into()),
+        ])
+        .to_string()
     }
 
-    /// Restores from sessionStorage; `None` if absent or tampered with.
+    /// Restores from sessionStorage; `None` if absent or tampered with (a member missing or of
+    /// the wrong type, a verifier that breaks RFC 7636 §4.1).
     pub fn from_storage_json(json: &str) -> Option<Self> {
-        serde_json::from_str(json).ok()
+        let value: Value = serde_json::from_str(json).ok()?;
+        let kept = Members::of(&value, "pending sign-in").ok()?;
+        let text = |field| kept.str(field).ok();
+        Some(Self {
+            state: State::new(text("state")?),
+            nonce: Nonce::new(text("nonce")?),
+            code_verifier: CodeVerifier::parse(text("code_verifier")?).ok()?,
+            redirect_uri: RedirectUri::new(text("redirect_uri")?),
+            started_at: kept.i64("started_at").ok()?,
+            max_age: match kept.get("max_age") {
+                None => None,
+                Some(max_age) => Some(max_age.as_u64()?),
+            },
+            scope: kept.opt_str("scope").ok()?.map(Scope::new),
+        })
     }
 }
 
@@ -439,7 +462,33 @@ mod tests {
         )
         .unwrap();
         let restored = PendingSignIn::from_storage_json(&pending.to_storage_json());
-        assert_eq!(restored, Some(pending));
+        assert_eq!(restored, Some(pending.clone()));
         assert_eq!(PendingSignIn::from_storage_json("{\"state\":1}"), None);
+        let asked = PendingSignIn {
+            max_age: Some(600),
+            scope: Some(Scope::new("openid offline_access")),
+            ..pending
+        };
+        let json = asked.to_storage_json();
+        assert_eq!(PendingSignIn::from_storage_json(&json), Some(asked.clone()));
+        let mut value: Value = serde_json::from_str(&json).unwrap();
+        value["added_later"] = serde_json::json!({"ignored": true});
+        value.as_object_mut().unwrap().remove("scope");
+        let read = PendingSignIn::from_storage_json(&value.to_string()).unwrap();
+        assert_eq!(read.scope, None);
+        for (member, wrong) in [
+            ("code_verifier", serde_json::json!("too-short")),
+            ("started_at", serde_json::json!("1700000000")),
+            ("max_age", serde_json::json!(-1)),
+            ("nonce", Value::Null),
+        ] {
+            let mut broken = value.clone();
+            broken[member] = wrong;
+            assert_eq!(
+                PendingSignIn::from_storage_json(&broken.to_string()),
+                None,
+                "{member}"
+            );
+        }
     }
 }

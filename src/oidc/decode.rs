@@ -315,9 +315,11 @@ fn jwe_header(token: &str) -> Option<String> {
     let first = token.split('.').next()?;
     let bytes = URL_SAFE_NO_PAD.decode(first).ok()?;
     let json = String::from_utf8(bytes).ok()?;
-    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&json)
-        .is_ok()
-        .then_some(json)
+    matches!(
+        serde_json::from_str::<serde_json::Value>(&json),
+        Ok(serde_json::Value::Object(_))
+    )
+    .then_some(json)
 }
 
 /// Where the keys of a token's issuer come from.

@@ -3,9 +3,8 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-
 use super::http::{BodyTooLarge, HttpResponse, UnexpectedBody};
+use super::json::{JsonError, Members};
 use super::values::IssuerUrl;
 /// The one URL splitter, shared with the build-time configuration.
 pub(crate) use crate::config::url_parts;
@@ -30,7 +29,7 @@ pub enum DiscoveryError {
     /// The body is over the 1 MiB limit of a JSON answer: refused unparsed.
     TooLarge(BodyTooLarge),
     /// The JSON did not have the shape of Discovery §3 metadata.
-    MalformedJson { detail: String },
+    MalformedJson(JsonError),
     /// Discovery §3: a REQUIRED field is absent.
     MissingField { field: &'static str },
     /// The issuer is not the one the authority implies.
@@ -82,8 +81,8 @@ impl fmt::Display for DiscoveryError {
                  OpenID provider"
             ),
             Self::TooLarge(too_large) => too_large.fmt(f),
-            Self::MalformedJson { detail } => {
-                write!(f, "discovery document is malformed JSON metadata: {detail}")
+            Self::MalformedJson(cause) => {
+                write!(f, "discovery document is malformed JSON metadata: {cause}")
             }
             Self::MissingField { field } => write!(
                 f,
@@ -330,22 +329,6 @@ pub struct ProviderMetadata {
     pub claims_supported: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct RawMetadata {
-    issuer: Option<String>,
-    authorization_endpoint: Option<String>,
-    token_endpoint: Option<String>,
-    jwks_uri: Option<String>,
-    end_session_endpoint: Option<String>,
-    id_token_signing_alg_values_supported: Option<Vec<String>>,
-    response_types_supported: Option<Vec<String>>,
-    code_challenge_methods_supported: Option<Vec<String>>,
-    #[serde(default)]
-    scopes_supported: Vec<String>,
-    #[serde(default)]
-    claims_supported: Vec<String>,
-}
-
 /// Processes the metadata response: HTTP 200, JSON, required fields, issuer rule, https
 /// endpoints, RS256, the `code` response type, and S256 when methods are listed.
 pub fn process_discovery_response(
@@ -360,15 +343,20 @@ pub fn process_discovery_response(
     }
     let value: serde_json::Value = serde_json::from_str(response.body)
         .map_err(|_| DiscoveryError::NotJson(response.describe_unexpected()))?;
-    let raw: RawMetadata =
-        serde_json::from_value(value).map_err(|e| DiscoveryError::MalformedJson {
-            detail: e.to_string(),
-        })?;
-    check_metadata(raw, rule)
+    let document = Members::of(&value, "the discovery document")?;
+    check_metadata(document, rule)
 }
 
-fn required(field: &'static str, value: Option<String>) -> Result<String, DiscoveryError> {
-    value.ok_or(DiscoveryError::MissingField { field })
+impl From<JsonError> for DiscoveryError {
+    fn from(cause: JsonError) -> DiscoveryError {
+        DiscoveryError::MalformedJson(cause)
+    }
+}
+
+fn required(field: &'static str, value: Option<&str>) -> Result<String, DiscoveryError> {
+    value
+        .map(str::to_owned)
+        .ok_or(DiscoveryError::MissingField { field })
 }
 
 fn secure_endpoint(field: &'static str, value: String) -> Result<String, DiscoveryError> {
@@ -382,29 +370,35 @@ fn secure_endpoint(field: &'static str, value: String) -> Result<String, Discove
     }
 }
 
-fn check_metadata(raw: RawMetadata, rule: &IssuerRule) -> Result<ProviderMetadata, DiscoveryError> {
-    let issuer = required("issuer", raw.issuer)?;
+/// Every member's type is checked before any rule, as a derived reader would.
+fn check_metadata(raw: Members<'_>, rule: &IssuerRule) -> Result<ProviderMetadata, DiscoveryError> {
+    let issuer = raw.opt_str("issuer")?;
+    let authorization_endpoint = raw.opt_str("authorization_endpoint")?;
+    let token_endpoint = raw.opt_str("token_endpoint")?;
+    let jwks_uri = raw.opt_str("jwks_uri")?;
+    let end_session_endpoint = raw.opt_str("end_session_endpoint")?;
+    let algs = raw.opt_strings("id_token_signing_alg_values_supported")?;
+    let response_types = raw.opt_strings("response_types_supported")?;
+    let challenge_methods = raw.opt_strings("code_challenge_methods_supported")?;
+    let scopes_supported = raw.opt_strings("scopes_supported")?.unwrap_or_default();
+    let claims_supported = raw.opt_strings("claims_supported")?.unwrap_or_default();
+
+    let issuer = required("issuer", issuer)?;
     rule.check(&issuer)?;
     let endpoint = |field, value| secure_endpoint(field, required(field, value)?);
-    let authorization_endpoint = endpoint("authorization_endpoint", raw.authorization_endpoint)?;
-    let token_endpoint = endpoint("token_endpoint", raw.token_endpoint)?;
-    let jwks_uri = endpoint("jwks_uri", raw.jwks_uri)?;
-    let end_session_endpoint = raw
-        .end_session_endpoint
-        .map(|e| secure_endpoint("end_session_endpoint", e))
+    let authorization_endpoint = endpoint("authorization_endpoint", authorization_endpoint)?;
+    let token_endpoint = endpoint("token_endpoint", token_endpoint)?;
+    let jwks_uri = endpoint("jwks_uri", jwks_uri)?;
+    let end_session_endpoint = end_session_endpoint
+        .map(|e| secure_endpoint("end_session_endpoint", e.to_owned()))
         .transpose()?;
-    let algs = raw
-        .id_token_signing_alg_values_supported
-        .ok_or(DiscoveryError::MissingField {
-            field: "id_token_signing_alg_values_supported",
-        })?;
+    let algs = algs.ok_or(DiscoveryError::MissingField {
+        field: "id_token_signing_alg_values_supported",
+    })?;
     if !algs.iter().any(|a| a == "RS256") {
         return Err(DiscoveryError::Rs256NotOffered { found: algs });
     }
-    check_flow_support(
-        raw.response_types_supported,
-        raw.code_challenge_methods_supported,
-    )?;
+    check_flow_support(response_types, challenge_methods)?;
     Ok(ProviderMetadata {
         issuer: IssuerUrl::new(issuer),
         authorization_endpoint,
@@ -412,8 +406,8 @@ fn check_metadata(raw: RawMetadata, rule: &IssuerRule) -> Result<ProviderMetadat
         jwks_uri,
         end_session_endpoint,
         id_token_signing_alg_values_supported: algs,
-        scopes_supported: raw.scopes_supported,
-        claims_supported: raw.claims_supported,
+        scopes_supported,
+        claims_supported,
     })
 }
 
@@ -772,5 +766,41 @@ mod tests {
             process_discovery_response(response, &ciam_rule()),
             Err(DiscoveryError::NotJson(_))
         ));
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_malformed_metadata_naming_it() {
+        let mut doc = metadata(&ciam_issuer());
+        doc["token_endpoint"] = json!(42);
+        let err = process(&doc, &ciam_rule()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "discovery document is malformed JSON metadata: `token_endpoint` is a number, \
+             expected a string"
+        );
+        let mut doc = metadata(&ciam_issuer());
+        doc["claims_supported"] = json!(["sub", 7]);
+        assert!(matches!(
+            process(&doc, &ciam_rule()),
+            Err(DiscoveryError::MalformedJson(JsonError::WrongType {
+                field: "claims_supported",
+                ..
+            }))
+        ));
+        let response = HttpResponse::new(200, None, "[1, 2]");
+        let err = process_discovery_response(response, &ciam_rule()).unwrap_err();
+        assert!(
+            err.to_string().contains("is an array, expected an object"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_members_are_ignored_and_null_lists_are_empty() {
+        let mut doc = metadata(&ciam_issuer());
+        doc["x_vendor"] = json!({"nested": [1, {"deep": null}]});
+        doc["scopes_supported"] = json!(null);
+        let found = process(&doc, &ciam_rule()).unwrap();
+        assert!(found.scopes_supported.is_empty());
     }
 }

@@ -109,9 +109,10 @@ impl ClaimSet {
         self.get(name).and_then(Value::as_str)
     }
 
-    fn parse(json: &[u8], part: JwtPart) -> Result<Self, JwtError> {
+    /// `from_str`, as every other JSON reader: one instantiation of serde_json's parser.
+    fn parse(json: &str, part: JwtPart) -> Result<Self, JwtError> {
         let ordered: OrderedObject =
-            serde_json::from_slice(json).map_err(|_| JwtError::NotJsonObject { part })?;
+            serde_json::from_str(json).map_err(|_| JwtError::NotJsonObject { part })?;
         match ordered.duplicate {
             Some(name) => Err(JwtError::DuplicateMember { part, name }),
             None => Ok(Self(ordered.members)),
@@ -125,9 +126,15 @@ struct OrderedObject {
 }
 
 impl<'de> Deserialize<'de> for OrderedObject {
+    /// `deserialize_any` with every other JSON type refused here: `deserialize_map` would word
+    /// its refusal with serde's "invalid type" machinery, code the bundle needs for nothing else.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(OrderedVisitor)
+        deserializer.deserialize_any(OrderedVisitor)
     }
+}
+
+fn not_an_object<E: serde::de::Error>() -> E {
+    E::custom("not a JSON object")
 }
 
 struct OrderedVisitor;
@@ -137,6 +144,34 @@ impl<'de> Visitor<'de> for OrderedVisitor {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<OrderedObject, E> {
+        Err(not_an_object())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<OrderedObject, A::Error> {
+        Err(not_an_object())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedObject, A::Error> {
@@ -212,9 +247,9 @@ pub fn decode_jwt(token: &str) -> Result<DecodedJwt, JwtError> {
         });
     };
     let header_json = text(JwtPart::Header, b64(JwtPart::Header, header_b64)?)?;
-    let members = ClaimSet::parse(header_json.as_bytes(), JwtPart::Header)?;
+    let members = ClaimSet::parse(&header_json, JwtPart::Header)?;
     let payload_json = text(JwtPart::Payload, b64(JwtPart::Payload, payload_b64)?)?;
-    let claims = ClaimSet::parse(payload_json.as_bytes(), JwtPart::Payload)?;
+    let claims = ClaimSet::parse(&payload_json, JwtPart::Payload)?;
     let signature = b64(JwtPart::Signature, signature_b64)?;
     let alg = members.str("alg").ok_or(JwtError::MissingAlg)?.to_owned();
     let header = JoseHeader {
@@ -322,6 +357,24 @@ mod tests {
             decode_jwt(&format!("{}.{}.", enc(r#"{"alg":5}"#), enc("{}"))),
             Err(JwtError::MissingAlg)
         );
+        for not_object in [
+            "null",
+            "true",
+            "-1",
+            "18446744073709551615",
+            "1.5",
+            "\"x\"",
+            "[]",
+            "{",
+        ] {
+            assert_eq!(
+                decode_jwt(&format!("{}.{}.", enc(not_object), enc("{}"))),
+                Err(JwtError::NotJsonObject {
+                    part: JwtPart::Header
+                }),
+                "{not_object}"
+            );
+        }
     }
 
     #[test]

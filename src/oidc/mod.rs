@@ -28,6 +28,7 @@ pub mod end_session;
 pub mod entra_errors;
 pub mod http;
 pub mod id_token;
+pub mod json;
 pub mod jwks;
 pub mod jwt;
 pub mod options;

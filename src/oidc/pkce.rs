@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::values::{b64url, random_32_bytes, RandomnessUnavailable};
 
 /// The only challenge method this app sends (RFC 7636 §4.2; `plain` is never used).
@@ -46,8 +44,7 @@ impl fmt::Display for PkceError {
 impl std::error::Error for PkceError {}
 
 /// The PKCE code verifier (RFC 7636 §4.1). `Debug` and `Display` never print it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CodeVerifier(String);
 
 impl CodeVerifier {
@@ -85,19 +82,6 @@ impl CodeVerifier {
     }
 }
 
-impl TryFrom<String> for CodeVerifier {
-    type Error = PkceError;
-    fn try_from(value: String) -> Result<Self, PkceError> {
-        Self::parse(&value)
-    }
-}
-
-impl From<CodeVerifier> for String {
-    fn from(verifier: CodeVerifier) -> String {
-        verifier.0
-    }
-}
-
 impl fmt::Debug for CodeVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CodeVerifier(<redacted, {} chars>)", self.0.len())
@@ -111,8 +95,7 @@ impl fmt::Display for CodeVerifier {
 }
 
 /// The S256 code challenge: `BASE64URL(SHA256(ASCII(code_verifier)))` (RFC 7636 §4.2).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CodeChallenge(String);
 
 impl CodeChallenge {
@@ -220,13 +203,9 @@ mod tests {
     }
 
     #[test]
-    fn verifier_round_trips_through_json_for_session_storage() {
+    fn a_verifier_restored_from_storage_is_checked_again() {
         let verifier = CodeVerifier::from_bytes([9; 32]);
-        let json = serde_json::to_string(&verifier).unwrap();
-        assert_eq!(
-            serde_json::from_str::<CodeVerifier>(&json).unwrap(),
-            verifier
-        );
-        assert!(serde_json::from_str::<CodeVerifier>("\"too-short\"").is_err());
+        assert_eq!(CodeVerifier::parse(verifier.secret()), Ok(verifier));
+        assert!(CodeVerifier::parse("too-short").is_err());
     }
 }

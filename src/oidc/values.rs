@@ -5,7 +5,6 @@ use std::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
 
 /// The operating system / browser random source failed (getrandom; `crypto.getRandomValues`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +43,7 @@ fn redacted(f: &mut fmt::Formatter<'_>, name: &str, value: &str) -> fmt::Result 
 macro_rules! public_value {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
 
         impl $name {
@@ -97,8 +95,7 @@ pub fn shorten_token(token: &str) -> String {
 macro_rules! secret_value {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, PartialEq, Eq)]
         pub struct $name(String);
 
         impl $name {
