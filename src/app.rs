@@ -1,13 +1,12 @@
-//! The router and the parts of the page every route shares.
+//! The page for the address, and the parts every page shares.
 
 use crate::components::{ConfigErrorPanel, SecretBanner, SessionEndedPanel, SignedOutNotice};
 use crate::config::BuildConfig;
 use crate::pages::{CallbackPage, DecodePage, HomePage, NotFoundPage, ProfilePage, TenantPage};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
 
 use crate::display::PRODUCT_NAME;
+use crate::router::{Page, Router};
 use crate::session_context::SessionContext;
 
 #[component]
@@ -17,8 +16,10 @@ pub fn App() -> impl IntoView {
             let secret_embedded = config.client_secret.is_some();
             provide_context(config.clone());
             SessionContext::provide(config);
+            let router = Router::provide();
+            // Only a change of page renders another page, not a change of fragment or slash.
+            let page = Memo::new(move |_| router.page());
             view! {
-                <Router>
                     <Header/>
                     <Show when=move || secret_embedded>
                         <SecretBanner/>
@@ -26,15 +27,15 @@ pub fn App() -> impl IntoView {
                     <main>
                         <SignedOutNotice/>
                         <SessionEndedPanel/>
-                        <Routes fallback=NotFoundPage>
-                            <Route path=path!("/") view=HomePage/>
-                            <Route path=path!("/callback") view=CallbackPage/>
-                            <Route path=path!("/profile") view=ProfilePage/>
-                            <Route path=path!("/decode") view=DecodePage/>
-                            <Route path=path!("/tenant") view=TenantPage/>
-                        </Routes>
+                        {move || match page.get() {
+                            Page::Home => view! { <HomePage/> }.into_any(),
+                            Page::Callback => view! { <CallbackPage/> }.into_any(),
+                            Page::Profile => view! { <ProfilePage/> }.into_any(),
+                            Page::Decode => view! { <DecodePage/> }.into_any(),
+                            Page::Tenant => view! { <TenantPage/> }.into_any(),
+                            Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+                        }}
                     </main>
-                </Router>
             }
             .into_any()
         }
@@ -44,11 +45,12 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
+    let router = expect_context::<Router>();
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">{PRODUCT_NAME}</A>
-            <A href="/decode">"Token decoder"</A>
-            <A href="/tenant">"Tenant"</A>
+            <a href="/" class="brand" aria-current=move || router.current("/")>{PRODUCT_NAME}</a>
+            <a href="/decode" aria-current=move || router.current("/decode")>"Token decoder"</a>
+            <a href="/tenant" aria-current=move || router.current("/tenant")>"Tenant"</a>
         </header>
     }
 }

@@ -11,4 +11,5 @@ pub mod display;
 pub mod flow;
 pub mod oidc;
 pub mod pages;
+pub mod router;
 pub mod session_context;

@@ -74,3 +74,62 @@ pub fn take_fragment() -> Option<(String, Result<(), super::BrowserError>)> {
     let cleared = replace_address(&format!("{path}{query}"));
     Some((fragment, cleared))
 }
+
+/// The path and the fragment (without `#`) of the page's address, e.g. `("/decode", "id_token=…")`.
+pub fn path_and_fragment() -> (String, String) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return (String::from("/"), String::new());
+    };
+    let hash = location.hash().unwrap_or_default();
+    let fragment = hash.strip_prefix('#').unwrap_or(&hash).to_string();
+    (location.pathname().unwrap_or_default(), fragment)
+}
+
+/// Makes `url` (a path of this origin, with its query and fragment) the page's address and a new
+/// history entry, without loading anything: the app moving to another of its pages.
+pub fn push_address(url: &str) -> Result<(), super::BrowserError> {
+    let window = web_sys::window().ok_or(super::BrowserError::NoWindow)?;
+    let history = window
+        .history()
+        .map_err(|e| super::BrowserError::js("history is unavailable", e))?;
+    history
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        .map_err(|e| super::BrowserError::js("history.pushState failed", e))
+}
+
+/// Scrolls the window back to the top, as a newly loaded page starts.
+pub fn scroll_to_top() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Where a click on a link should take the app without a reload, if it should: a plain left
+/// click (no modifier key: those open a tab or a window) on a link of this origin that opens in
+/// this tab and is no download. A link to a fragment of this very page is left to the browser,
+/// which scrolls to it and reports it with `hashchange`.
+pub fn in_app_link(event: &web_sys::MouseEvent) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let plain = event.button() == 0
+        && !(event.meta_key() || event.ctrl_key() || event.shift_key() || event.alt_key());
+    if event.default_prevented() || !plain {
+        return None;
+    }
+    let clicked = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let anchor = clicked
+        .closest("a[href]")
+        .ok()??
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .ok()?;
+    let same_tab = matches!(anchor.target().as_str(), "" | "_self");
+    if !same_tab || anchor.has_attribute("download") || anchor.origin() != origin()? {
+        return None;
+    }
+    let (path, query, hash) = (anchor.pathname(), anchor.search(), anchor.hash());
+    let location = web_sys::window()?.location();
+    let this_page = location.pathname().ok()? == path && location.search().ok()? == query;
+    if this_page && !hash.is_empty() {
+        return None;
+    }
+    Some(format!("{path}{query}{hash}"))
+}

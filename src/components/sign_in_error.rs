@@ -1,6 +1,5 @@
 use crate::flow::FailureNotice;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::ValidationReportTable;
 
@@ -39,7 +38,7 @@ pub fn SignInError(error: FailureNotice) -> impl IntoView {
                 <h2>"Validation report"</h2>
                 <ValidationReportTable report/>
             })}
-            <p><A href="/">"Back to the home page"</A></p>
+            <p><a href="/">"Back to the home page"</a></p>
         </section>
     }
 }

@@ -3,12 +3,10 @@ use crate::config::BuildConfig;
 use crate::flow::{
     self, FailureNotice, PendingStore, SignInFailure, StepKind, StepStatus, Trace, PROGRESS_STEPS,
 };
+use crate::router::Router;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 /// Where the tenant sends the browser back: completes the sign-in and shows each step.
 #[component]
@@ -23,7 +21,7 @@ pub fn CallbackPage() -> impl IntoView {
     );
     let failure = RwSignal::new(None::<(FailureNotice, Trace)>);
     let no_sign_in_in_progress = RwSignal::new(false);
-    let navigate = use_navigate();
+    let router = expect_context::<Router>();
     spawn_local(async move {
         let progress = move |step: StepKind, status: StepStatus| {
             steps.update(|all| {
@@ -35,13 +33,7 @@ pub fn CallbackPage() -> impl IntoView {
         match flow::complete_sign_in(&config, &progress).await {
             (Ok(signed_in), trace) => {
                 context.signed_in(signed_in, trace);
-                navigate(
-                    "/profile",
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
+                router.replace("/profile");
             }
             (Err(SignInFailure::NoSignInInProgress), _) => no_sign_in_in_progress.set(true),
             (Err(error), trace) => failure.set(Some((FailureNotice::of(&error), trace))),
@@ -74,7 +66,7 @@ fn NoSignInInProgress() -> impl IntoView {
                     "sign you in again."
                 </p>
             })}
-            <p><A href="/">"Go to the home page"</A></p>
+            <p><a href="/">"Go to the home page"</a></p>
         </section>
     }
 }

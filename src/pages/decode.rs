@@ -9,9 +9,9 @@ use crate::oidc::{
     decode_token, token_in_fragment, DecodedToken, NotDecodable, ValidationReport, Verifiability,
     DECODER_SCOPE_NOTE,
 };
+use crate::router::Router;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
 
 /// The signature check of the token on the page.
 #[derive(Clone)]
@@ -33,8 +33,8 @@ pub fn DecodePage() -> impl IntoView {
     let pasted = RwSignal::new(String::new());
     let check = RwSignal::new(None::<Check>);
     let arrival = RwSignal::new(None::<Arrival>);
-    // The router's hash changes on a load and on a same-page fragment navigation alike.
-    let hash = use_location().hash;
+    // The router's fragment changes on a load and on a same-page fragment navigation alike.
+    let hash = expect_context::<Router>().fragment;
     let arriving = config.clone();
     Effect::new(move |_| {
         if hash.with(String::is_empty) {

@@ -4,7 +4,6 @@ use crate::display::PRODUCT_NAME;
 use crate::flow;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -34,7 +33,7 @@ pub fn HomePage() -> impl IntoView {
             <crate::components::OriginWarning/>
             {move || match signed_in_as() {
                 Some(name) => view! {
-                    <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <A href="/profile">"See your claims"</A></p>
+                    <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <a href="/profile">"See your claims"</a></p>
                 }.into_any(),
                 None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
                 None => view! { <SignInButtons options/> <SignInOptionsPanel options/> <KeepSignedIn/> }.into_any(),

@@ -1,15 +1,14 @@
+use crate::router::Router;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    let path = use_location().pathname;
+    let path = expect_context::<Router>().path;
     view! {
         <section class="card" id="not-found">
             <h1>"Page not found"</h1>
             <p>"There is no page at " <code>{move || path.get()}</code> "."</p>
-            <p><A href="/">"Go to the home page"</A></p>
+            <p><a href="/">"Go to the home page"</a></p>
         </section>
     }
 }

@@ -6,7 +6,6 @@ use crate::flow::Session;
 use crate::pages::home::RestoringSession;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The signed-in user: who they are, every claim, why the token is trusted, and how it was got.
 #[component]
@@ -25,7 +24,7 @@ fn SignedOut() -> impl IntoView {
         <section class="card" id="signed-out">
             <h1>"Not signed in"</h1>
             <p>"Tokens live in this tab's memory unless you opt in to keep them for this tab, so a reload or a new tab starts signed out."</p>
-            <p><A href="/">"Sign in from the home page"</A></p>
+            <p><a href="/">"Sign in from the home page"</a></p>
         </section>
     }
 }

@@ -23,7 +23,10 @@ mod options;
 mod tenant;
 
 use entra_signin::config::{DEV_SPA_CLIENT_ID, DEV_TENANT_AUTHORITY, DEV_TENANT_ID};
-use support::{app_origin, goto, is_present, text_of, with_browser, Build};
+use support::{
+    app_origin, attr_now, attr_of, click, current_url, goto, is_present, js, text_of, wait_for,
+    with_browser, Build,
+};
 
 fn tenant_port() -> String {
     std::env::var("E2E_TENANT_PORT").expect("E2E_TENANT_PORT is set by `cargo xtask test`")
@@ -90,6 +93,45 @@ fn callback_without_a_sign_in_says_so_and_links_home() {
             .await
             .expect("a link home");
         assert_eq!(home.attr("href").await.ok().flatten().as_deref(), Some("/"));
+    });
+}
+
+#[test]
+fn links_back_and_forward_move_between_pages_without_a_reload() {
+    let origin = app_origin(Build::Spa);
+    with_browser(|client| async move {
+        let stayed = || js(&client, "return window.__stayed === true;", vec![]);
+        goto(&client, &format!("{origin}/callback")).await;
+        wait_for(&client, "#callback-idle").await;
+        js(&client, "window.__stayed = true;", vec![]).await;
+
+        click(&client, "#callback-idle a").await;
+        wait_for(&client, "section.intro").await;
+        assert_eq!(current_url(&client).await, format!("{origin}/"));
+        click(&client, ".site-header a[href='/decode']").await;
+        wait_for(&client, "#decoder").await;
+        assert_eq!(current_url(&client).await, format!("{origin}/decode"));
+        let link = ".site-header a[href='/decode']";
+        assert_eq!(attr_of(&client, link, "aria-current").await, "page");
+        assert_eq!(
+            attr_now(&client, ".site-header a[href='/tenant']", "aria-current").await,
+            None
+        );
+
+        client.back().await.expect("history back");
+        wait_for(&client, "section.intro").await;
+        assert!(
+            !is_present(&client, "#decoder").await,
+            "the decoder stays after back"
+        );
+        assert_eq!(current_url(&client).await, format!("{origin}/"));
+        client.forward().await.expect("history forward");
+        wait_for(&client, "#decoder").await;
+        assert_eq!(
+            stayed().await,
+            serde_json::Value::Bool(true),
+            "a move reloaded the page"
+        );
     });
 }
 
