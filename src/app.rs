@@ -1,13 +1,15 @@
 //! The router and the parts of the page every route shares.
 
-use crate::components::{ConfigErrorPanel, SecretBanner, SessionEndedPanel, SignedOutNotice};
+use crate::components::{
+    ConfigErrorPanel, LiveStatus, SecretBanner, SessionEndedPanel, SignedOutNotice,
+};
 use crate::config::BuildConfig;
 use crate::pages::{CallbackPage, DecodePage, HomePage, NotFoundPage, ProfilePage, TenantPage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::display::PRODUCT_NAME;
+use crate::display::{authority_host, signed_in_name, PRODUCT_NAME};
 use crate::session_context::SessionContext;
 
 #[component]
@@ -24,6 +26,7 @@ pub fn App() -> impl IntoView {
                         <SecretBanner/>
                     </Show>
                     <main>
+                        <LiveStatus/>
                         <SignedOutNotice/>
                         <SessionEndedPanel/>
                         <Routes fallback=NotFoundPage>
@@ -42,13 +45,34 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Every page one link away, and in one line who is signed in to which tenant.
 #[component]
 fn Header() -> impl IntoView {
+    let config = expect_context::<BuildConfig>();
+    let context = expect_context::<SessionContext>();
+    let tenant = authority_host(&config.authority).to_string();
+    let who = move || {
+        context
+            .session
+            .with(|s| s.as_ref().map(|s| signed_in_name(s.id_token.claims())))
+    };
+    let signed_in = move || context.session.with(Option::is_some);
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">{PRODUCT_NAME}</A>
-            <A href="/decode">"Token decoder"</A>
-            <A href="/tenant">"Tenant"</A>
+            <nav aria-label="Pages">
+                <span class="brand">{PRODUCT_NAME}</span>
+                <A href="/" exact=true>"Home"</A>
+                <Show when=signed_in><A href="/profile">"Profile"</A></Show>
+                <A href="/decode">"Token decoder"</A>
+                <A href="/tenant">"Tenant"</A>
+            </nav>
+            <p class="who" id="header-who">
+                {move || match who() {
+                    Some(name) => view! { "Signed in as " <strong>{name}</strong> }.into_any(),
+                    None => view! { "Not signed in" }.into_any(),
+                }}
+                " · tenant " <code id="header-tenant">{tenant}</code>
+            </p>
         </header>
     }
 }

@@ -54,7 +54,9 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
                             class=format!("diagram-step {} {direction}", outcome.id())
                             title=kind.direction().arrow()>
                             <span class="message">
-                                <span class="step-number">{n}</span> " " {kind.title()}
+                                <span class="step-number">{n}</span> " " {kind.title()} " "
+                                <OutcomeMark outcome/>
+                                <span class="visually-hidden">{format!(" ({})", outcome.id())}</span>
                             </span>
                             <span class="arrow" aria-hidden="true"></span>
                         </li>
@@ -65,6 +67,8 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
     }
 }
 
+/// One line per step (number, name, time, outcome); what was sent and received opens on demand.
+/// A failed step is open: it is what the reader came for.
 #[component]
 fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoView {
     let outcome = step.as_ref().map_or(Outcome::NotReached, |s| s.outcome);
@@ -73,14 +77,17 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
         .map(|s| (s.summary, s.fields, s.checks))
         .unwrap_or_default();
     view! {
-        <section class=format!("trace-step {}", outcome.id()) data-step=kind.id() data-outcome=outcome.id()>
-            <h3>
-                <span class="step-number">{n}</span> " " {kind.title()} " "
-                <span class="muted trace-duration" data-ms=duration.map(|ms| ms.to_string()).unwrap_or_default()>
-                    {duration.map_or("–".to_string(), |ms| format!("{ms} ms"))}
-                </span>
-                " " <span class=format!("badge {}", outcome.id())>{outcome.id()}</span>
-            </h3>
+        <details class=format!("trace-step {}", outcome.id()) data-step=kind.id() data-outcome=outcome.id()
+            open=outcome == Outcome::Failed>
+            <summary>
+                <h3>
+                    <span class="step-number">{n}</span> " " {kind.title()} " "
+                    <span class="muted trace-duration" data-ms=duration.map(|ms| ms.to_string()).unwrap_or_default()>
+                        {duration.map_or("–".to_string(), |ms| format!("{ms} ms"))}
+                    </span>
+                    " " <span class=format!("badge {}", outcome.id())><OutcomeMark outcome/> {outcome.id()}</span>
+                </h3>
+            </summary>
             {(!summary.is_empty()).then(|| view! { <p>{summary}</p> })}
             {(!fields.is_empty()).then(|| view! {
                 <table class="kv trace-fields">
@@ -88,8 +95,19 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
                 </table>
             })}
             {(!checks.is_empty()).then(|| view! { <CheckRows checks/> })}
-        </section>
+        </details>
     }
+}
+
+/// The outcome as a shape, so that colour is never its only sign; the words stay beside it.
+#[component]
+fn OutcomeMark(outcome: Outcome) -> impl IntoView {
+    let mark = match outcome {
+        Outcome::Ok => "✓",
+        Outcome::Failed => "✗",
+        Outcome::NotReached => "–",
+    };
+    view! { <span aria-hidden="true">{mark}</span> }
 }
 
 #[component]

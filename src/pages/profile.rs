@@ -1,7 +1,8 @@
 use crate::components::{
-    AccessTokenPanel, ClaimsTable, FlowInspector, JsonBlock, KeepSignedIn, TokenLifetimes,
-    ValidationReportTable,
+    AccessTokenPanel, ApiCallPanel, ClaimsTable, FlowInspector, JsonBlock, KeepSignedIn,
+    TokenLifetimes, ValidationReportTable,
 };
+use crate::flow::profile_sections::{self, ProfileSection};
 use crate::flow::Session;
 use crate::pages::home::RestoringSession;
 use crate::session_context::SessionContext;
@@ -9,9 +10,27 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The signed-in user: who they are, every claim, why the token is trusted, and how it was got.
+/// A summary on top; the rest in sections that open on demand (`/profile#claims` opens one).
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let context = expect_context::<SessionContext>();
+    let linked = crate::browser::location::fragment()
+        .as_deref()
+        .and_then(ProfileSection::from_fragment);
+    if let Some(section) = linked {
+        profile_sections::remember(section, true);
+    }
+    // The browser scrolled to the fragment before the profile existed: scroll once it does
+    // (the profile may wait for a kept session to be restored).
+    let scrolled = StoredValue::new(linked.is_none());
+    Effect::new(move || {
+        if context.session.with(Option::is_some) && !scrolled.get_value() {
+            scrolled.set_value(true);
+            if let Some(section) = linked {
+                request_animation_frame(move || crate::browser::location::scroll_to(section.id()));
+            }
+        }
+    });
     move || match context.session.get() {
         Some(current) => view! { <Profile session=current/> }.into_any(),
         None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
@@ -34,6 +53,38 @@ fn SignedOut() -> impl IntoView {
 fn Profile(session: Session) -> impl IntoView {
     // When the profile is built, for `cargo xtask bench` (the last mark wins on a re-render).
     crate::browser::time::mark("profile-shown");
+    let token = &session.id_token;
+    let claims = token.claim_set().clone();
+    let report = token.report().clone();
+    let header = token.header_json().to_string();
+    let payload = token.payload_json().to_string();
+    view! {
+        <ProfileSummary session=session.clone()/>
+        <TokenLifetimes session=session.clone()/>
+        <Section section=ProfileSection::Claims>
+            <ClaimsTable id="id-token-claims" claims/>
+        </Section>
+        <Section section=ProfileSection::Validation>
+            <ValidationReportTable report/>
+        </Section>
+        <Section section=ProfileSection::Inspector>
+            <LastTrace/>
+        </Section>
+        <Section section=ProfileSection::Tokens>
+            <h3>"ID token, decoded"</h3>
+            <JsonBlock id="id-token-header" title="Header" json=header/>
+            <JsonBlock id="id-token-payload" title="Payload" json=payload/>
+            <AccessTokenPanel session/>
+        </Section>
+        <Section section=ProfileSection::Api>
+            <ApiCallPanel/>
+        </Section>
+    }
+}
+
+/// The first screen: who is signed in, whether the token is trusted, and the way out.
+#[component]
+fn ProfileSummary(session: Session) -> impl IntoView {
     let context = expect_context::<SessionContext>();
     let token = session.id_token.clone();
     let claims = token.claims().clone();
@@ -59,19 +110,12 @@ fn Profile(session: Session) -> impl IntoView {
             <h1 id="profile-name">{name}</h1>
             <p id="profile-email">{email}</p>
             <p class="pass" id="validation-verdict">
+                <span aria-hidden="true">"✓ "</span>
                 "ID token accepted: all " {passed} " checks passed, signature verified with Web Crypto."
             </p>
             <p class="muted" id="sign-in-duration" data-ms=duration_ms.to_string()>
                 "Signed in " {duration_ms} " ms after the page loaded: code exchange, keys, signature and every check."
             </p>
-            <table class="kv">
-                <tbody>
-                    <tr><th scope="row">"Issuer"</th><td><code>{session.issuer.clone()}</code></td></tr>
-                    <tr><th scope="row">"Refresh token received"</th><td id="refresh-token-received">{refresh}</td></tr>
-                    <tr><th scope="row">"Scopes granted"</th><td><code>{session.scope.clone().unwrap_or_default()}</code></td></tr>
-                </tbody>
-            </table>
-            <KeepSignedIn/>
             <div class="actions">
                 <button id="sign-out" on:click=move |_| context.sign_out()>"Sign out"</button>
                 <button class="secondary" id="sign-out-locally" on:click=move |_| context.sign_out_locally()>
@@ -79,23 +123,39 @@ fn Profile(session: Session) -> impl IntoView {
                 </button>
             </div>
             <p class="muted">"Sign out ends the tenant's session too; sign out locally only forgets the tokens in this tab."</p>
+            <KeepSignedIn/>
+            <table class="kv">
+                <tbody>
+                    <tr><th scope="row">"Issuer"</th><td><code>{session.issuer.clone()}</code></td></tr>
+                    <tr><th scope="row">"Refresh token received"</th><td id="refresh-token-received">{refresh}</td></tr>
+                    <tr><th scope="row">"Scopes granted"</th><td><code>{session.scope.clone().unwrap_or_default()}</code></td></tr>
+                </tbody>
+            </table>
         </section>
-        <TokenLifetimes session=session.clone()/>
-        {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> })}
-        <section class="card">
-            <h2>"Validation report"</h2>
-            <ValidationReportTable report=token.report().clone()/>
-        </section>
-        <section class="card">
-            <h2>"ID token claims"</h2>
-            <ClaimsTable claims=token.claim_set().clone()/>
-        </section>
-        <section class="card">
-            <h2>"ID token, decoded"</h2>
-            <JsonBlock id="id-token-header" title="Header" json=token.header_json().to_string()/>
-            <JsonBlock id="id-token-payload" title="Payload" json=token.payload_json().to_string()/>
-        </section>
-        <AccessTokenPanel session/>
-        <crate::components::ApiCallPanel/>
+    }
+}
+
+/// A part of the profile that opens on demand: closed, it is one line. Its state is kept for the
+/// tab, so a renewal (which redraws the profile) or a reload leaves it as the user left it.
+#[component]
+fn Section(section: ProfileSection, children: Children) -> impl IntoView {
+    view! {
+        <details class="card profile-section" id=section.id() open=profile_sections::is_open(section)
+            on:toggle=move |ev| profile_sections::remember(section, crate::browser::details_opened(&ev))>
+            <summary><h2>{section.title()}</h2></summary>
+            {children()}
+        </details>
+    }
+}
+
+/// The inspector of the last sign-in, renewal or restore.
+#[component]
+fn LastTrace() -> impl IntoView {
+    let context = expect_context::<SessionContext>();
+    move || {
+        context
+            .trace
+            .get()
+            .map(|trace| view! { <FlowInspector trace/> })
     }
 }
