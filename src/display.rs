@@ -58,13 +58,13 @@ pub fn authority_host(authority: &str) -> &str {
 }
 
 /// What the page's live region says about the tokens' renewal (a screen reader hears it when it
-/// changes); empty when there is nothing to tell.
-pub fn renewal_status(renewing: bool, failed_attempts: Option<u32>, renewals: u32) -> String {
-    match (renewing, failed_attempts) {
-        (true, _) => "Renewing the tokens…".to_string(),
-        (false, Some(n)) => format!("Renewal attempt {n} failed; it will be tried again."),
-        (false, None) if renewals > 0 => format!("Tokens renewed ({renewals} so far)."),
-        (false, None) => String::new(),
+/// changes); empty when there is nothing to tell. Counts stay out: the profile shows them.
+pub fn renewal_status(renewing: bool, failing: bool, renewed: bool) -> &'static str {
+    match (renewing, failing, renewed) {
+        (true, _, _) => "Renewing the tokens…",
+        (false, true, _) => "A renewal failed; it will be tried again.",
+        (false, false, true) => "Tokens renewed.",
+        (false, false, false) => "",
     }
 }
 
@@ -147,13 +147,13 @@ mod tests {
 
     #[test]
     fn the_renewal_status_tells_what_is_happening_or_nothing() {
-        assert_eq!(renewal_status(true, Some(2), 1), "Renewing the tokens…");
+        assert_eq!(renewal_status(true, true, true), "Renewing the tokens…");
         assert_eq!(
-            renewal_status(false, Some(2), 1),
-            "Renewal attempt 2 failed; it will be tried again."
+            renewal_status(false, true, true),
+            "A renewal failed; it will be tried again."
         );
-        assert_eq!(renewal_status(false, None, 3), "Tokens renewed (3 so far).");
-        assert_eq!(renewal_status(false, None, 0), "");
+        assert_eq!(renewal_status(false, false, true), "Tokens renewed.");
+        assert_eq!(renewal_status(false, false, false), "");
     }
 
     #[test]

@@ -32,12 +32,16 @@ pub fn fragment() -> Option<String> {
     Some(hash.strip_prefix('#').unwrap_or(&hash).to_string())
 }
 
-/// Scrolls the element with `id` to the top of the window, if it is on the page.
-pub fn scroll_to(id: &str) {
+/// Opens the `<details>` with `id` and scrolls it to the top of the window, if it is on the page.
+pub fn open_and_scroll_to(id: &str) {
+    use wasm_bindgen::JsCast;
     let element = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id));
     if let Some(element) = element {
+        if let Some(details) = element.dyn_ref::<web_sys::HtmlDetailsElement>() {
+            details.set_open(true);
+        }
         element.scroll_into_view();
     }
 }

@@ -54,9 +54,7 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
                             class=format!("diagram-step {} {direction}", outcome.id())
                             title=kind.direction().arrow()>
                             <span class="message">
-                                <span class="step-number">{n}</span> " " {kind.title()} " "
-                                <OutcomeMark outcome/>
-                                <span class="visually-hidden">{format!(" ({})", outcome.id())}</span>
+                                <span class="step-number">{n}</span> " " {kind.title()}
                             </span>
                             <span class="arrow" aria-hidden="true"></span>
                         </li>
@@ -68,7 +66,8 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
 }
 
 /// One line per step (number, name, time, outcome); what was sent and received opens on demand.
-/// A failed step is open: it is what the reader came for.
+/// A failed step is open: it is what the reader came for. The outcome's mark (✓ ✗ –) is drawn by
+/// the stylesheet, here and in the diagram, so that colour is never its only sign.
 #[component]
 fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoView {
     let outcome = step.as_ref().map_or(Outcome::NotReached, |s| s.outcome);
@@ -85,7 +84,7 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
                     <span class="muted trace-duration" data-ms=duration.map(|ms| ms.to_string()).unwrap_or_default()>
                         {duration.map_or("–".to_string(), |ms| format!("{ms} ms"))}
                     </span>
-                    " " <span class=format!("badge {}", outcome.id())><OutcomeMark outcome/> {outcome.id()}</span>
+                    " " <span class=format!("badge {}", outcome.id())>{outcome.id()}</span>
                 </h3>
             </summary>
             {(!summary.is_empty()).then(|| view! { <p>{summary}</p> })}
@@ -97,17 +96,6 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
             {(!checks.is_empty()).then(|| view! { <CheckRows checks/> })}
         </details>
     }
-}
-
-/// The outcome as a shape, so that colour is never its only sign; the words stay beside it.
-#[component]
-fn OutcomeMark(outcome: Outcome) -> impl IntoView {
-    let mark = match outcome {
-        Outcome::Ok => "✓",
-        Outcome::Failed => "✗",
-        Outcome::NotReached => "–",
-    };
-    view! { <span aria-hidden="true">{mark}</span> }
 }
 
 #[component]

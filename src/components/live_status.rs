@@ -8,11 +8,11 @@ use leptos::prelude::*;
 pub fn LiveStatus() -> impl IntoView {
     let context = expect_context::<SessionContext>();
     let text = move || {
-        let failed = context.retry.with(|r| r.as_ref().map(|r| r.failures));
-        let renewals = context
+        let failing = context.retry.with(Option::is_some);
+        let renewed = context
             .session
-            .with(|s| s.as_ref().map_or(0, |s| s.renewals));
-        renewal_status(context.renewing.get(), failed, renewals)
+            .with(|s| s.as_ref().is_some_and(|s| s.renewals > 0));
+        renewal_status(context.renewing.get(), failing, renewed)
     };
     view! { <p class="visually-hidden" role="status" id="live-status">{text}</p> }
 }

@@ -2,37 +2,40 @@ use crate::components::{
     AccessTokenPanel, ApiCallPanel, ClaimsTable, FlowInspector, JsonBlock, KeepSignedIn,
     TokenLifetimes, ValidationReportTable,
 };
-use crate::flow::profile_sections::{self, ProfileSection};
+use crate::flow::profile_sections::{self, is_open, ProfileSection};
 use crate::flow::Session;
 use crate::pages::home::RestoringSession;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use ProfileSection::{Api, Claims, Inspector, Tokens, Validation};
 
 /// The signed-in user: who they are, every claim, why the token is trusted, and how it was got.
 /// A summary on top; the rest in sections that open on demand (`/profile#claims` opens one).
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    let linked = crate::browser::location::fragment()
-        .as_deref()
-        .and_then(ProfileSection::from_fragment);
-    if let Some(section) = linked {
-        profile_sections::remember(section, true);
-    }
-    // The browser scrolled to the fragment before the profile existed: scroll once it does
-    // (the profile may wait for a kept session to be restored).
-    let scrolled = StoredValue::new(linked.is_none());
-    Effect::new(move || {
-        if context.session.with(Option::is_some) && !scrolled.get_value() {
-            scrolled.set_value(true);
-            if let Some(section) = linked {
-                request_animation_frame(move || crate::browser::location::scroll_to(section.id()));
-            }
+    // The browser looked for the fragment before the profile existed: open and scroll to its
+    // section once the profile is shown (it may wait for a kept session), and whenever the
+    // fragment changes on this page.
+    let open_linked = || {
+        let fragment = crate::browser::location::fragment();
+        if let Some(section) = fragment.as_deref().and_then(ProfileSection::from_fragment) {
+            request_animation_frame(move || {
+                crate::browser::location::open_and_scroll_to(section.id())
+            });
         }
-    });
+    };
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| open_linked());
+    on_cleanup(move || listener.remove());
+    let mut linked = false;
     move || match context.session.get() {
-        Some(current) => view! { <Profile session=current/> }.into_any(),
+        Some(current) => {
+            if !std::mem::replace(&mut linked, true) {
+                open_linked();
+            }
+            view! { <Profile session=current/> }.into_any()
+        }
         None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
         None => view! { <SignedOut/> }.into_any(),
     }
@@ -61,25 +64,36 @@ fn Profile(session: Session) -> impl IntoView {
     view! {
         <ProfileSummary session=session.clone()/>
         <TokenLifetimes session=session.clone()/>
-        <Section section=ProfileSection::Claims>
+        <details class="card profile-section" id=Claims.id() open=is_open(Claims) on:toggle=keep(Claims)>
+            <summary><h2>{Claims.title()}</h2></summary>
             <ClaimsTable id="id-token-claims" claims/>
-        </Section>
-        <Section section=ProfileSection::Validation>
+        </details>
+        <details class="card profile-section" id=Validation.id() open=is_open(Validation) on:toggle=keep(Validation)>
+            <summary><h2>{Validation.title()}</h2></summary>
             <ValidationReportTable report/>
-        </Section>
-        <Section section=ProfileSection::Inspector>
+        </details>
+        <details class="card profile-section" id=Inspector.id() open=is_open(Inspector) on:toggle=keep(Inspector)>
+            <summary><h2>{Inspector.title()}</h2></summary>
             <LastTrace/>
-        </Section>
-        <Section section=ProfileSection::Tokens>
+        </details>
+        <details class="card profile-section" id=Tokens.id() open=is_open(Tokens) on:toggle=keep(Tokens)>
+            <summary><h2>{Tokens.title()}</h2></summary>
             <h3>"ID token, decoded"</h3>
             <JsonBlock id="id-token-header" title="Header" json=header/>
             <JsonBlock id="id-token-payload" title="Payload" json=payload/>
             <AccessTokenPanel session/>
-        </Section>
-        <Section section=ProfileSection::Api>
+        </details>
+        <details class="card profile-section" id=Api.id() open=is_open(Api) on:toggle=keep(Api)>
+            <summary><h2>{Api.title()}</h2></summary>
             <ApiCallPanel/>
-        </Section>
+        </details>
     }
+}
+
+/// Keeps a section's open or closed state for the tab when the user toggles it, so that a
+/// renewal (which redraws the profile) or a reload leaves it as the user left it.
+fn keep(section: ProfileSection) -> impl Fn(leptos::ev::Event) + 'static {
+    move |ev| profile_sections::remember(section, crate::browser::details_opened(&ev))
 }
 
 /// The first screen: who is signed in, whether the token is trusted, and the way out.
@@ -132,19 +146,6 @@ fn ProfileSummary(session: Session) -> impl IntoView {
                 </tbody>
             </table>
         </section>
-    }
-}
-
-/// A part of the profile that opens on demand: closed, it is one line. Its state is kept for the
-/// tab, so a renewal (which redraws the profile) or a reload leaves it as the user left it.
-#[component]
-fn Section(section: ProfileSection, children: Children) -> impl IntoView {
-    view! {
-        <details class="card profile-section" id=section.id() open=profile_sections::is_open(section)
-            on:toggle=move |ev| profile_sections::remember(section, crate::browser::details_opened(&ev))>
-            <summary><h2>{section.title()}</h2></summary>
-            {children()}
-        </details>
     }
 }
 

@@ -184,7 +184,7 @@ fn every_page_passes_axe_in_both_themes_and_fits_a_narrow_screen() {
         let pages = [
             ("home", format!("{origin}/"), "#config-authority"),
             ("decode", format!("{origin}/decode"), "#token-input"),
-            ("tenant", format!("{origin}/tenant"), "#flow-inspector"),
+            ("tenant", format!("{origin}/tenant"), "#tenant-verdict"),
             ("not-found", format!("{origin}/no/such/page"), "#not-found"),
             (
                 "callback-idle",
@@ -266,13 +266,16 @@ fn a_profile_section_opens_from_its_link_and_stays_open_for_the_tab() {
         text_of(&client, "#profile-email").await;
         assert_eq!(open_sections(&client).await, Vec::<String>::new());
 
+        // A link within the page (the fragment changes, nothing loads).
         goto(&client, &format!("{origin}/profile#claims")).await;
         wait_for(&client, "#claims[open]").await;
-        let what = "the claims section scrolled to the top";
-        wait_until(&client, what, PAGE_TIMEOUT, || async {
-            (top_of(&client, "claims").await.abs() < 2.0).then_some(())
-        })
-        .await;
+        scrolled_to_the_top(&client, "claims").await;
+        // A link from elsewhere: the page loads, restores the kept session, then opens the section.
+        goto(&client, &format!("{origin}/")).await;
+        goto(&client, &format!("{origin}/profile#tokens")).await;
+        wait_for(&client, "#tokens[open]").await;
+        scrolled_to_the_top(&client, "tokens").await;
+        click(&client, "#tokens > summary").await;
 
         click(&client, "#validation > summary").await;
         click(&client, "#claims > summary").await;
@@ -284,15 +287,19 @@ fn a_profile_section_opens_from_its_link_and_stays_open_for_the_tab() {
     });
 }
 
-async fn top_of(client: &Client, id: &str) -> f64 {
-    js(
-        client,
-        "return document.getElementById(arguments[0]).getBoundingClientRect().top;",
-        vec![id.into()],
-    )
-    .await
-    .as_f64()
-    .unwrap_or(f64::MAX)
+/// Waits until the element with `id` is at the top of the window.
+async fn scrolled_to_the_top(client: &Client, id: &str) {
+    let what = format!("#{id} scrolled to the top");
+    wait_until(client, &what, PAGE_TIMEOUT, || async {
+        let top = js(
+            client,
+            "return document.getElementById(arguments[0]).getBoundingClientRect().top;",
+            vec![id.into()],
+        )
+        .await;
+        (top.as_f64()?.abs() < 2.0).then_some(())
+    })
+    .await;
 }
 
 /// The ids of the profile's open sections.
@@ -333,31 +340,44 @@ async fn type_text(client: &Client, text: &str) {
 }
 
 /// The focused element: a short description, whether it matches `css`, and whether its focus is
-/// visible (an outline, not `none`).
-async fn focused(client: &Client, css: &str) -> (String, bool, bool) {
+/// visible (an outline, not `none`); `None` while the focus is outside the page (the body has it
+/// between the page's last control and its first).
+async fn focused(client: &Client, css: &str) -> Option<(String, bool, bool)> {
     let found = js(
         client,
-        "const e = document.activeElement; const s = getComputedStyle(e);
+        "const e = document.activeElement;
+         if (!e || e === document.body) return null;
+         const s = getComputedStyle(e);
          return [e.tagName + (e.id ? '#' + e.id : '') + ' ' + e.textContent.trim().slice(0, 30),
                  e.matches(arguments[0]),
                  s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0];",
         vec![css.into()],
     )
     .await;
-    (
+    let found = found.as_array()?;
+    Some((
         found[0].as_str().unwrap_or_default().to_string(),
         found[1].as_bool().unwrap_or(false),
         found[2].as_bool().unwrap_or(false),
-    )
+    ))
 }
 
-/// Presses Tab until the element matching `css` has the focus (at most 40 times), checking on
-/// the way that every focused element shows its focus; the test fails when it is not reached.
+/// Presses Tab until the element matching `css` has the focus (at most 40 times; none when it
+/// has it already, as a field with `autofocus` does), checking on the way that every focused
+/// element shows its focus; the test fails when it is not reached.
 async fn tab_to(client: &Client, css: &str) {
+    if focused(client, css)
+        .await
+        .is_some_and(|(_, reached, _)| reached)
+    {
+        return;
+    }
     let mut passed = Vec::new();
     for _ in 0..40 {
         press(client, Key::Tab).await;
-        let (now, reached, visible) = focused(client, css).await;
+        let Some((now, reached, visible)) = focused(client, css).await else {
+            continue;
+        };
         assert!(visible, "{now} has the focus without showing it");
         if reached {
             return;
