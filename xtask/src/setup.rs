@@ -578,24 +578,7 @@ fn install_wasm_opt(_root: &Path) {
                     "npm not found; install Node.js and npm, then run: cargo xtask setup",
                 ));
             }
-            std::fs::create_dir_all(&dir).map_err(|e| Failure::new(e.to_string()))?;
-            let mut npm = Command::new("npm");
-            npm.args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--fetch-timeout=60000",
-                "--fetch-retries=1",
-                "--prefix",
-            ])
-            .arg(&dir)
-            .arg(format!("binaryen@{BINARYEN_VERSION}"));
-            run_with_timeout(&mut npm, NPM_TIMEOUT).map_err(|e| {
-                Failure::new(format!(
-                    "{e}; run: npm install --prefix {} binaryen@{BINARYEN_VERSION}",
-                    dir.display()
-                ))
-            })?;
+            npm_install(&dir, &format!("binaryen@{BINARYEN_VERSION}"))?;
             std::fs::create_dir_all(tools_bin()).map_err(|e| Failure::new(e.to_string()))?;
             std::fs::write(
                 &wrapper,
@@ -615,6 +598,28 @@ fn install_wasm_opt(_root: &Path) {
     if let Err(e) = result {
         println!("    warning: no wasm-opt ({e}); builds stay correct but larger");
     }
+}
+
+/// `npm install --prefix dir package`, with a timeout; the error says how to run it by hand.
+fn npm_install(dir: &Path, package: &str) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| Failure::new(e.to_string()))?;
+    let mut npm = Command::new("npm");
+    npm.args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--fetch-timeout=60000",
+        "--fetch-retries=1",
+        "--prefix",
+    ])
+    .arg(dir)
+    .arg(package);
+    run_with_timeout(&mut npm, NPM_TIMEOUT).map_err(|e| {
+        Failure::new(format!(
+            "{e} (is the npm registry reachable?); run: npm install --prefix {} {package}",
+            dir.display()
+        ))
+    })
 }
 
 /// npm's axe-core in `target/axe-core`, installed once; its `axe.min.js`. The end-to-end tests
@@ -641,22 +646,7 @@ fn axe_core(root: &Path) -> Result<PathBuf, Failure> {
                 "npm not found (the accessibility checks need axe-core); install Node.js and npm, then {fix}"
             )));
             }
-            std::fs::create_dir_all(&dir).map_err(|e| Failure::new(e.to_string()))?;
-            let mut npm = Command::new("npm");
-            npm.args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                "--fetch-timeout=60000",
-                "--fetch-retries=1",
-                "--prefix",
-            ])
-            .arg(&dir)
-            .arg(format!("axe-core@{AXE_CORE_VERSION}"));
-            run_with_timeout(&mut npm, NPM_TIMEOUT).map_err(|e| {
-                Failure::new(format!("{e} (is the npm registry reachable?); {fix}"))
-            })?;
+            npm_install(&dir, &format!("axe-core@{AXE_CORE_VERSION}"))?;
             match script.is_file() {
                 true => Ok(script),
                 false => Err(Failure::new(format!(
