@@ -1,11 +1,13 @@
 //! The page for the address, and the parts every page shares.
 
-use crate::components::{ConfigErrorPanel, SecretBanner, SessionEndedPanel, SignedOutNotice};
+use crate::components::{
+    ConfigErrorPanel, LiveStatus, SecretBanner, SessionEndedPanel, SignedOutNotice,
+};
 use crate::config::BuildConfig;
 use crate::pages::{CallbackPage, DecodePage, HomePage, NotFoundPage, ProfilePage, TenantPage};
 use leptos::prelude::*;
 
-use crate::display::PRODUCT_NAME;
+use crate::display::{authority_host, signed_in_name, PRODUCT_NAME};
 use crate::router::{Page, Router};
 use crate::session_context::SessionContext;
 
@@ -25,6 +27,7 @@ pub fn App() -> impl IntoView {
                         <SecretBanner/>
                     </Show>
                     <main>
+                        <LiveStatus/>
                         <SignedOutNotice/>
                         <SessionEndedPanel/>
                         {move || match page.get() {
@@ -43,14 +46,36 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Every page one link away, and in one line who is signed in to which tenant.
 #[component]
 fn Header() -> impl IntoView {
+    let config = expect_context::<BuildConfig>();
+    let context = expect_context::<SessionContext>();
+    let tenant = authority_host(&config.authority).to_string();
+    let who = move || {
+        context.session.with(|s| {
+            s.as_ref()
+                .map(|s| signed_in_name(s.id_token.claims()))
+                .unwrap_or_default()
+        })
+    };
+    let signed_in = move || context.session.with(Option::is_some);
     let router = expect_context::<Router>();
     view! {
         <header class="site-header">
-            <a href="/" class="brand" aria-current=move || router.current("/")>{PRODUCT_NAME}</a>
-            <a href="/decode" aria-current=move || router.current("/decode")>"Token decoder"</a>
-            <a href="/tenant" aria-current=move || router.current("/tenant")>"Tenant"</a>
+            <nav aria-label="Pages">
+                <span class="brand">{PRODUCT_NAME}</span>
+                <a href="/" aria-current=move || router.current("/")>"Home"</a>
+                // Hidden rather than removed while signed out: the cheaper way for the bundle.
+                <a href="/profile" hidden=move || !signed_in() aria-current=move || router.current("/profile")>"Profile"</a>
+                <a href="/decode" aria-current=move || router.current("/decode")>"Token decoder"</a>
+                <a href="/tenant" aria-current=move || router.current("/tenant")>"Tenant"</a>
+            </nav>
+            <p class="who" id="header-who">
+                {move || if signed_in() { "Signed in as " } else { "Not signed in" }}
+                <strong>{who}</strong>
+                " · tenant " <code id="header-tenant">{tenant}</code>
+            </p>
         </header>
     }
 }

@@ -38,6 +38,36 @@ pub fn claim_value_text(value: &Value) -> String {
     }
 }
 
+/// Who is signed in, in a few words: the `name` claim, else the email, else the username.
+pub fn signed_in_name(claims: &crate::oidc::IdTokenClaims) -> String {
+    claims
+        .name
+        .clone()
+        .or_else(|| claims.email.clone())
+        .or_else(|| claims.preferred_username.clone())
+        .unwrap_or_else(|| "(no name)".to_string())
+}
+
+/// The host (and port) of an authority URL, which names the tenant in one short word:
+/// `contoso.ciamlogin.com` for `https://contoso.ciamlogin.com/{guid}/v2.0`.
+pub fn authority_host(authority: &str) -> &str {
+    let rest = authority
+        .split_once("://")
+        .map_or(authority, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// What the page's live region says about the tokens' renewal (a screen reader hears it when it
+/// changes); empty when there is nothing to tell. Counts stay out: the profile shows them.
+pub fn renewal_status(renewing: bool, failing: bool, renewed: bool) -> &'static str {
+    match (renewing, failing, renewed) {
+        (true, _, _) => "Renewing the tokens…",
+        (false, true, _) => "A renewal failed; it will be tried again.",
+        (false, false, true) => "Tokens renewed.",
+        (false, false, false) => "",
+    }
+}
+
 /// JSON text indented for reading; text that is not JSON is returned as it is.
 pub fn pretty_json(text: &str) -> String {
     match serde_json::from_str::<Value>(text) {
@@ -156,6 +186,45 @@ mod tests {
     fn pretty_json_indents_json_and_keeps_other_text() {
         assert_eq!(pretty_json(r#"{"a":1}"#), "{\n  \"a\": 1\n}");
         assert_eq!(pretty_json("not json"), "not json");
+    }
+
+    #[test]
+    fn the_tenant_is_named_by_its_authoritys_host() {
+        assert_eq!(
+            authority_host("https://contoso.ciamlogin.com/aaaa-bbbb/v2.0"),
+            "contoso.ciamlogin.com"
+        );
+        assert_eq!(
+            authority_host("http://127.0.0.1:8081/tenant/v2.0"),
+            "127.0.0.1:8081"
+        );
+        assert_eq!(authority_host("no-scheme"), "no-scheme");
+    }
+
+    #[test]
+    fn the_signed_in_name_falls_back_to_the_email() {
+        let mut claims = crate::oidc::IdTokenClaims {
+            email: Some("ada@example.com".into()),
+            ..Default::default()
+        };
+        assert_eq!(signed_in_name(&claims), "ada@example.com");
+        claims.name = Some("Ada Lovelace".into());
+        assert_eq!(signed_in_name(&claims), "Ada Lovelace");
+        assert_eq!(
+            signed_in_name(&crate::oidc::IdTokenClaims::default()),
+            "(no name)"
+        );
+    }
+
+    #[test]
+    fn the_renewal_status_tells_what_is_happening_or_nothing() {
+        assert_eq!(renewal_status(true, true, true), "Renewing the tokens…");
+        assert_eq!(
+            renewal_status(false, true, true),
+            "A renewal failed; it will be tried again."
+        );
+        assert_eq!(renewal_status(false, false, true), "Tokens renewed.");
+        assert_eq!(renewal_status(false, false, false), "");
     }
 
     #[test]

@@ -26,6 +26,26 @@ pub fn pathname() -> Option<String> {
     web_sys::window()?.location().pathname().ok()
 }
 
+/// The fragment of the address without `#` (`claims` for `/profile#claims`), left in place.
+pub fn fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    Some(hash.strip_prefix('#').unwrap_or(&hash).to_string())
+}
+
+/// Opens the `<details>` with `id` and scrolls it to the top of the window, if it is on the page.
+pub fn open_and_scroll_to(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element {
+        if let Some(details) = element.dyn_ref::<web_sys::HtmlDetailsElement>() {
+            details.set_open(true);
+        }
+        element.scroll_into_view();
+    }
+}
+
 /// The full address of the page.
 pub fn href() -> Option<String> {
     web_sys::window()?.location().href().ok()

@@ -45,6 +45,14 @@ impl fmt::Display for BrowserError {
 
 impl std::error::Error for BrowserError {}
 
+/// Whether the `<details>` an `ontoggle` event came from is now open.
+pub fn details_opened(event: &web_sys::Event) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        .is_some_and(|details| details.open())
+}
+
 /// Whether the tab is shown (`document.visibilityState`); outside a page, it counts as shown.
 pub fn page_is_visible() -> bool {
     web_sys::window()

@@ -29,7 +29,7 @@ pub fn AccessTokenPanel(session: Session) -> impl IntoView {
                                 <td id="access-token-scp"><code>{claim_text(&decoded.claims, "scp")}</code></td></tr>
                         </tbody>
                     </table>
-                    <ClaimsTable claims=decoded.claims.clone()/>
+                    <ClaimsTable id="access-token-claims" claims=decoded.claims.clone()/>
                     <JsonBlock id="access-token-header" title="Header" json=decoded.header_json.clone()/>
                 }.into_any(),
                 None => view! { <p>"Opaque (not a JWT): only the API can read it."</p> }.into_any(),

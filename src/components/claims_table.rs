@@ -4,11 +4,15 @@ use crate::oidc::{claim_meaning, ClaimSet};
 use leptos::prelude::*;
 
 /// Every claim with its value and a one-line meaning; times also as local date-time and relative.
+/// `id` tells two tables of one page apart (the ID token's and the access token's claims).
 #[component]
-pub fn ClaimsTable(claims: ClaimSet) -> impl IntoView {
+pub fn ClaimsTable(
+    claims: ClaimSet,
+    #[prop(default = "claims")] id: &'static str,
+) -> impl IntoView {
     let now = now_secs();
     view! {
-        <table class="claims" id="claims">
+        <table class="claims" id=id>
             <thead><tr><th>"Claim"</th><th>"Value"</th><th>"Meaning"</th></tr></thead>
             <tbody>
                 {claims.iter().map(|(name, value)| {

@@ -65,6 +65,9 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
     }
 }
 
+/// One line per step (number, name, time, outcome); what was sent and received opens on demand.
+/// A failed step is open: it is what the reader came for. The outcome's mark (✓ ✗ –) is drawn by
+/// the stylesheet, here and in the diagram, so that colour is never its only sign.
 #[component]
 fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoView {
     let outcome = step.as_ref().map_or(Outcome::NotReached, |s| s.outcome);
@@ -73,14 +76,17 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
         .map(|s| (s.summary, s.fields, s.checks))
         .unwrap_or_default();
     view! {
-        <section class=format!("trace-step {}", outcome.id()) data-step=kind.id() data-outcome=outcome.id()>
-            <h3>
-                <span class="step-number">{n}</span> " " {kind.title()} " "
-                <span class="muted trace-duration" data-ms=duration.map(|ms| ms.to_string()).unwrap_or_default()>
-                    {duration.map_or("–".to_string(), |ms| format!("{ms} ms"))}
-                </span>
-                " " <span class=format!("badge {}", outcome.id())>{outcome.id()}</span>
-            </h3>
+        <details class=format!("trace-step {}", outcome.id()) data-step=kind.id() data-outcome=outcome.id()
+            open=outcome == Outcome::Failed>
+            <summary>
+                <h3>
+                    <span class="step-number">{n}</span> " " {kind.title()} " "
+                    <span class="muted trace-duration" data-ms=duration.map(|ms| ms.to_string()).unwrap_or_default()>
+                        {duration.map_or("–".to_string(), |ms| format!("{ms} ms"))}
+                    </span>
+                    " " <span class=format!("badge {}", outcome.id())>{outcome.id()}</span>
+                </h3>
+            </summary>
             {(!summary.is_empty()).then(|| view! { <p>{summary}</p> })}
             {(!fields.is_empty()).then(|| view! {
                 <table class="kv trace-fields">
@@ -88,7 +94,7 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
                 </table>
             })}
             {(!checks.is_empty()).then(|| view! { <CheckRows checks/> })}
-        </section>
+        </details>
     }
 }
 

@@ -16,6 +16,7 @@ mod id_token;
 pub mod keep;
 pub mod options;
 mod pending;
+pub mod profile_sections;
 mod progress;
 mod record;
 pub mod refresh;

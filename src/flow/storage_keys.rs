@@ -13,6 +13,8 @@ pub const PENDING_TRACE: &str = "entra-signin.trace.";
 pub const REDEEMED_CODE: &str = "entra-signin.used.";
 /// + `state`: when this tab left for the tenant's sign-out, to confirm the return.
 pub const PENDING_SIGN_OUT: &str = "entra-signin.signout.";
+/// The profile's open sections (ids separated by spaces), so that a reload shows them as left.
+pub const OPEN_PROFILE_SECTIONS: &str = "entra-signin.profile-sections";
 /// + authority: the tenant's discovery document and when it was fetched, kept an hour.
 pub const DISCOVERY_CACHE: &str = "entra-signin.discovery.";
 

@@ -13,14 +13,8 @@ pub fn HomePage() -> impl IntoView {
     let options = RwSignal::new(flow::options::remembered());
     let signed_in_as = move || {
         session.with(|s| {
-            s.as_ref().map(|s| {
-                let claims = s.id_token.claims();
-                claims
-                    .name
-                    .clone()
-                    .or_else(|| claims.email.clone())
-                    .unwrap_or_else(|| "(no name)".to_string())
-            })
+            s.as_ref()
+                .map(|s| crate::display::signed_in_name(s.id_token.claims()))
         })
     };
     view! {

@@ -1,18 +1,40 @@
 use crate::components::{
-    AccessTokenPanel, ClaimsTable, FlowInspector, JsonBlock, KeepSignedIn, TokenLifetimes,
-    ValidationReportTable,
+    AccessTokenPanel, ApiCallPanel, ClaimsTable, FlowInspector, JsonBlock, KeepSignedIn,
+    TokenLifetimes, ValidationReportTable,
 };
+use crate::flow::profile_sections::{self, is_open, ProfileSection};
 use crate::flow::Session;
 use crate::pages::home::RestoringSession;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
+use ProfileSection::{Api, Claims, Inspector, Tokens, Validation};
 
 /// The signed-in user: who they are, every claim, why the token is trusted, and how it was got.
+/// A summary on top; the rest in sections that open on demand (`/profile#claims` opens one).
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let context = expect_context::<SessionContext>();
+    // The browser looked for the fragment before the profile existed: open and scroll to its
+    // section once the profile is shown (it may wait for a kept session), and whenever the
+    // fragment changes on this page.
+    let open_linked = || {
+        let fragment = crate::browser::location::fragment();
+        if let Some(section) = fragment.as_deref().and_then(ProfileSection::from_fragment) {
+            request_animation_frame(move || {
+                crate::browser::location::open_and_scroll_to(section.id())
+            });
+        }
+    };
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| open_linked());
+    on_cleanup(move || listener.remove());
+    let mut linked = false;
     move || match context.session.get() {
-        Some(current) => view! { <Profile session=current/> }.into_any(),
+        Some(current) => {
+            if !std::mem::replace(&mut linked, true) {
+                open_linked();
+            }
+            view! { <Profile session=current/> }.into_any()
+        }
         None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
         None => view! { <SignedOut/> }.into_any(),
     }
@@ -33,6 +55,49 @@ fn SignedOut() -> impl IntoView {
 fn Profile(session: Session) -> impl IntoView {
     // When the profile is built, for `cargo xtask bench` (the last mark wins on a re-render).
     crate::browser::time::mark("profile-shown");
+    let token = &session.id_token;
+    let claims = token.claim_set().clone();
+    let report = token.report().clone();
+    let header = token.header_json().to_string();
+    let payload = token.payload_json().to_string();
+    view! {
+        <ProfileSummary session=session.clone()/>
+        <TokenLifetimes session=session.clone()/>
+        <details class="card profile-section" id=Claims.id() open=is_open(Claims) on:toggle=keep(Claims)>
+            <summary><h2>{Claims.title()}</h2></summary>
+            <ClaimsTable id="id-token-claims" claims/>
+        </details>
+        <details class="card profile-section" id=Validation.id() open=is_open(Validation) on:toggle=keep(Validation)>
+            <summary><h2>{Validation.title()}</h2></summary>
+            <ValidationReportTable report/>
+        </details>
+        <details class="card profile-section" id=Inspector.id() open=is_open(Inspector) on:toggle=keep(Inspector)>
+            <summary><h2>{Inspector.title()}</h2></summary>
+            <LastTrace/>
+        </details>
+        <details class="card profile-section" id=Tokens.id() open=is_open(Tokens) on:toggle=keep(Tokens)>
+            <summary><h2>{Tokens.title()}</h2></summary>
+            <h3>"ID token, decoded"</h3>
+            <JsonBlock id="id-token-header" title="Header" json=header/>
+            <JsonBlock id="id-token-payload" title="Payload" json=payload/>
+            <AccessTokenPanel session/>
+        </details>
+        <details class="card profile-section" id=Api.id() open=is_open(Api) on:toggle=keep(Api)>
+            <summary><h2>{Api.title()}</h2></summary>
+            <ApiCallPanel/>
+        </details>
+    }
+}
+
+/// Keeps a section's open or closed state for the tab when the user toggles it, so that a
+/// renewal (which redraws the profile) or a reload leaves it as the user left it.
+fn keep(section: ProfileSection) -> impl Fn(leptos::ev::Event) + 'static {
+    move |ev| profile_sections::remember(section, crate::browser::details_opened(&ev))
+}
+
+/// The first screen: who is signed in, whether the token is trusted, and the way out.
+#[component]
+fn ProfileSummary(session: Session) -> impl IntoView {
     let context = expect_context::<SessionContext>();
     let token = session.id_token.clone();
     let claims = token.claims().clone();
@@ -58,19 +123,12 @@ fn Profile(session: Session) -> impl IntoView {
             <h1 id="profile-name">{name}</h1>
             <p id="profile-email">{email}</p>
             <p class="pass" id="validation-verdict">
+                <span aria-hidden="true">"✓ "</span>
                 "ID token accepted: all " {passed} " checks passed, signature verified with Web Crypto."
             </p>
             <p class="muted" id="sign-in-duration" data-ms=duration_ms.to_string()>
                 "Signed in " {duration_ms} " ms after the page loaded: code exchange, keys, signature and every check."
             </p>
-            <table class="kv">
-                <tbody>
-                    <tr><th scope="row">"Issuer"</th><td><code>{session.issuer.clone()}</code></td></tr>
-                    <tr><th scope="row">"Refresh token received"</th><td id="refresh-token-received">{refresh}</td></tr>
-                    <tr><th scope="row">"Scopes granted"</th><td><code>{session.scope.clone().unwrap_or_default()}</code></td></tr>
-                </tbody>
-            </table>
-            <KeepSignedIn/>
             <div class="actions">
                 <button id="sign-out" on:click=move |_| context.sign_out()>"Sign out"</button>
                 <button class="secondary" id="sign-out-locally" on:click=move |_| context.sign_out_locally()>
@@ -78,23 +136,26 @@ fn Profile(session: Session) -> impl IntoView {
                 </button>
             </div>
             <p class="muted">"Sign out ends the tenant's session too; sign out locally only forgets the tokens in this tab."</p>
+            <KeepSignedIn/>
+            <table class="kv">
+                <tbody>
+                    <tr><th scope="row">"Issuer"</th><td><code>{session.issuer.clone()}</code></td></tr>
+                    <tr><th scope="row">"Refresh token received"</th><td id="refresh-token-received">{refresh}</td></tr>
+                    <tr><th scope="row">"Scopes granted"</th><td><code>{session.scope.clone().unwrap_or_default()}</code></td></tr>
+                </tbody>
+            </table>
         </section>
-        <TokenLifetimes session=session.clone()/>
-        {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> })}
-        <section class="card">
-            <h2>"Validation report"</h2>
-            <ValidationReportTable report=token.report().clone()/>
-        </section>
-        <section class="card">
-            <h2>"ID token claims"</h2>
-            <ClaimsTable claims=token.claim_set().clone()/>
-        </section>
-        <section class="card">
-            <h2>"ID token, decoded"</h2>
-            <JsonBlock id="id-token-header" title="Header" json=token.header_json().to_string()/>
-            <JsonBlock id="id-token-payload" title="Payload" json=token.payload_json().to_string()/>
-        </section>
-        <AccessTokenPanel session/>
-        <crate::components::ApiCallPanel/>
+    }
+}
+
+/// The inspector of the last sign-in, renewal or restore.
+#[component]
+fn LastTrace() -> impl IntoView {
+    let context = expect_context::<SessionContext>();
+    move || {
+        context
+            .trace
+            .get()
+            .map(|trace| view! { <FlowInspector trace/> })
     }
 }

@@ -2,8 +2,8 @@
 //! scope (403), a tampered or absent token (401 with its challenge parsed), no CORS (TypeError).
 
 use crate::support::{
-    app_origin, attr_of, choose, click, fill, goto, new_email, pass_email_code, screenshot,
-    text_of, wait_for_attr, with_browser, Build, TenantGuard,
+    app_origin, attr_of, choose, click, fill, goto, new_email, open_section, pass_email_code,
+    screenshot, text_of, wait_for_attr, with_browser, Build, TenantGuard,
 };
 use crate::tenant_port;
 use dev_tenant::{Lifetimes, DEV_API_AUDIENCE, DEV_API_SCOPE};
@@ -31,6 +31,8 @@ fn the_api_panel_shows_the_dev_apis_answer_and_explains_each_refusal() {
         let email = new_email("api");
         pass_email_code(&client, &email, true).await;
         assert_eq!(text_of(&client, "#profile-email").await, email);
+        open_section(&client, "tokens").await;
+        open_section(&client, "api").await;
         assert_eq!(
             text_of(&client, "#access-token-aud").await,
             DEV_API_AUDIENCE

@@ -2,10 +2,10 @@
 //! shortened until expanded, and a Markdown copy for bug reports that leaks none of them.
 
 use crate::support::{
-    app_origin, assert_trace_all_ok, click, js, new_email, number_attr_of, pass_email_code,
-    screenshot, sign_up_at, start_sign_up, step_outcomes, stored_session, string_field,
-    text_content, text_of, wait_for, wait_until, with_browser, Build, TenantGuard, PAGE_TIMEOUT,
-    SIGN_IN_STEPS,
+    app_origin, assert_trace_all_ok, click, js, new_email, number_attr_of, open_section, open_step,
+    pass_email_code, screenshot, sign_up_at, start_sign_up, step_outcomes, stored_session,
+    string_field, text_content, text_of, wait_for, wait_until, with_browser, Build, TenantGuard,
+    PAGE_TIMEOUT, SIGN_IN_STEPS,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -84,6 +84,10 @@ fn the_inspector_of_a_sign_in_shows_every_step_and_keeps_credentials_out_of_the_
             assert!(ms >= 0.0, "{step}: {ms} ms");
         }
         let stored = stored_session(&client).await;
+        open_section(&client, "inspector").await;
+        for step in SIGN_IN_STEPS {
+            open_step(&client, INSPECTOR, step).await;
+        }
 
         let verifier = reveal(&client, &field(Some("pkce"), "code_verifier")).await;
         assert_eq!(verifier.len(), 43, "{verifier}");
@@ -146,6 +150,7 @@ fn the_inspector_of_a_refused_code_exchange_shows_where_it_stopped() {
         start_sign_up(&client, &origin, false).await;
         pass_email_code(&client, &new_email("web-inspector"), true).await;
         wait_for(&client, INSPECTOR).await;
+        open_step(&client, INSPECTOR, "token-request").await;
 
         let secret = reveal(&client, &field(Some("token-request"), "client_secret")).await;
         assert_eq!(secret, dev_tenant::WEB_CLIENT_SECRET);

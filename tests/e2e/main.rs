@@ -17,6 +17,7 @@ mod bench;
 mod conformance;
 mod csp;
 
+mod a11y;
 mod api;
 mod decode;
 mod options;

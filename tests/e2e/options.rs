@@ -3,8 +3,8 @@
 
 use crate::support::{
     app_origin, choose, click, click_when_enabled, current_url, fill, goto, is_present, js,
-    new_email, pass_email_code, tenant, text_of, wait_for, wait_for_attr, wait_gone, with_browser,
-    Build, TenantGuard,
+    new_email, open_section, open_step, pass_email_code, tenant, text_of, wait_for, wait_for_attr,
+    wait_gone, with_browser, Build, TenantGuard,
 };
 use dev_tenant::Lifetimes;
 use fantoccini::Client;
@@ -108,6 +108,13 @@ fn the_chosen_options_reach_the_tenant_exactly_and_are_remembered_until_reset() 
         // A renewal asks for the scope the sign-in asked for (Entra: the same or fewer).
         click_when_enabled(&client, "#refresh-tokens").await;
         wait_for_attr(&client, "#renewal-count", "data-count", |n| n == "1").await;
+        open_section(&client, "inspector").await;
+        open_step(
+            &client,
+            "#flow-inspector[data-kind='refresh']",
+            "token-request",
+        )
+        .await;
         let renewal_scope = text_of(
             &client,
             "#flow-inspector[data-kind='refresh'] .trace-step[data-step='token-request'] \

@@ -1,8 +1,8 @@
 //! Sign-in end to end: the release build in headless Chromium against the in-process dev tenant.
 
 use crate::support::{
-    app_origin, click, current_url, goto, new_email, pass_email_code, screenshot, text_of,
-    with_browser, Build, TenantGuard,
+    app_origin, click, current_url, goto, new_email, open_section, pass_email_code, screenshot,
+    text_of, with_browser, Build, TenantGuard,
 };
 use dev_tenant::Lifetimes;
 use fantoccini::{Client, Locator};
@@ -43,6 +43,8 @@ fn sign_up_shows_the_validated_claims_and_removes_the_code_from_the_address() {
         assert_eq!(text_of(&client, "#profile-email").await, email);
         let verdict = text_of(&client, "#validation-verdict").await;
         assert!(verdict.contains("checks passed"), "{verdict}");
+        open_section(&client, "validation").await;
+        open_section(&client, "claims").await;
         assert!(failed_checks(&client).await.is_empty());
         let checks = client
             .find_all(Locator::Css("#validation-report tbody tr"))

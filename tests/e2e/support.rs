@@ -600,6 +600,29 @@ pub async fn assert_trace_all_ok(client: &Client, scope: &str, kind: &str, steps
     assert_eq!(diagram, expected, "the {kind} diagram");
 }
 
+/// Opens the profile's section `id` (`claims`, `validation`, `inspector`, `tokens`, `api`) as a
+/// user would, by its summary, unless it is open already.
+pub async fn open_section(client: &Client, id: &str) {
+    open_details(client, &format!("details#{id}")).await;
+}
+
+/// Opens the step `step` of the flow inspector matching `inspector` by its summary, unless open.
+pub async fn open_step(client: &Client, inspector: &str, step: &str) {
+    open_details(
+        client,
+        &format!("{inspector} .trace-step[data-step='{step}']"),
+    )
+    .await;
+}
+
+async fn open_details(client: &Client, css: &str) {
+    wait_for(client, css).await;
+    if attr_now(client, css, "open").await.is_none() {
+        click(client, &format!("{css} > summary")).await;
+        wait_for(client, &format!("{css}[open]")).await;
+    }
+}
+
 /// chromedriver's Chrome DevTools Protocol endpoint (`goog/cdp/execute`).
 #[derive(Debug)]
 struct DevTools {

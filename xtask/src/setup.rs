@@ -10,6 +10,8 @@ use std::time::Duration;
 
 pub const TRUNK_VERSION: &str = "0.22.1";
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// The accessibility checker the end-to-end tests inject into each page (`axe.min.js`).
+pub const AXE_CORE_VERSION: &str = "4.10.3";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The name under which the Debian compiler is linked into rustup on machines without the target.
 pub const DEBIAN_TOOLCHAIN: &str = "debian";
@@ -58,6 +60,8 @@ pub struct Tools {
     pub toolchain: Toolchain,
     pub chromedriver: Option<PathBuf>,
     pub chrome: Option<PathBuf>,
+    /// `axe.min.js` of npm's axe-core, for the end-to-end accessibility checks.
+    pub axe: Option<PathBuf>,
 }
 
 pub struct Wants {
@@ -69,16 +73,17 @@ pub fn setup(root: &Path, wants: Wants) -> Result<Tools, Failure> {
     install_trunk(&toolchain)?;
     install_wasm_bindgen(root, &toolchain)?;
     install_wasm_opt(root);
-    let (chrome, chromedriver) = if wants.browser {
+    let (chrome, chromedriver, axe) = if wants.browser {
         let (chrome, driver) = browser()?;
-        (Some(chrome), Some(driver))
+        (Some(chrome), Some(driver), Some(axe_core(root)?))
     } else {
-        (None, None)
+        (None, None, None)
     };
     Ok(Tools {
         toolchain,
         chromedriver,
         chrome,
+        axe,
     })
 }
 
@@ -573,24 +578,7 @@ fn install_wasm_opt(_root: &Path) {
                     "npm not found; install Node.js and npm, then run: cargo xtask setup",
                 ));
             }
-            std::fs::create_dir_all(&dir).map_err(|e| Failure::new(e.to_string()))?;
-            let mut npm = Command::new("npm");
-            npm.args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--fetch-timeout=60000",
-                "--fetch-retries=1",
-                "--prefix",
-            ])
-            .arg(&dir)
-            .arg(format!("binaryen@{BINARYEN_VERSION}"));
-            run_with_timeout(&mut npm, NPM_TIMEOUT).map_err(|e| {
-                Failure::new(format!(
-                    "{e}; run: npm install --prefix {} binaryen@{BINARYEN_VERSION}",
-                    dir.display()
-                ))
-            })?;
+            npm_install(&dir, &format!("binaryen@{BINARYEN_VERSION}"))?;
             std::fs::create_dir_all(tools_bin()).map_err(|e| Failure::new(e.to_string()))?;
             std::fs::write(
                 &wrapper,
@@ -610,6 +598,64 @@ fn install_wasm_opt(_root: &Path) {
     if let Err(e) = result {
         println!("    warning: no wasm-opt ({e}); builds stay correct but larger");
     }
+}
+
+/// `npm install --prefix dir package`, with a timeout; the error says how to run it by hand.
+fn npm_install(dir: &Path, package: &str) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| Failure::new(e.to_string()))?;
+    let mut npm = Command::new("npm");
+    npm.args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--fetch-timeout=60000",
+        "--fetch-retries=1",
+        "--prefix",
+    ])
+    .arg(dir)
+    .arg(package);
+    run_with_timeout(&mut npm, NPM_TIMEOUT).map_err(|e| {
+        Failure::new(format!(
+            "{e} (is the npm registry reachable?); run: npm install --prefix {} {package}",
+            dir.display()
+        ))
+    })
+}
+
+/// npm's axe-core in `target/axe-core`, installed once; its `axe.min.js`. The end-to-end tests
+/// need it, so a failure stops the run, naming the cause and the command that fixes it.
+fn axe_core(root: &Path) -> Result<PathBuf, Failure> {
+    step(
+        &format!("axe-core (npm axe-core@{AXE_CORE_VERSION})"),
+        || {
+            let dir = root.join("target").join("axe-core");
+            let script = dir.join("node_modules/axe-core/axe.min.js");
+            let manifest = dir.join("node_modules/axe-core/package.json");
+            let installed = std::fs::read_to_string(&manifest)
+                .is_ok_and(|m| m.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
+            if installed && script.is_file() {
+                println!("    present");
+                return Ok(script);
+            }
+            let fix = format!(
+                "run: npm install --prefix {} axe-core@{AXE_CORE_VERSION}",
+                dir.display()
+            );
+            if which("npm").is_none() {
+                return Err(Failure::new(format!(
+                "npm not found (the accessibility checks need axe-core); install Node.js and npm, then {fix}"
+            )));
+            }
+            npm_install(&dir, &format!("axe-core@{AXE_CORE_VERSION}"))?;
+            match script.is_file() {
+                true => Ok(script),
+                false => Err(Failure::new(format!(
+                    "{} is missing after the install; {fix}",
+                    script.display()
+                ))),
+            }
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -341,6 +341,9 @@ fn end_to_end(
     if let Some(chrome) = &tools.chrome {
         cmd.env("CHROME", chrome);
     }
+    if let Some(axe) = &tools.axe {
+        cmd.env("E2E_AXE", axe);
+    }
     let name = match bench_baseline {
         Some(_) => "benchmarks (headless Chromium)",
         None => "end-to-end tests (headless Chromium)",
