@@ -26,12 +26,6 @@ pub fn pathname() -> Option<String> {
     web_sys::window()?.location().pathname().ok()
 }
 
-/// The fragment of the address without `#` (`claims` for `/profile#claims`), left in place.
-pub fn fragment() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    Some(hash.strip_prefix('#').unwrap_or(&hash).to_string())
-}
-
 /// Opens the `<details>` with `id` and scrolls it to the top of the window, if it is on the page.
 pub fn open_and_scroll_to(id: &str) {
     use wasm_bindgen::JsCast;
@@ -54,11 +48,7 @@ pub fn href() -> Option<String> {
 /// Replaces the address in the bar and the history entry without loading anything, so that a
 /// one-time `code` does not stay visible, bookmarkable or in the history.
 pub fn replace_address(url: &str) -> Result<(), super::BrowserError> {
-    let window = web_sys::window().ok_or(super::BrowserError::NoWindow)?;
-    let history = window
-        .history()
-        .map_err(|e| super::BrowserError::js("history is unavailable", e))?;
-    history
+    history()?
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
         .map_err(|e| super::BrowserError::js("history.replaceState failed", e))
 }
@@ -108,13 +98,16 @@ pub fn path_and_fragment() -> (String, String) {
 /// Makes `url` (a path of this origin, with its query and fragment) the page's address and a new
 /// history entry, without loading anything: the app moving to another of its pages.
 pub fn push_address(url: &str) -> Result<(), super::BrowserError> {
-    let window = web_sys::window().ok_or(super::BrowserError::NoWindow)?;
-    let history = window
-        .history()
-        .map_err(|e| super::BrowserError::js("history is unavailable", e))?;
-    history
+    history()?
         .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
         .map_err(|e| super::BrowserError::js("history.pushState failed", e))
+}
+
+fn history() -> Result<web_sys::History, super::BrowserError> {
+    let window = web_sys::window().ok_or(super::BrowserError::NoWindow)?;
+    window
+        .history()
+        .map_err(|e| super::BrowserError::js("history is unavailable", e))
 }
 
 /// Scrolls the window back to the top, as a newly loaded page starts.

@@ -5,6 +5,7 @@ use crate::components::{
 use crate::flow::profile_sections::{self, is_open, ProfileSection};
 use crate::flow::Session;
 use crate::pages::home::RestoringSession;
+use crate::router::Router;
 use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use ProfileSection::{Api, Claims, Inspector, Tokens, Validation};
@@ -14,19 +15,26 @@ use ProfileSection::{Api, Claims, Inspector, Tokens, Validation};
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let context = expect_context::<SessionContext>();
+    let router = expect_context::<Router>();
     // The browser looked for the fragment before the profile existed: open and scroll to its
     // section once the profile is shown (it may wait for a kept session), and whenever the
     // fragment changes on this page.
-    let open_linked = || {
-        let fragment = crate::browser::location::fragment();
-        if let Some(section) = fragment.as_deref().and_then(ProfileSection::from_fragment) {
+    let open_linked = move || {
+        let section = router
+            .fragment
+            .with_untracked(|f| ProfileSection::from_fragment(f));
+        if let Some(section) = section {
             request_animation_frame(move || {
                 crate::browser::location::open_and_scroll_to(section.id())
             });
         }
     };
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| open_linked());
-    on_cleanup(move || listener.remove());
+    Effect::new(move |first: Option<()>| {
+        router.fragment.track();
+        if first.is_some() {
+            open_linked();
+        }
+    });
     let mut linked = false;
     move || match context.session.get() {
         Some(current) => {
