@@ -4,8 +4,9 @@
 //! Screenshots at 375 and 1280 px land in `$E2E_SCREENSHOTS` for review.
 
 use crate::support::{
-    app_origin, click, devtools, goto, js, new_email, open_section, pass_email_code, screenshot,
-    tenant, text_of, wait_for, wait_until, with_browser, Build, TenantGuard, PAGE_TIMEOUT,
+    app_origin, click, click_when_enabled, devtools, goto, js, new_email, open_section,
+    pass_email_code, screenshot, tenant, text_of, wait_for, wait_until, with_browser, Build,
+    TenantGuard, PAGE_TIMEOUT,
 };
 use dev_tenant::Lifetimes;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -13,6 +14,7 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::json;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// The profile's sections, by their element ids (`/profile#claims` links to one).
 const PROFILE_SECTIONS: [&str; 5] = ["claims", "validation", "inspector", "tokens", "api"];
@@ -180,7 +182,12 @@ async fn open_all(client: &Client, css: &str) {
 
 #[test]
 fn every_page_passes_axe_in_both_themes_and_fits_a_narrow_screen() {
-    let _tenant = TenantGuard::new(Lifetimes::default());
+    // A refresh token that expires 2 s after the sign-in: the renewal at the end is refused
+    // (AADSTS700084) and shows the session-ended panel.
+    let _tenant = TenantGuard::new(Lifetimes {
+        spa_refresh_token: Duration::from_secs(2),
+        ..Lifetimes::default()
+    });
     let origin = app_origin(Build::Spa);
     let web_origin = app_origin(Build::WebWithSecret);
     with_browser(|client| async move {
@@ -211,6 +218,16 @@ fn every_page_passes_axe_in_both_themes_and_fits_a_narrow_screen() {
             wait_for(&client, shown).await;
             findings.check_page(&client, name).await;
         }
+
+        // The registration check's answer (the SPA client: accepted).
+        goto(&client, &format!("{origin}/")).await;
+        click(&client, "#check-registration").await;
+        wait_for(
+            &client,
+            "#registration-result:not([data-finding='running'])",
+        )
+        .await;
+        findings.check_page(&client, "registration-check").await;
 
         // The callback's progress, stopped where a forged state is refused.
         goto(&client, &format!("{origin}/")).await;
@@ -256,6 +273,13 @@ fn every_page_passes_axe_in_both_themes_and_fits_a_narrow_screen() {
         );
         open_all(&client, "details").await;
         findings.check_page(&client, "profile-open").await;
+
+        // A refused renewal ends the session: its panel, with the renewal's trace.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        click_when_enabled(&client, "#refresh-tokens").await;
+        wait_for(&client, "#session-ended #sign-in-again").await;
+        open_all(&client, "#session-ended details").await;
+        findings.check_page(&client, "session-ended").await;
         findings.assert_clean();
     });
 }
