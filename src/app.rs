@@ -7,7 +7,7 @@ use crate::config::BuildConfig;
 use crate::pages::{CallbackPage, DecodePage, HomePage, NotFoundPage, ProfilePage, TenantPage};
 use leptos::prelude::*;
 
-use crate::display::{authority_host, signed_in_name, PRODUCT_NAME};
+use crate::display::{authority_host, PRODUCT_NAME};
 use crate::router::{Page, Router};
 use crate::session_context::SessionContext;
 
@@ -51,14 +51,8 @@ pub fn App() -> impl IntoView {
 fn Header() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
-    let tenant = authority_host(&config.authority).to_string();
-    let who = move || {
-        context.session.with(|s| {
-            s.as_ref()
-                .map(|s| signed_in_name(s.id_token.claims()))
-                .unwrap_or_default()
-        })
-    };
+    let tenant = authority_host(&config.authority);
+    let who = move || context.signed_in_name().unwrap_or_default();
     let signed_in = move || context.session.with(Option::is_some);
     let router = expect_context::<Router>();
     view! {

@@ -1,5 +1,6 @@
 //! Pure text helpers for the views: relative times, claim values, pretty JSON. Tested on the host.
 
+use crate::config::UrlParts;
 use serde_json::Value;
 
 /// The product's name, in the header and on the home page.
@@ -49,12 +50,18 @@ pub fn signed_in_name(claims: &crate::oidc::IdTokenClaims) -> String {
 }
 
 /// The host (and port) of an authority URL, which names the tenant in one short word:
-/// `contoso.ciamlogin.com` for `https://contoso.ciamlogin.com/{guid}/v2.0`.
-pub fn authority_host(authority: &str) -> &str {
-    let rest = authority
-        .split_once("://")
-        .map_or(authority, |(_, rest)| rest);
-    rest.split('/').next().unwrap_or(rest)
+/// `contoso.ciamlogin.com` for `https://contoso.ciamlogin.com/{guid}/v2.0`; the text itself when
+/// it is no URL.
+pub fn authority_host(authority: &str) -> String {
+    match crate::config::url_parts(authority) {
+        Some(UrlParts {
+            host,
+            port: Some(port),
+            ..
+        }) => format!("{host}:{port}"),
+        Some(parts) => parts.host.to_owned(),
+        None => authority.to_owned(),
+    }
 }
 
 /// What the page's live region says about the tokens' renewal (a screen reader hears it when it

@@ -78,6 +78,15 @@ impl SessionContext {
         self.config.get_value()
     }
 
+    /// Who is signed in, in a few words ([`crate::display::signed_in_name`]); `None` while
+    /// signed out (reactive).
+    pub fn signed_in_name(&self) -> Option<String> {
+        self.session.with(|s| {
+            s.as_ref()
+                .map(|s| crate::display::signed_in_name(s.id_token.claims()))
+        })
+    }
+
     /// A new session from a sign-in or restore: it replaces whatever was there.
     pub fn signed_in(&self, session: Session, trace: Trace) {
         // Only an opted-in tab writes; a failed write costs the reload, not the session.

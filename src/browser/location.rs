@@ -74,8 +74,7 @@ pub fn navigate_away(url: &str) -> Result<(), super::BrowserError> {
 /// the browser's refusal, if it refused the removal. `None` when there is no fragment.
 pub fn take_fragment() -> Option<(String, Result<(), super::BrowserError>)> {
     let location = web_sys::window()?.location();
-    let hash = location.hash().ok()?;
-    let fragment = hash.strip_prefix('#').unwrap_or(&hash).to_string();
+    let fragment = fragment_of(&location);
     if fragment.is_empty() {
         return None;
     }
@@ -90,9 +89,16 @@ pub fn path_and_fragment() -> (String, String) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return (String::from("/"), String::new());
     };
+    (
+        location.pathname().unwrap_or_default(),
+        fragment_of(&location),
+    )
+}
+
+/// The fragment of `location`'s address without its `#`; empty when there is none.
+fn fragment_of(location: &web_sys::Location) -> String {
     let hash = location.hash().unwrap_or_default();
-    let fragment = hash.strip_prefix('#').unwrap_or(&hash).to_string();
-    (location.pathname().unwrap_or_default(), fragment)
+    hash.strip_prefix('#').map(str::to_owned).unwrap_or(hash)
 }
 
 /// Makes `url` (a path of this origin, with its query and fragment) the page's address and a new

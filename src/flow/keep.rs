@@ -90,17 +90,16 @@ impl StoredSession {
     /// Reads the members; unknown ones are ignored.
     fn read(value: &Value) -> Result<StoredSession, JsonError> {
         let kept = Members::of(value, "the kept session")?;
-        let owned = |field| kept.opt_str(field).map(|s| s.map(str::to_owned));
         let renewals = kept.i64("renewals")?;
         Ok(StoredSession {
-            id_token: kept.str("id_token")?.to_owned(),
-            access_token: kept.str("access_token")?.to_owned(),
-            refresh_token: owned("refresh_token")?,
-            scope: owned("scope")?,
-            requested_scope: owned("requested_scope")?,
+            id_token: kept.string("id_token")?,
+            access_token: kept.string("access_token")?,
+            refresh_token: kept.opt_string("refresh_token")?,
+            scope: kept.opt_string("scope")?,
+            requested_scope: kept.opt_string("requested_scope")?,
             received_at: kept.i64("received_at")?,
             access_token_expires_at: kept.opt_i64("access_token_expires_at")?,
-            issuer: kept.str("issuer")?.to_owned(),
+            issuer: kept.string("issuer")?,
             renewals: u32::try_from(renewals).map_err(|_| JsonError::WrongType {
                 field: "renewals",
                 expected: "a count of renewals (0 to 4294967295)",

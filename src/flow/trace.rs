@@ -386,7 +386,7 @@ impl Trace {
             kind: by_id(&TraceKind::ALL, |k| k.id(), trace.str("kind").ok()?)?,
             started_at: trace.i64("started_at").ok()?,
             steps: each(trace.value("steps").ok()?, TraceStep::from_value)?,
-            failure: trace.opt_str("failure").ok()?.map(str::to_owned),
+            failure: trace.opt_string("failure").ok()?,
             redirected_at_ms: trace.opt_i64("redirected_at_ms").ok()?,
         })
     }
@@ -503,7 +503,6 @@ impl TraceStep {
 
     fn from_value(value: &Value) -> Option<TraceStep> {
         let step = Members::of(value, "step").ok()?;
-        let text = |field| step.str(field).ok().map(str::to_owned);
         Some(TraceStep {
             kind: by_id(&StepKind::ALL, |k| k.id(), step.str("kind").ok()?)?,
             outcome: by_id(&Outcome::ALL, |o| o.id(), step.str("outcome").ok()?)?,
@@ -511,24 +510,21 @@ impl TraceStep {
                 None => None,
                 Some(ms) => Some(ms.as_u64()?),
             },
-            summary: text("summary")?,
+            summary: step.string("summary").ok()?,
             fields: each(step.value("fields").ok()?, |value| {
                 let field = Members::of(value, "field").ok()?;
-                let text = |name| field.str(name).ok().map(str::to_owned);
-                let shown = by_id(&Shown::ALL, Shown::id, field.str("shown").ok()?)?;
                 Some(Field {
-                    name: text("name")?,
-                    value: text("value")?,
-                    shown: shown.clone(),
+                    name: field.string("name").ok()?,
+                    value: field.string("value").ok()?,
+                    shown: by_id(&Shown::ALL, Shown::id, field.str("shown").ok()?)?,
                 })
             })?,
             checks: each(step.value("checks").ok()?, |value| {
                 let check = Members::of(value, "check").ok()?;
-                let text = |name| check.str(name).ok().map(str::to_owned);
                 Some(CheckRow {
-                    name: text("name")?,
-                    expected: text("expected")?,
-                    found: text("found")?,
+                    name: check.string("name").ok()?,
+                    expected: check.string("expected").ok()?,
+                    found: check.string("found").ok()?,
                     passed: check.value("passed").ok()?.as_bool()?,
                 })
             })?,

@@ -126,6 +126,16 @@ impl<'a> Members<'a> {
         self.opt_str(field)?.ok_or(JsonError::Missing { field })
     }
 
+    /// An optional string, owned.
+    pub fn opt_string(self, field: &'static str) -> Result<Option<String>, JsonError> {
+        Ok(self.opt_str(field)?.map(str::to_owned))
+    }
+
+    /// A required string, owned.
+    pub fn string(self, field: &'static str) -> Result<String, JsonError> {
+        Ok(self.str(field)?.to_owned())
+    }
+
     /// An optional array of strings.
     pub fn opt_strings(self, field: &'static str) -> Result<Option<Vec<String>>, JsonError> {
         let expected = "an array of strings";

@@ -96,7 +96,6 @@ fn read_key_set(value: &Value) -> Result<JwkSet, JsonError> {
 /// jsonwebtoken's variant, and a key that fits none (an unknown `kty`, a missing `n`) is `Other`.
 fn read_key(value: &Value) -> Result<Jwk, JsonError> {
     let key = Members::of(value, "keys[]")?;
-    let owned = |field| key.opt_str(field).map(|s| s.map(str::to_owned));
     let common = CommonParameters {
         public_key_use: key.opt_str("use")?.map(|found| match found {
             "sig" => PublicKeyUse::Signature,
@@ -109,11 +108,11 @@ fn read_key(value: &Value) -> Result<Jwk, JsonError> {
         key_algorithm: key
             .opt_str("alg")?
             .map(|alg| KeyAlgorithm::from_str(alg).unwrap_or(KeyAlgorithm::UNKNOWN_ALGORITHM)),
-        key_id: owned("kid")?,
-        x509_url: owned("x5u")?,
+        key_id: key.opt_string("kid")?,
+        x509_url: key.opt_string("x5u")?,
         x509_chain: key.opt_strings("x5c")?,
-        x509_sha1_fingerprint: owned("x5t")?,
-        x509_sha256_fingerprint: owned("x5t#S256")?,
+        x509_sha1_fingerprint: key.opt_string("x5t")?,
+        x509_sha256_fingerprint: key.opt_string("x5t#S256")?,
     };
     Ok(Jwk {
         common,

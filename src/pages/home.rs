@@ -9,14 +9,7 @@ use leptos::prelude::*;
 pub fn HomePage() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
-    let session = context.session;
     let options = RwSignal::new(flow::options::remembered());
-    let signed_in_as = move || {
-        session.with(|s| {
-            s.as_ref()
-                .map(|s| crate::display::signed_in_name(s.id_token.claims()))
-        })
-    };
     view! {
         <section class="intro">
             <h1>{PRODUCT_NAME}</h1>
@@ -25,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
                 "validates the ID token in your browser, and shows every step and every check."
             </p>
             <crate::components::OriginWarning/>
-            {move || match signed_in_as() {
+            {move || match context.signed_in_name() {
                 Some(name) => view! {
                     <p id="signed-in-as">"Signed in as " <strong>{name}</strong> ". " <a href="/profile">"See your claims"</a></p>
                 }.into_any(),
