@@ -124,7 +124,8 @@ impl Findings {
             );
             if scroll > client_width {
                 self.problems.push(format!(
-                    "{name}: scrolls sideways at {width} px ({scroll} px of content in {client_width} px)"
+                    "{name}: scrolls sideways at {width} px ({scroll} px of content in {client_width} px): {}",
+                    widest_elements(client).await
                 ));
             }
             if width == 375 {
@@ -143,6 +144,25 @@ impl Findings {
             self.problems.join("\n")
         );
     }
+}
+
+/// The innermost elements that reach past the page's right edge, to name the cause of a
+/// sideways scroll.
+async fn widest_elements(client: &Client) -> String {
+    let found = js(
+        client,
+        "const w = document.documentElement.clientWidth; \
+         return [...document.querySelectorAll('body *')] \
+           .filter(e => e.getBoundingClientRect().right > w + 0.5 && \
+                        ![...e.children].some(c => c.getBoundingClientRect().right > w + 0.5)) \
+           .slice(0, 5) \
+           .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + \
+                     (e.className ? '.' + String(e.className).split(' ').join('.') : '') + \
+                     ' (right ' + Math.round(e.getBoundingClientRect().right) + ')');",
+        vec![],
+    )
+    .await;
+    found.to_string()
 }
 
 /// `scrollWidth` and `clientWidth` of the page.

@@ -205,11 +205,23 @@ pub async fn text_of(client: &Client, css: &str) -> String {
 
 /// The element matching `css` once it is on the page; else the test fails with the page's source.
 pub async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
-    let found = client
-        .wait()
-        .at_most(PAGE_TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await;
+    let deadline = Instant::now() + PAGE_TIMEOUT;
+    let found = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match client
+            .wait()
+            .at_most(left)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            // Chromium aborts a lookup when the page navigates under it (the app leaving for
+            // the tenant): the element may be on the next page, so look again there.
+            Err(e) if e.to_string().contains("aborted by navigation") && !left.is_zero() => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            other => break other,
+        }
+    };
     match found {
         Ok(element) => element,
         Err(e) => {
