@@ -35,7 +35,7 @@ pub fn relative_time(at: i64, now: i64) -> String {
 pub fn claim_value_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => crate::oidc::json::compact(other),
     }
 }
 
@@ -78,60 +78,9 @@ pub fn renewal_status(renewing: bool, failing: bool, renewed: bool) -> &'static 
 /// JSON text indented for reading; text that is not JSON is returned as it is.
 pub fn pretty_json(text: &str) -> String {
     match serde_json::from_str::<Value>(text) {
-        Ok(value) => {
-            let mut out = String::new();
-            indented(&value, 0, &mut out);
-            out
-        }
+        Ok(value) => crate::oidc::json::pretty(&value),
         Err(_) => text.to_string(),
     }
-}
-
-/// `serde_json::to_string_pretty`'s layout (two spaces a level), written with the compact
-/// serializer the app already has for every scalar and key: one serializer in the bundle.
-fn indented(value: &Value, depth: usize, out: &mut String) {
-    match value {
-        Value::Array(items) if !items.is_empty() => {
-            block(
-                ('[', ']'),
-                &mut items.iter().map(|item| (None, item)),
-                depth,
-                out,
-            );
-        }
-        Value::Object(members) if !members.is_empty() => {
-            let mut entries = members.iter().map(|(name, item)| (Some(name), item));
-            block(('{', '}'), &mut entries, depth, out);
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
-/// An array's items or an object's members, one a line, `depth + 1` levels in.
-fn block<'a>(
-    (open, close): (char, char),
-    entries: &mut dyn Iterator<Item = (Option<&'a String>, &'a Value)>,
-    depth: usize,
-    out: &mut String,
-) {
-    let line = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.extend(std::iter::repeat_n("  ", depth));
-    };
-    out.push(open);
-    for (i, (name, item)) in entries.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        line(out, depth + 1);
-        if let Some(name) = name {
-            out.push_str(&Value::from(name.as_str()).to_string());
-            out.push_str(": ");
-        }
-        indented(item, depth + 1, out);
-    }
-    line(out, depth);
-    out.push(close);
 }
 
 #[cfg(test)]

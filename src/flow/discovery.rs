@@ -5,7 +5,7 @@ use super::storage_keys::{keyed, DISCOVERY_CACHE};
 use super::{StepFailure, StepKind};
 use crate::browser::{self, http, storage};
 use crate::config::BuildConfig;
-use crate::oidc::json::{object, Members};
+use crate::oidc::json::{compact, object, Members};
 use crate::oidc::{self, HttpResponse, IssuerRule, ProviderMetadata};
 use serde_json::Value;
 
@@ -92,11 +92,10 @@ impl CachedBody {
     }
 
     fn to_json(&self) -> String {
-        object(vec![
+        compact(&object(vec![
             ("fetched_at", self.fetched_at.into()),
             ("body", self.body.as_str().into()),
-        ])
-        .to_string()
+        ]))
     }
 }
 

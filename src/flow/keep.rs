@@ -13,7 +13,7 @@ use super::{
 };
 use crate::browser::{self, storage, BrowserError};
 use crate::config::BuildConfig;
-use crate::oidc::json::{object, JsonError, JsonType, Members};
+use crate::oidc::json::{compact, object, JsonError, JsonType, Members};
 use crate::oidc::{
     self, AccessToken, ClientId, Expectations, Nonce, OriginalIdentity, RawIdToken, RefreshToken,
     Scope,
@@ -69,7 +69,7 @@ impl StoredSession {
             ("auth_time", original.auth_time.clone().into()),
             ("nonce", original.nonce.as_ref().map(|n| n.as_str()).into()),
         ]);
-        object(vec![
+        compact(&object(vec![
             ("id_token", self.id_token.as_str().into()),
             ("access_token", self.access_token.as_str().into()),
             ("refresh_token", self.refresh_token.as_deref().into()),
@@ -83,8 +83,7 @@ impl StoredSession {
             ("issuer", self.issuer.as_str().into()),
             ("renewals", self.renewals.into()),
             ("original", kept_original),
-        ])
-        .to_string()
+        ]))
     }
 
     /// Reads the members; unknown ones are ignored.

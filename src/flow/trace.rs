@@ -2,7 +2,7 @@
 //! sent and received, how long it took. Pure data: the flow fills it in, the page renders it, and
 //! [`Trace::to_markdown`] writes it for a bug report with every credential masked.
 
-use crate::oidc::json::{object, Members};
+use crate::oidc::json::{compact, object, Members};
 use crate::oidc::values::{mask_secret, shorten_token};
 use serde_json::Value;
 use std::fmt;
@@ -368,14 +368,13 @@ impl Trace {
             .iter()
             .map(TraceStep::to_value)
             .collect::<Vec<_>>();
-        object(vec![
+        compact(&object(vec![
             ("kind", self.kind.id().into()),
             ("started_at", self.started_at.into()),
             ("steps", steps.into()),
             ("failure", self.failure.as_deref().into()),
             ("redirected_at_ms", self.redirected_at_ms.into()),
-        ])
-        .to_string()
+        ]))
     }
 
     /// The trace [`Trace::to_json`] wrote; `None` for anything else.

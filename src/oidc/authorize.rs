@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::discovery::is_secure_url;
-use super::json::{object, Members};
+use super::json::{compact, object, Members};
 use super::options::RequestOptions;
 use super::pkce::{CodeChallenge, CodeVerifier, CODE_CHALLENGE_METHOD};
 use super::values::{ClientId, Nonce, RandomnessUnavailable, RedirectUri, Scope, State};
@@ -266,7 +266,7 @@ impl PendingSignIn {
 
     /// JSON for sessionStorage.
     pub fn to_storage_json(&self) -> String {
-        object(vec![
+        compact(&object(vec![
             ("state", self.state.as_str().into()),
             ("nonce", self.nonce.as_str().into()),
             ("code_verifier", self.code_verifier.secret().into()),
@@ -274,8 +274,7 @@ impl PendingSignIn {
             ("started_at", self.started_at.into()),
             ("max_age", self.max_age.into()),
             ("scope", self.scope.as_ref().map(Scope::as_str).into()),
-        ])
-        .to_string()
+        ]))
     }
 
     /// Restores from sessionStorage; `None` if absent or tampered with (a member missing or of

@@ -18,6 +18,7 @@ use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, JwkSet, KeyAlgorithm, PublicKe
 use serde_json::Value;
 
 use super::claims::{numeric_date, Audience, IdTokenClaims};
+use super::json::compact;
 use super::jwt::{decode_jwt, ClaimSet, DecodedJwt, JoseHeader, JwtError};
 use super::report::ValidationReport;
 use super::values::{ClientId, IssuerUrl, Nonce, RawIdToken};
@@ -295,10 +296,9 @@ pub(crate) fn kty_name(params: &AlgorithmParameters) -> String {
         AlgorithmParameters::EllipticCurve(_) => "EC".to_owned(),
         AlgorithmParameters::OctetKey(_) => "oct".to_owned(),
         AlgorithmParameters::OctetKeyPair(_) => "OKP".to_owned(),
-        AlgorithmParameters::Other(other) => other
-            .fields
-            .get("kty")
-            .map_or("(none)".to_owned(), ToString::to_string),
+        AlgorithmParameters::Other(other) => {
+            other.fields.get("kty").map_or("(none)".to_owned(), compact)
+        }
         _ => "(unknown)".to_owned(),
     }
 }
@@ -569,11 +569,11 @@ pub fn validate(
 }
 
 fn shown(value: Option<&Value>) -> String {
-    value.map_or("(absent)".to_owned(), Value::to_string)
+    value.map_or("(absent)".to_owned(), compact)
 }
 
 fn quoted(s: &str) -> String {
-    Value::from(s).to_string()
+    compact(&Value::from(s))
 }
 
 /// `1700000000 (2023-11-14 22:13:20 UTC)`.
@@ -854,7 +854,7 @@ fn check_refresh_identity(
     let same = |name: &'static str, before: &Value| {
         let found = claims.get(name);
         let passed = found == Some(before) && !before.is_null();
-        (before.to_string(), shown(found), passed)
+        (compact(before), shown(found), passed)
     };
     let rows = [
         ("refresh: iss", "OpenID Connect Core §12.2: iss is the same as in the original ID token", same("iss", &original.iss)),
@@ -886,7 +886,7 @@ type Row = (String, String, bool);
 
 fn refreshed_azp(found: Option<&Value>, before: Option<&Value>) -> Row {
     match before {
-        Some(before) => (before.to_string(), shown(found), found == Some(before)),
+        Some(before) => (compact(before), shown(found), found == Some(before)),
         None => (
             "absent (the original had none)".to_owned(),
             shown(found),
@@ -898,11 +898,11 @@ fn refreshed_azp(found: Option<&Value>, before: Option<&Value>) -> Row {
 fn refreshed_auth_time(found: Option<&Value>, before: Option<&Value>) -> Row {
     match (found, before) {
         (None, _) => ("absent, or the original's".to_owned(), shown(found), true),
-        (Some(found), Some(before)) => (before.to_string(), found.to_string(), found == before),
+        (Some(found), Some(before)) => (compact(before), compact(found), found == before),
         // The original did not say when the user authenticated: nothing to compare with.
         (Some(found), None) => (
             "any: the original ID token had no auth_time".to_owned(),
-            found.to_string(),
+            compact(found),
             true,
         ),
     }

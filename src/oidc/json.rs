@@ -1,6 +1,9 @@
 //! The one way JSON is read: every document is parsed once into a [`serde_json::Value`] and the few
 //! members used are read by hand, with errors that name the member, what was expected and what
 //! was found (never the value: it may be a token). No derived `Deserialize`: each derive is code.
+//!
+//! And the one way it is written: [`compact`] and [`pretty`], the same text as serde_json's
+//! `to_string` and `to_string_pretty`, without serde's serializer in the bundle.
 
 use std::fmt;
 
@@ -170,6 +173,86 @@ impl<'a> Members<'a> {
     }
 }
 
+/// `value` as compact JSON text, as `serde_json::to_string` writes it.
+pub fn compact(value: &Value) -> String {
+    let mut out = String::new();
+    write(value, None, &mut out);
+    out
+}
+
+/// `value` as JSON text indented two spaces a level, as `serde_json::to_string_pretty` writes it.
+pub fn pretty(value: &Value) -> String {
+    let mut out = String::new();
+    write(value, Some(0), &mut out);
+    out
+}
+
+/// Writes `value`; `depth` is its nesting level when indenting, `None` when compact.
+fn write(value: &Value, depth: Option<usize>, out: &mut String) {
+    let (open, close, entries): (char, char, Vec<(Option<&String>, &Value)>) = match value {
+        Value::Null => return out.push_str("null"),
+        Value::Bool(b) => return out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => return out.push_str(&n.to_string()),
+        Value::String(s) => return write_string(s, out),
+        Value::Array(items) => ('[', ']', items.iter().map(|item| (None, item)).collect()),
+        Value::Object(members) => (
+            '{',
+            '}',
+            members
+                .iter()
+                .map(|(name, item)| (Some(name), item))
+                .collect(),
+        ),
+    };
+    let line = |out: &mut String, depth: Option<usize>| {
+        if let Some(depth) = depth {
+            out.push('\n');
+            out.extend(std::iter::repeat_n("  ", depth));
+        }
+    };
+    let inner = depth.map(|d| d + 1);
+    out.push(open);
+    for (i, (name, item)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        line(out, inner);
+        if let Some(name) = name {
+            write_string(name, out);
+            out.push_str(if depth.is_some() { ": " } else { ":" });
+        }
+        write(item, inner, out);
+    }
+    if !entries.is_empty() {
+        line(out, depth);
+    }
+    out.push(close);
+}
+
+/// A JSON string literal (RFC 8259 §7), escaped as serde_json escapes it.
+fn write_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c < ' ' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[c as usize >> 4] as char);
+                out.push(HEX[c as usize & 0xf] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,10 +264,37 @@ mod tests {
     }
 
     #[test]
+    fn writes_the_same_text_as_serde_json() {
+        let documents = [
+            r#"{"keys":[{"kty":"RSA","n":"AQ\"\\\u0001\u001f\b\f\n\r\té\u007f","x5c":["a","b"]},{}],
+               "e":[],"n":null,"nested":{"deep":[[1,-2.5,1e300,-0.0,18446744073709551615,true,false],
+               {"o":{}}]},"ü":"\ud83d\ude00","":""}"#,
+            "[]",
+            "{}",
+            "42",
+            "\"text\"",
+            "[[[]]]",
+        ];
+        for text in documents {
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                compact(&value),
+                serde_json::to_string(&value).unwrap(),
+                "{text}"
+            );
+            assert_eq!(
+                pretty(&value),
+                serde_json::to_string_pretty(&value).unwrap(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn an_object_is_written_with_its_members() {
         let written = object(vec![("b", Value::from(1)), ("a", Value::Null)]);
         assert_eq!(written, json!({"a": null, "b": 1}));
-        assert_eq!(written.to_string(), r#"{"a":null,"b":1}"#);
+        assert_eq!(compact(&written), r#"{"a":null,"b":1}"#);
     }
 
     #[test]

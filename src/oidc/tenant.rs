@@ -118,7 +118,7 @@ fn value_text(value: &Value) -> String {
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
             .join(", "),
-        other => other.to_string(),
+        other => super::json::compact(other),
     }
 }
 
