@@ -23,9 +23,8 @@ pub fn App() -> impl IntoView {
             let page = Memo::new(move |_| router.page());
             view! {
                     <Header/>
-                    <Show when=move || secret_embedded>
-                        <SecretBanner/>
-                    </Show>
+                    // Fixed at build time: nothing to react to (and `<Show>` is a kilobyte of wasm).
+                    {secret_embedded.then(|| view! { <SecretBanner/> })}
                     <main>
                         <LiveStatus/>
                         <SignedOutNotice/>
