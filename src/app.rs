@@ -51,7 +51,6 @@ fn Header() -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
     let tenant = authority_host(&config.authority);
-    let who = move || context.signed_in_name().unwrap_or_default();
     let signed_in = move || context.session.with(Option::is_some);
     let router = expect_context::<Router>();
     view! {
@@ -66,7 +65,7 @@ fn Header() -> impl IntoView {
             </nav>
             <p class="who" id="header-who">
                 {move || if signed_in() { "Signed in as " } else { "Not signed in" }}
-                <strong>{who}</strong>
+                <strong>{move || context.signed_in_name().unwrap_or_default()}</strong>
                 " · tenant " <code id="header-tenant">{tenant}</code>
             </p>
         </header>
