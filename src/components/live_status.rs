@@ -7,12 +7,15 @@ use leptos::prelude::*;
 #[component]
 pub fn LiveStatus() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    let text = move || {
-        let failing = context.retry.with(Option::is_some);
-        let renewed = context
-            .session
-            .with(|s| s.as_ref().is_some_and(|s| s.renewals > 0));
-        renewal_status(context.renewing.get(), failing, renewed)
-    };
-    view! { <p class="visually-hidden" role="status" id="live-status">{text}</p> }
+    view! {
+        <p class="visually-hidden" role="status" id="live-status">
+            {move || {
+                let failing = context.retry.with(Option::is_some);
+                let renewed = context
+                    .session
+                    .with(|s| s.as_ref().is_some_and(|s| s.renewals > 0));
+                renewal_status(context.renewing.get(), failing, renewed)
+            }}
+        </p>
+    }
 }
