@@ -36,7 +36,6 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
     };
     let context = expect_context::<SessionContext>();
     let restart = SignInStart::new();
-    let starting = move || restart.busy.get();
     // A failed restart becomes what this panel tells, with that attempt's trace: no error is
     // dropped, and no second failure view is needed (one costs 0.7 KB gzip).
     let sign_in_again = move |_| {
@@ -65,7 +64,7 @@ fn SessionEnded(ended: EndedSession) -> impl IntoView {
             })}
             <p>{tokens} " Nothing is retried: sign in again when you are ready."</p>
             <div class="actions">
-                <button id="sign-in-again" disabled=starting on:click=sign_in_again>"Sign in again"</button>
+                <button id="sign-in-again" disabled=move || restart.busy.get() on:click=sign_in_again>"Sign in again"</button>
             </div>
         </section>
         <FlowInspector trace/>

@@ -20,8 +20,9 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
     };
     view! {
         <div class="actions">
-            <button id="sign-in" disabled=busy on:click=move |_| start.dispatch(config.clone(), options.get())>"Sign in"</button>
-            <button id="sign-up" class="secondary" disabled=busy on:click=move |_| start.dispatch(sign_up_config.clone(), sign_up())>
+            // Closures written inline in `view!` share one reactive render per output type.
+            <button id="sign-in" disabled=move || start.busy.get() on:click=move |_| start.dispatch(config.clone(), options.get())>"Sign in"</button>
+            <button id="sign-up" class="secondary" disabled=move || start.busy.get() on:click=move |_| start.dispatch(sign_up_config.clone(), sign_up())>
                 "Sign up"
             </button>
         </div>

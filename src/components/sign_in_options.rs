@@ -66,10 +66,10 @@ fn OptionText(
 
 #[component]
 fn PromptChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
-    let chosen = move || options.with(|o| o.prompt.map_or("", Prompt::as_str));
     view! {
         <label class="field" for="option-prompt">"prompt"</label>
-        <select id="option-prompt" prop:value=chosen
+        // Closures written inline in `view!` share one reactive render per output type.
+        <select id="option-prompt" prop:value=move || options.with(|o| o.prompt.map_or("", Prompt::as_str))
             on:change=move |ev| options.update(|o| o.prompt = Prompt::from_wire(&event_target_value(&ev)))>
             <option value="">"(not sent)"</option>
             {Prompt::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
@@ -80,7 +80,6 @@ fn PromptChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
 
 #[component]
 fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
-    let chosen = move || options.with(|o| o.response_mode.as_str());
     let choose = move |ev| {
         let mode = match event_target_value(&ev).as_str() {
             "fragment" => ResponseMode::Fragment,
@@ -90,7 +89,7 @@ fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
     };
     view! {
         <label class="field" for="option-response-mode">"response_mode"</label>
-        <select id="option-response-mode" prop:value=chosen on:change=choose>
+        <select id="option-response-mode" prop:value=move || options.with(|o| o.response_mode.as_str()) on:change=choose>
             <option value="query">"query"</option>
             <option value="fragment">"fragment"</option>
         </select>
