@@ -12,12 +12,8 @@ use super::FlowInspector;
 #[component]
 pub fn SessionEndedPanel() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    move || {
-        context
-            .ended
-            .get()
-            .map(|ended| view! { <SessionEnded ended/> })
-    }
+    // In `view!`, the closure shares the one reactive render of its output type.
+    view! { {move || context.ended.get().map(|ended| view! { <SessionEnded ended/> })} }
 }
 
 #[component]
