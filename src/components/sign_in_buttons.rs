@@ -12,7 +12,6 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let start = SignInStart::new();
     let sign_up_config = config.clone();
-    let busy = move || start.busy.get();
     let failure = move || start.failure.get();
     let sign_up = move || SignInOptions {
         prompt: Some(Prompt::Create),
@@ -26,9 +25,10 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
                 "Sign up"
             </button>
         </div>
-        <Show when=busy>
+        // A plain reactive block rather than `<Show>`, whose instantiation costs more.
+        {move || start.busy.get().then(|| view! {
             <p class="muted" id="sign-in-starting">"Reading the tenant's metadata and preparing PKCE…"</p>
-        </Show>
+        })}
         <AuthorizeRequestPreview start/>
         {move || failure().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> })}
     }
