@@ -25,12 +25,13 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
                 "Sign up"
             </button>
         </div>
-        // A plain reactive block rather than `<Show>`, whose instantiation costs more.
+        // A plain reactive block rather than `<Show>`, whose instantiation costs more; `.into_any()`:
+        // reactive blocks of the same output type share one render in the bundle.
         {move || start.busy.get().then(|| view! {
             <p class="muted" id="sign-in-starting">"Reading the tenant's metadata and preparing PKCE…"</p>
-        })}
+        }.into_any())}
         <AuthorizeRequestPreview start/>
-        {move || failure().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> })}
+        {move || failure().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> }.into_any())}
     }
 }
 

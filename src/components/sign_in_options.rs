@@ -25,7 +25,8 @@ pub fn SignInOptionsPanel(options: RwSignal<SignInOptions>) -> impl IntoView {
             <OptionText options id="option-domain-hint" label="domain_hint" placeholder=String::new()
                 get=|o| &o.domain_hint set=|o, v| o.domain_hint = v
                 hint="Straight to a federated provider, with its name as configured: Google, Facebook, Apple."/>
-            {move || note().map(|n| view! { <p class="warn" id="domain-hint-note">{n}</p> })}
+            // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
+            {move || note().map(|n| view! { <p class="warn" id="domain-hint-note">{n}</p> }.into_any())}
             <OptionText options id="option-ui-locales" label="ui_locales" placeholder=String::new()
                 get=|o| &o.ui_locales set=|o, v| o.ui_locales = v hint="e.g. fr-FR"/>
             <OptionText options id="option-max-age" label="max_age (seconds)" placeholder=String::new()
@@ -38,7 +39,7 @@ pub fn SignInOptionsPanel(options: RwSignal<SignInOptions>) -> impl IntoView {
                     on:change=move |ev| options.update(|o| o.show_request = event_target_checked(&ev))/>
                 " Show the request before leaving for the tenant"
             </label>
-            {move || problem().map(|p| view! { <p class="fail" id="sign-in-options-error" role="alert">{p}</p> })}
+            {move || problem().map(|p| view! { <p class="fail" id="sign-in-options-error" role="alert">{p}</p> }.into_any())}
             <div class="actions">
                 <button class="secondary small" id="reset-sign-in-options" on:click=move |_| options.set(SignInOptions::default())>"Reset"</button>
             </div>
