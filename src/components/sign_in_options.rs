@@ -122,6 +122,7 @@ fn ExtraParameters(options: RwSignal<SignInOptions>) -> impl IntoView {
     view! {
         <fieldset id="extra-parameters">
             <legend>"Extra parameters"</legend>
+            // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
             {move || (0..rows()).map(|row| view! {
                 <div class="extra-row">
                     <input type="text" class="extra-name" aria-label="name" prop:value=move || shown(row, true)
@@ -130,7 +131,7 @@ fn ExtraParameters(options: RwSignal<SignInOptions>) -> impl IntoView {
                         on:input=move |ev| edit(row, false, event_target_value(&ev))/>
                     <button class="secondary small" on:click=move |_| options.update(|o| { o.extra.remove(row); })>"Remove"</button>
                 </div>
-            }).collect_view()}
+            }).collect_view().into_any()}
             <button class="secondary small" id="add-extra-parameter"
                 on:click=move |_| options.update(|o| o.extra.push((String::new(), String::new())))>"Add a parameter"</button>
         </fieldset>
