@@ -43,7 +43,7 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
 pub struct SignInStart {
     pub busy: RwSignal<bool>,
     pub failure: RwSignal<Option<(FailureNotice, Trace)>>,
-    pub ready: RwSignal<Option<Departure>, LocalStorage>,
+    pub ready: RwSignal<Option<Departure>>,
 }
 
 impl SignInStart {
@@ -51,7 +51,7 @@ impl SignInStart {
         SignInStart {
             busy: RwSignal::new(false),
             failure: RwSignal::new(None),
-            ready: RwSignal::new_local(None),
+            ready: RwSignal::new(None),
         }
     }
 
