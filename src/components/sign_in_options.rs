@@ -69,8 +69,9 @@ fn OptionText(
 fn PromptChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
     view! {
         <label class="field" for="option-prompt">"prompt"</label>
-        // Closures written inline in `view!` share one reactive render per output type.
-        <select id="option-prompt" prop:value=move || options.with(|o| o.prompt.map_or("", Prompt::as_str))
+        // Closures written inline in `view!` share one reactive render per output type; a `String`
+        // value shares the text inputs' property code.
+        <select id="option-prompt" prop:value=move || options.with(|o| o.prompt.map_or("", Prompt::as_str).to_string())
             on:change=move |ev| options.update(|o| o.prompt = Prompt::from_wire(&event_target_value(&ev)))>
             <option value="">"(not sent)"</option>
             {Prompt::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
@@ -90,7 +91,7 @@ fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
     };
     view! {
         <label class="field" for="option-response-mode">"response_mode"</label>
-        <select id="option-response-mode" prop:value=move || options.with(|o| o.response_mode.as_str()) on:change=choose>
+        <select id="option-response-mode" prop:value=move || options.with(|o| o.response_mode.as_str().to_string()) on:change=choose>
             <option value="query">"query"</option>
             <option value="fragment">"fragment"</option>
         </select>
