@@ -19,7 +19,7 @@ pub fn SignInOptionsPanel(options: RwSignal<SignInOptions>) -> impl IntoView {
             <OptionText options id="option-scopes" label="Scopes" placeholder=config.scopes.clone()
                 get=|o| &o.scopes set=|o, v| o.scopes = v
                 hint="openid is always added; an API scope such as api://<app id>/access_as_user gets an access token for your API."/>
-            <PromptChoice options/>
+            {prompt_choice(options)}
             <OptionText options id="option-login-hint" label="login_hint" placeholder=String::new()
                 get=|o| &o.login_hint set=|o, v| o.login_hint = v hint="Prefills the email address."/>
             <OptionText options id="option-domain-hint" label="domain_hint" placeholder=String::new()
@@ -32,8 +32,8 @@ pub fn SignInOptionsPanel(options: RwSignal<SignInOptions>) -> impl IntoView {
             <OptionText options id="option-max-age" label="max_age (seconds)" placeholder=String::new()
                 get=|o| &o.max_age set=|o, v| o.max_age = v
                 hint="The ID token must then carry auth_time no older than this; whether Entra External ID sends auth_time is not documented, and the check fails if it does not."/>
-            <ResponseModeChoice options/>
-            <ExtraParameters options/>
+            {response_mode_choice(options)}
+            {extra_parameters(options)}
             <label class="check">
                 <input type="checkbox" id="option-show-request" prop:checked=move || options.with(|o| o.show_request)
                     on:change=move |ev| options.update(|o| o.show_request = event_target_checked(&ev))/>
@@ -65,8 +65,9 @@ fn OptionText(
     }
 }
 
-#[component]
-fn PromptChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
+// A plain view function, not a #[component]: it is used once, and a component's props and
+// untracked call cost bundle size (eight such: -445 B gzip).
+fn prompt_choice(options: RwSignal<SignInOptions>) -> impl IntoView {
     view! {
         <label class="field" for="option-prompt">"prompt"</label>
         // Closures written inline in `view!` share one reactive render per output type; a `String`
@@ -80,8 +81,7 @@ fn PromptChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
     }
 }
 
-#[component]
-fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
+fn response_mode_choice(options: RwSignal<SignInOptions>) -> impl IntoView {
     let choose = move |ev| {
         let mode = match event_target_value(&ev).as_str() {
             "fragment" => ResponseMode::Fragment,
@@ -99,8 +99,7 @@ fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
 }
 
 /// Further parameters as name/value rows; the flow's own names are refused with a reason.
-#[component]
-fn ExtraParameters(options: RwSignal<SignInOptions>) -> impl IntoView {
+fn extra_parameters(options: RwSignal<SignInOptions>) -> impl IntoView {
     let rows = move || options.with(|o| o.extra.len());
     let edit = move |row: usize, name: bool, value: String| {
         options.update(|o| {
