@@ -30,22 +30,23 @@ pub fn RegistrationCheckPanel() -> impl IntoView {
             <button id="check-registration" on:click=run disabled=move || result.with(|r| matches!(r, Some(None)))>
                 "Check my app registration"
             </button>
-            {move || result.get().map(|r| match r {
+            // `with`, not `get`: a clone of the whole answer costs more bundle than of what is shown.
+            {move || result.with(|r| r.as_ref().map(|r| match r {
                 None => view! { <p id="registration-result" data-finding="running">"Checking…"</p> }.into_any(),
                 Some(Err(notice)) => view! {
                     <p id="registration-result" data-finding="failed" class="fail">
-                        {notice.title} ": " {notice.explanation} " What to do: " {notice.next_step}
+                        {notice.title} ": " {notice.explanation.clone()} " What to do: " {notice.next_step.clone()}
                     </p>
                 }.into_any(),
-                Some(Ok(outcome)) => view! { <Outcome outcome/> }.into_any(),
-            })}
+                Some(Ok(outcome)) => outcome_view(outcome).into_any(),
+            }))}
         </section>
     }
 }
 
-#[component]
-fn Outcome(outcome: RegistrationOutcome) -> impl IntoView {
-    let check = outcome.check;
+/// The probe's answer: what it means for the registration, and the answer read raw.
+fn outcome_view(outcome: &RegistrationOutcome) -> impl IntoView {
+    let check = &outcome.check;
     let class = match (check.finding, check.certain) {
         (crate::oidc::Finding::Accepted, true) => "pass",
         (_, true) => "fail",
@@ -68,11 +69,11 @@ fn Outcome(outcome: RegistrationOutcome) -> impl IntoView {
                 outcome.keys, outcome.usable_keys
             ),
         ),
-        ("Redirect URI", outcome.redirect_uri),
+        ("Redirect URI", outcome.redirect_uri.clone()),
         ("Status", check.status.to_string()),
-        ("error", check.error),
+        ("error", check.error.clone()),
         ("Codes", codes),
-        ("Description", check.headline.unwrap_or_default()),
+        ("Description", check.headline.clone().unwrap_or_default()),
     ];
     view! {
         <div id="registration-result" data-finding=check.finding.id()>

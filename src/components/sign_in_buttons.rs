@@ -12,7 +12,6 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
     let config = expect_context::<BuildConfig>();
     let start = SignInStart::new();
     let sign_up_config = config.clone();
-    let busy = move || start.busy.get();
     let failure = move || start.failure.get();
     let sign_up = move || SignInOptions {
         prompt: Some(Prompt::Create),
@@ -20,16 +19,19 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
     };
     view! {
         <div class="actions">
-            <button id="sign-in" disabled=busy on:click=move |_| start.dispatch(config.clone(), options.get())>"Sign in"</button>
-            <button id="sign-up" class="secondary" disabled=busy on:click=move |_| start.dispatch(sign_up_config.clone(), sign_up())>
+            // Closures written inline in `view!` share one reactive render per output type.
+            <button id="sign-in" disabled=move || start.busy.get() on:click=move |_| start.dispatch(config.clone(), options.get())>"Sign in"</button>
+            <button id="sign-up" class="secondary" disabled=move || start.busy.get() on:click=move |_| start.dispatch(sign_up_config.clone(), sign_up())>
                 "Sign up"
             </button>
         </div>
-        <Show when=busy>
+        // A plain reactive block rather than `<Show>`, whose instantiation costs more; `.into_any()`:
+        // reactive blocks of the same output type share one render in the bundle.
+        {move || start.busy.get().then(|| view! {
             <p class="muted" id="sign-in-starting">"Reading the tenant's metadata and preparing PKCE…"</p>
-        </Show>
+        }.into_any())}
         <AuthorizeRequestPreview start/>
-        {move || failure().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> })}
+        {move || failure().map(|(error, trace)| view! { <SignInError error/> <FlowInspector trace/> }.into_any())}
     }
 }
 
@@ -41,7 +43,7 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
 pub struct SignInStart {
     pub busy: RwSignal<bool>,
     pub failure: RwSignal<Option<(FailureNotice, Trace)>>,
-    pub ready: RwSignal<Option<Departure>, LocalStorage>,
+    pub ready: RwSignal<Option<Departure>>,
 }
 
 impl SignInStart {
@@ -49,7 +51,7 @@ impl SignInStart {
         SignInStart {
             busy: RwSignal::new(false),
             failure: RwSignal::new(None),
-            ready: RwSignal::new_local(None),
+            ready: RwSignal::new(None),
         }
     }
 

@@ -14,6 +14,8 @@ pub fn SignInError(error: FailureNotice) -> impl IntoView {
         details,
         report,
     } = error;
+    // `.into_any()` on the optional parts: the app renders `Option<AnyView>` already, and each
+    // other optional view type brings its own render code.
     view! {
         <section class="card error" id="sign-in-error" role="alert">
             <h1 id="error-title">{title}</h1>
@@ -23,7 +25,7 @@ pub fn SignInError(error: FailureNotice) -> impl IntoView {
                     <p><strong>{format!("AADSTS{}", a.code)}</strong>": " {a.meaning}</p>
                     <p><strong>"Fix: "</strong>{a.fix}</p>
                 </div>
-            })}
+            }.into_any())}
             <p id="error-next-step"><strong>"What to do: "</strong>{next_step}</p>
             {(!details.is_empty()).then(|| view! {
                 <table class="kv" id="error-details">
@@ -33,11 +35,11 @@ pub fn SignInError(error: FailureNotice) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            })}
+            }.into_any())}
             {report.map(|report| view! {
                 <h2>"Validation report"</h2>
                 <ValidationReportTable report/>
-            })}
+            }.into_any())}
             <p><a href="/">"Back to the home page"</a></p>
         </section>
     }

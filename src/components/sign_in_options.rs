@@ -19,26 +19,27 @@ pub fn SignInOptionsPanel(options: RwSignal<SignInOptions>) -> impl IntoView {
             <OptionText options id="option-scopes" label="Scopes" placeholder=config.scopes.clone()
                 get=|o| &o.scopes set=|o, v| o.scopes = v
                 hint="openid is always added; an API scope such as api://<app id>/access_as_user gets an access token for your API."/>
-            <PromptChoice options/>
+            {prompt_choice(options)}
             <OptionText options id="option-login-hint" label="login_hint" placeholder=String::new()
                 get=|o| &o.login_hint set=|o, v| o.login_hint = v hint="Prefills the email address."/>
             <OptionText options id="option-domain-hint" label="domain_hint" placeholder=String::new()
                 get=|o| &o.domain_hint set=|o, v| o.domain_hint = v
                 hint="Straight to a federated provider, with its name as configured: Google, Facebook, Apple."/>
-            {move || note().map(|n| view! { <p class="warn" id="domain-hint-note">{n}</p> })}
+            // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
+            {move || note().map(|n| view! { <p class="warn" id="domain-hint-note">{n}</p> }.into_any())}
             <OptionText options id="option-ui-locales" label="ui_locales" placeholder=String::new()
                 get=|o| &o.ui_locales set=|o, v| o.ui_locales = v hint="e.g. fr-FR"/>
             <OptionText options id="option-max-age" label="max_age (seconds)" placeholder=String::new()
                 get=|o| &o.max_age set=|o, v| o.max_age = v
                 hint="The ID token must then carry auth_time no older than this; whether Entra External ID sends auth_time is not documented, and the check fails if it does not."/>
-            <ResponseModeChoice options/>
-            <ExtraParameters options/>
+            {response_mode_choice(options)}
+            {extra_parameters(options)}
             <label class="check">
                 <input type="checkbox" id="option-show-request" prop:checked=move || options.with(|o| o.show_request)
                     on:change=move |ev| options.update(|o| o.show_request = event_target_checked(&ev))/>
                 " Show the request before leaving for the tenant"
             </label>
-            {move || problem().map(|p| view! { <p class="fail" id="sign-in-options-error" role="alert">{p}</p> })}
+            {move || problem().map(|p| view! { <p class="fail" id="sign-in-options-error" role="alert">{p}</p> }.into_any())}
             <div class="actions">
                 <button class="secondary small" id="reset-sign-in-options" on:click=move |_| options.set(SignInOptions::default())>"Reset"</button>
             </div>
@@ -64,12 +65,14 @@ fn OptionText(
     }
 }
 
-#[component]
-fn PromptChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
-    let chosen = move || options.with(|o| o.prompt.map_or("", Prompt::as_str));
+// A plain view function, not a #[component]: it is used once, and a component's props and
+// untracked call cost bundle size (eight such: -445 B gzip).
+fn prompt_choice(options: RwSignal<SignInOptions>) -> impl IntoView {
     view! {
         <label class="field" for="option-prompt">"prompt"</label>
-        <select id="option-prompt" prop:value=chosen
+        // Closures written inline in `view!` share one reactive render per output type; a `String`
+        // value shares the text inputs' property code.
+        <select id="option-prompt" prop:value=move || options.with(|o| o.prompt.map_or("", Prompt::as_str).to_string())
             on:change=move |ev| options.update(|o| o.prompt = Prompt::from_wire(&event_target_value(&ev)))>
             <option value="">"(not sent)"</option>
             {Prompt::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
@@ -78,9 +81,7 @@ fn PromptChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
     }
 }
 
-#[component]
-fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
-    let chosen = move || options.with(|o| o.response_mode.as_str());
+fn response_mode_choice(options: RwSignal<SignInOptions>) -> impl IntoView {
     let choose = move |ev| {
         let mode = match event_target_value(&ev).as_str() {
             "fragment" => ResponseMode::Fragment,
@@ -90,7 +91,7 @@ fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
     };
     view! {
         <label class="field" for="option-response-mode">"response_mode"</label>
-        <select id="option-response-mode" prop:value=chosen on:change=choose>
+        <select id="option-response-mode" prop:value=move || options.with(|o| o.response_mode.as_str().to_string()) on:change=choose>
             <option value="query">"query"</option>
             <option value="fragment">"fragment"</option>
         </select>
@@ -98,8 +99,7 @@ fn ResponseModeChoice(options: RwSignal<SignInOptions>) -> impl IntoView {
 }
 
 /// Further parameters as name/value rows; the flow's own names are refused with a reason.
-#[component]
-fn ExtraParameters(options: RwSignal<SignInOptions>) -> impl IntoView {
+fn extra_parameters(options: RwSignal<SignInOptions>) -> impl IntoView {
     let rows = move || options.with(|o| o.extra.len());
     let edit = move |row: usize, name: bool, value: String| {
         options.update(|o| {
@@ -122,6 +122,7 @@ fn ExtraParameters(options: RwSignal<SignInOptions>) -> impl IntoView {
     view! {
         <fieldset id="extra-parameters">
             <legend>"Extra parameters"</legend>
+            // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
             {move || (0..rows()).map(|row| view! {
                 <div class="extra-row">
                     <input type="text" class="extra-name" aria-label="name" prop:value=move || shown(row, true)
@@ -130,7 +131,7 @@ fn ExtraParameters(options: RwSignal<SignInOptions>) -> impl IntoView {
                         on:input=move |ev| edit(row, false, event_target_value(&ev))/>
                     <button class="secondary small" on:click=move |_| options.update(|o| { o.extra.remove(row); })>"Remove"</button>
                 </div>
-            }).collect_view()}
+            }).collect_view().into_any()}
             <button class="secondary small" id="add-extra-parameter"
                 on:click=move |_| options.update(|o| o.extra.push((String::new(), String::new())))>"Add a parameter"</button>
         </fieldset>
