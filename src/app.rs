@@ -16,7 +16,6 @@ pub fn App() -> impl IntoView {
     match BuildConfig::compiled() {
         Ok(config) => {
             let secret_embedded = config.client_secret.is_some();
-            provide_context(config.clone());
             SessionContext::provide(config);
             let router = Router::provide();
             // Only a change of page renders another page, not a change of fragment or slash.
@@ -48,8 +47,8 @@ pub fn App() -> impl IntoView {
 /// Every page one link away, and in one line who is signed in to which tenant.
 #[component]
 fn Header() -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
+    let config = context.config();
     let tenant = authority_host(&config.authority);
     let signed_in = move || context.session.with(Option::is_some);
     let router = expect_context::<Router>();

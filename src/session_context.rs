@@ -74,7 +74,7 @@ impl SessionContext {
         context
     }
 
-    fn config(&self) -> BuildConfig {
+    pub fn config(&self) -> BuildConfig {
         self.config.get_value()
     }
 

@@ -2,13 +2,14 @@
 //! response back (the decision is [`crate::config::origin_mismatch`]).
 
 use crate::browser::location;
-use crate::config::{origin_mismatch, BuildConfig, OriginMismatch};
+use crate::config::{origin_mismatch, OriginMismatch};
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 
 /// Names the page's origin, the one the redirect URI expects, and the fix; nothing when they agree.
 #[component]
 pub fn OriginWarning() -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
+    let config = expect_context::<SessionContext>().config();
     let mismatch = location::origin().and_then(|page| origin_mismatch(&page, &config));
     mismatch.map(|m| {
         let fix = m.fix();

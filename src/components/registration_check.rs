@@ -1,12 +1,12 @@
-use crate::config::BuildConfig;
 use crate::flow::{self, Failure, FailureNotice, RegistrationOutcome};
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// "Check my app registration": the probe's answer, read and raw.
 #[component]
 pub fn RegistrationCheckPanel() -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
+    let config = expect_context::<SessionContext>().config();
     // None: not run; Some(None): running.
     let result = RwSignal::new(None::<Option<Result<RegistrationOutcome, FailureNotice>>>);
     let run = move |_| {

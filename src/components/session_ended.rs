@@ -1,4 +1,3 @@
-use crate::config::BuildConfig;
 use crate::flow;
 use crate::oidc::SignInOptions;
 use crate::session_context::{EndedSession, SessionContext};
@@ -19,7 +18,7 @@ pub fn SessionEndedPanel() -> impl IntoView {
 // A plain view function, not a #[component]: it is used once, and a component's props and
 // untracked call cost bundle size (eight such: -445 B gzip).
 fn session_ended(ended: EndedSession) -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
+    let config = expect_context::<SessionContext>().config();
     let EndedSession {
         failure,
         trace,

@@ -1,6 +1,7 @@
 use crate::config::BuildConfig;
 use crate::flow::{self, Departure, FailureNotice, Trace};
 use crate::oidc::{Prompt, SignInOptions};
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -9,7 +10,7 @@ use super::{AuthorizeRequestPreview, FlowInspector, SignInError};
 /// "Sign in" and "Sign up": start the flow with the chosen options and leave for the tenant.
 #[component]
 pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
+    let config = expect_context::<SessionContext>().config();
     let start = SignInStart::new();
     let sign_up_config = config.clone();
     let failure = move || start.failure.get();

@@ -1,13 +1,13 @@
-use crate::config::BuildConfig;
 use crate::flow;
 use crate::oidc::{domain_hint_note, Prompt, ResponseMode, Scope, SignInOptions};
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 
 /// "Sign-in options" (collapsed): what the next sign-in asks the tenant for, without a rebuild;
 /// remembered in this browser (they hold no credential).
 #[component]
 pub fn SignInOptionsPanel(options: RwSignal<SignInOptions>) -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
+    let config = expect_context::<SessionContext>().config();
     let build_scopes = Scope::new(config.scopes.clone());
     Effect::new(move |_| options.with(flow::options::remember));
     let problem = move || options.with(|o| o.check(&build_scopes).err().map(|e| e.to_string()));

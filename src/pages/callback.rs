@@ -1,5 +1,4 @@
 use crate::components::{FlowInspector, SignInError, SignInProgress};
-use crate::config::BuildConfig;
 use crate::flow::{
     self, FailureNotice, PendingStore, SignInFailure, StepKind, StepStatus, Trace, PROGRESS_STEPS,
 };
@@ -11,8 +10,8 @@ use leptos::task::spawn_local;
 /// Where the tenant sends the browser back: completes the sign-in and shows each step.
 #[component]
 pub fn CallbackPage() -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
+    let config = context.config();
     let steps = RwSignal::new(
         PROGRESS_STEPS
             .iter()

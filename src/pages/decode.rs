@@ -10,6 +10,7 @@ use crate::oidc::{
     DECODER_SCOPE_NOTE,
 };
 use crate::router::Router;
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -29,7 +30,7 @@ struct Arrival {
 
 #[component]
 pub fn DecodePage() -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
+    let config = expect_context::<SessionContext>().config();
     let pasted = RwSignal::new(String::new());
     let check = RwSignal::new(None::<Check>);
     let arrival = RwSignal::new(None::<Arrival>);

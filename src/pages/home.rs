@@ -1,5 +1,4 @@
 use crate::components::{ConfigSummary, KeepSignedIn, SignInButtons, SignInOptionsPanel};
-use crate::config::BuildConfig;
 use crate::display::PRODUCT_NAME;
 use crate::flow;
 use crate::session_context::SessionContext;
@@ -7,8 +6,8 @@ use leptos::prelude::*;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
     let context = expect_context::<SessionContext>();
+    let config = context.config();
     let options = RwSignal::new(flow::options::remembered());
     view! {
         <section class="intro">

@@ -2,15 +2,15 @@
 //! member and key marked with the check this app makes on it.
 
 use crate::components::MarkedTable;
-use crate::config::BuildConfig;
 use crate::flow::{self, Failure, FailureNotice, TenantReading};
 use crate::oidc::KEY_COLUMNS;
+use crate::session_context::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 #[component]
 pub fn TenantPage() -> impl IntoView {
-    let config = expect_context::<BuildConfig>();
+    let config = expect_context::<SessionContext>().config();
     let reading = RwSignal::new(None::<Result<TenantReading, FailureNotice>>);
     spawn_local(async move {
         let result = flow::read_tenant(&config)
