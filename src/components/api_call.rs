@@ -90,7 +90,7 @@ fn ApiCallOutcome(call: Call) -> impl IntoView {
     match call {
         Call::Sending => view! { <p class="muted" id="api-sending">"Sending…"</p> }.into_any(),
         Call::Refused(refused) => {
-            view! { <p class="fail" id="api-error">"Not sent: " {refused.to_string()}</p> }
+            view! { <p class="fail" id="api-error">{format!("Not sent: {refused}")}</p> }
                 .into_any()
         }
         Call::NoAnswer(no_answer) => view! {
@@ -106,7 +106,7 @@ fn ApiCallOutcome(call: Call) -> impl IntoView {
             };
             view! {
                 <p class=class id="api-status" data-status=answer.status.to_string()>
-                    "HTTP " {answer.status} " in " {answer.elapsed_ms} " ms"
+                    {format!("HTTP {} in {} ms", answer.status, answer.elapsed_ms)}
                 </p>
                 {answer.verdict.headline().map(|h| view! { <p class="fail" id="api-verdict">{h}</p> })}
                 <Lines id="api-explanation" lines=answer.verdict.details()/>

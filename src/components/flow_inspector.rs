@@ -18,8 +18,8 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
         .collect();
     view! {
         <section class="card inspector" id="flow-inspector" data-kind=trace.kind.id()>
-            <h2>"Flow inspector: " {trace.kind.title()}</h2>
-            <p class="muted">"Started " {started} ". Every request and answer, in order, with the time each took."</p>
+            <h2>{format!("Flow inspector: {}", trace.kind.title())}</h2>
+            <p class="muted">{format!("Started {started}. Every request and answer, in order, with the time each took.")}</p>
             {trace.failure.clone().map(|why| view! { <p class="fail" id="trace-failure">{why}</p> })}
             <FlowDiagram timeline=timeline.clone()/>
             {timeline.into_iter().map(|(n, kind, step)| view! { <TraceStepView n kind step/> }).collect_view()}

@@ -132,10 +132,10 @@ fn ProfileSummary(session: Session) -> impl IntoView {
             <p id="profile-email">{email}</p>
             <p class="pass" id="validation-verdict">
                 <span aria-hidden="true">"✓ "</span>
-                "ID token accepted: all " {passed} " checks passed, signature verified with Web Crypto."
+                {format!("ID token accepted: all {passed} checks passed, signature verified with Web Crypto.")}
             </p>
             <p class="muted" id="sign-in-duration" data-ms=duration_ms.to_string()>
-                "Signed in " {duration_ms} " ms after the page loaded: code exchange, keys, signature and every check."
+                {format!("Signed in {duration_ms} ms after the page loaded: code exchange, keys, signature and every check.")}
             </p>
             <div class="actions">
                 <button id="sign-out" on:click=move |_| context.sign_out()>"Sign out"</button>
