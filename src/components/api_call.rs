@@ -90,8 +90,7 @@ fn ApiCallOutcome(call: Call) -> impl IntoView {
     match call {
         Call::Sending => view! { <p class="muted" id="api-sending">"Sending…"</p> }.into_any(),
         Call::Refused(refused) => {
-            view! { <p class="fail" id="api-error">{format!("Not sent: {refused}")}</p> }
-                .into_any()
+            view! { <p class="fail" id="api-error">{format!("Not sent: {refused}")}</p> }.into_any()
         }
         Call::NoAnswer(no_answer) => view! {
             <p class="fail" id="api-error">{no_answer.error.to_string()}</p>

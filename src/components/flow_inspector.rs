@@ -49,12 +49,13 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
                         Direction::TenantToBrowser => "to-browser",
                         Direction::InBrowser => "in-browser",
                     };
+                    // The step number as text: a `usize` child would be a view type of its own.
                     view! {
                         <li data-step=kind.id() data-outcome=outcome.id()
                             class=format!("diagram-step {} {direction}", outcome.id())
                             title=kind.direction().arrow()>
                             <span class="message">
-                                <span class="step-number">{n}</span> " " {kind.title()}
+                                <span class="step-number">{n.to_string()}</span> " " {kind.title()}
                             </span>
                             <span class="arrow" aria-hidden="true"></span>
                         </li>
@@ -80,7 +81,7 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
             open=outcome == Outcome::Failed>
             <summary>
                 <h3>
-                    <span class="step-number">{n}</span> " " {kind.title()} " "
+                    <span class="step-number">{n.to_string()}</span> " " {kind.title()} " "
                     <span class="muted trace-duration" data-ms=duration.map(|ms| ms.to_string()).unwrap_or_default()>
                         {duration.map_or("–".to_string(), |ms| format!("{ms} ms"))}
                     </span>
