@@ -71,28 +71,35 @@ fn Profile(session: Session) -> impl IntoView {
     view! {
         <ProfileSummary session=session.clone()/>
         <TokenLifetimes session=session.clone()/>
-        <details class="card profile-section" id=Claims.id() open=is_open(Claims) on:toggle=keep(Claims)>
-            <summary><h2>{Claims.title()}</h2></summary>
+        <Section section=Claims>
             <ClaimsTable id="id-token-claims" claims/>
-        </details>
-        <details class="card profile-section" id=Validation.id() open=is_open(Validation) on:toggle=keep(Validation)>
-            <summary><h2>{Validation.title()}</h2></summary>
+        </Section>
+        <Section section=Validation>
             <ValidationReportTable report/>
-        </details>
-        <details class="card profile-section" id=Inspector.id() open=is_open(Inspector) on:toggle=keep(Inspector)>
-            <summary><h2>{Inspector.title()}</h2></summary>
+        </Section>
+        <Section section=Inspector>
             <LastTrace/>
-        </details>
-        <details class="card profile-section" id=Tokens.id() open=is_open(Tokens) on:toggle=keep(Tokens)>
-            <summary><h2>{Tokens.title()}</h2></summary>
+        </Section>
+        <Section section=Tokens>
             <h3>"ID token, decoded"</h3>
             <JsonBlock id="id-token-header" title="Header" json=header/>
             <JsonBlock id="id-token-payload" title="Payload" json=payload/>
             <AccessTokenPanel session/>
-        </details>
-        <details class="card profile-section" id=Api.id() open=is_open(Api) on:toggle=keep(Api)>
-            <summary><h2>{Api.title()}</h2></summary>
+        </Section>
+        <Section section=Api>
             <ApiCallPanel/>
+        </Section>
+    }
+}
+
+/// A section of the profile that opens on demand, open as the user left it. One component for
+/// the five: each `<details>` written out in place is its own element type and code.
+#[component]
+fn Section(section: ProfileSection, children: Children) -> impl IntoView {
+    view! {
+        <details class="card profile-section" id=section.id() open=is_open(section) on:toggle=keep(section)>
+            <summary><h2>{section.title()}</h2></summary>
+            {children()}
         </details>
     }
 }
