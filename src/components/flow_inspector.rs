@@ -21,8 +21,8 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
             <h2>{format!("Flow inspector: {}", trace.kind.title())}</h2>
             <p class="muted">{format!("Started {started}. Every request and answer, in order, with the time each took.")}</p>
             {trace.failure.clone().map(|why| view! { <p class="fail" id="trace-failure">{why}</p> })}
-            <FlowDiagram timeline=timeline.clone()/>
-            {timeline.into_iter().map(|(n, kind, step)| view! { <TraceStepView n kind step/> }).collect_view()}
+            {flow_diagram(timeline.clone())}
+            {timeline.into_iter().map(|(n, kind, step)| trace_step(n, kind, step)).collect_view()}
             <div class="actions">
                 <CopyButton text=markdown.clone() label="Copy as Markdown" id="copy-trace-markdown"/>
             </div>
@@ -34,10 +34,12 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
     }
 }
 
+// The parts below that hold no state are plain functions called from the inspector's view, not
+// components: a component adds a props builder and an untracked, type-erased wrapper of its own.
+
 /// Browser and tenant as two lanes, each step a numbered message between them (or a mark on the
 /// browser's lane when it happens there), colored by outcome.
-#[component]
-fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl IntoView {
+fn flow_diagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl IntoView {
     view! {
         <div class="diagram" aria-label="Flow diagram">
             <div class="lanes"><span>"Browser (this app)"</span><span>"Tenant"</span></div>
@@ -69,8 +71,7 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
 /// One line per step (number, name, time, outcome); what was sent and received opens on demand.
 /// A failed step is open: it is what the reader came for. The outcome's mark (✓ ✗ –) is drawn by
 /// the stylesheet, here and in the diagram, so that colour is never its only sign.
-#[component]
-fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoView {
+fn trace_step(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoView {
     let outcome = step.as_ref().map_or(Outcome::NotReached, |s| s.outcome);
     let duration = step.as_ref().and_then(|s| s.duration_ms);
     let (summary, fields, checks) = step
@@ -91,16 +92,15 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
             {(!summary.is_empty()).then(|| view! { <p>{summary}</p> })}
             {(!fields.is_empty()).then(|| view! {
                 <table class="kv trace-fields">
-                    <tbody>{fields.into_iter().map(|field| view! { <TraceFieldView field/> }).collect_view()}</tbody>
+                    <tbody>{fields.into_iter().map(trace_field).collect_view()}</tbody>
                 </table>
             })}
-            {(!checks.is_empty()).then(|| view! { <CheckRows checks/> })}
+            {(!checks.is_empty()).then(|| check_rows(checks))}
         </details>
     }
 }
 
-#[component]
-fn TraceFieldView(field: Field) -> impl IntoView {
+fn trace_field(field: Field) -> impl IntoView {
     let masked = field.masked();
     let Field { name, value, shown } = field;
     let value_view = match shown {
@@ -150,8 +150,7 @@ fn TokenValue(short: String, value: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn CheckRows(checks: Vec<CheckRow>) -> impl IntoView {
+fn check_rows(checks: Vec<CheckRow>) -> impl IntoView {
     view! {
         <table class="report trace-checks">
             <thead><tr><th>"Check"</th><th>"Expected"</th><th>"Found"</th><th>"Result"</th></tr></thead>
