@@ -79,14 +79,14 @@ pub fn ApiCallPanel() -> impl IntoView {
             <div class="actions">
                 <button id="api-send" on:click=send disabled=move || matches!(call.get(), Some(Call::Sending))>"Send"</button>
             </div>
-            {move || call.get().map(|call| view! { <ApiCallOutcome call/> })}
+            {move || call.get().map(outcome)}
         </section>
     }
 }
 
-/// One call's outcome, rendered once from plain data.
-#[component]
-fn ApiCallOutcome(call: Call) -> impl IntoView {
+/// One call's outcome, rendered once from plain data. This and `lines` are plain functions, not
+/// components: a component adds a props builder and an untracked, type-erased wrapper.
+fn outcome(call: Call) -> AnyView {
     match call {
         Call::Sending => view! { <p class="muted" id="api-sending">"Sending…"</p> }.into_any(),
         Call::Refused(refused) => {
@@ -94,7 +94,7 @@ fn ApiCallOutcome(call: Call) -> impl IntoView {
         }
         Call::NoAnswer(no_answer) => view! {
             <p class="fail" id="api-error">{no_answer.error.to_string()}</p>
-            <Lines id="api-explanation" lines=no_answer.advice/>
+            {lines("api-explanation", no_answer.advice)}
         }
         .into_any(),
         Call::Answered(answer) => {
@@ -108,7 +108,7 @@ fn ApiCallOutcome(call: Call) -> impl IntoView {
                     {format!("HTTP {} in {} ms", answer.status, answer.elapsed_ms)}
                 </p>
                 {answer.verdict.headline().map(|h| view! { <p class="fail" id="api-verdict">{h}</p> })}
-                <Lines id="api-explanation" lines=answer.verdict.details()/>
+                {lines("api-explanation", answer.verdict.details())}
                 <h3>"Headers the page may read (CORS)"</h3>
                 <table class="kv" id="api-headers">
                     <tbody>
@@ -125,7 +125,6 @@ fn ApiCallOutcome(call: Call) -> impl IntoView {
     }
 }
 
-#[component]
-fn Lines(id: &'static str, lines: Vec<String>) -> impl IntoView {
+fn lines(id: &'static str, lines: Vec<String>) -> impl IntoView {
     view! { <ul id=id>{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }
 }

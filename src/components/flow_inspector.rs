@@ -34,8 +34,8 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
     }
 }
 
-// The parts below that hold no state are plain functions called from the inspector's view, not
-// components: a component adds a props builder and an untracked, type-erased wrapper of its own.
+// The parts below are plain functions called from the inspector's view, not components: a
+// component adds a props builder and an untracked, type-erased wrapper of its own.
 
 /// Browser and tenant as two lanes, each step a numbered message between them (or a mark on the
 /// browser's lane when it happens there), colored by outcome.
@@ -106,8 +106,8 @@ fn trace_field(field: Field) -> impl IntoView {
     let value_view = match shown {
         Shown::Plain => view! { <code>{value}</code> }.into_any(),
         Shown::Json => view! { <pre><code>{value}</code></pre> }.into_any(),
-        Shown::Secret => view! { <SecretValue masked value/> }.into_any(),
-        Shown::Token => view! { <TokenValue short=masked value/> }.into_any(),
+        Shown::Secret => secret_value(masked, value).into_any(),
+        Shown::Token => token_value(masked, value).into_any(),
     };
     let label = name.clone();
     view! {
@@ -119,8 +119,7 @@ fn trace_field(field: Field) -> impl IntoView {
 }
 
 /// A credential: masked until the user asks to see it.
-#[component]
-fn SecretValue(masked: String, value: String) -> impl IntoView {
+fn secret_value(masked: String, value: String) -> impl IntoView {
     let revealed = RwSignal::new(false);
     view! {
         {move || match revealed.get() {
@@ -134,8 +133,7 @@ fn SecretValue(masked: String, value: String) -> impl IntoView {
 }
 
 /// A token: its start and length, the whole on request, and a copy button.
-#[component]
-fn TokenValue(short: String, value: String) -> impl IntoView {
+fn token_value(short: String, value: String) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let full = value.clone();
     view! {

@@ -44,12 +44,13 @@ pub fn ProfilePage() -> impl IntoView {
             view! { <Profile session=current/> }.into_any()
         }
         None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
-        None => view! { <SignedOut/> }.into_any(),
+        None => signed_out().into_any(),
     }
 }
 
-#[component]
-fn SignedOut() -> impl IntoView {
+// `signed_out` and `profile_summary` are plain functions, not components: a component adds a props
+// builder and an untracked, type-erased wrapper of its own.
+fn signed_out() -> impl IntoView {
     view! {
         <section class="card" id="signed-out">
             <h1>"Not signed in"</h1>
@@ -69,7 +70,7 @@ fn Profile(session: Session) -> impl IntoView {
     let header = token.header_json().to_string();
     let payload = token.payload_json().to_string();
     view! {
-        <ProfileSummary session=session.clone()/>
+        {profile_summary(session.clone())}
         <TokenLifetimes session=session.clone()/>
         <Section section=Claims>
             <ClaimsTable id="id-token-claims" claims/>
@@ -111,8 +112,7 @@ fn keep(section: ProfileSection) -> impl Fn(leptos::ev::Event) + 'static {
 }
 
 /// The first screen: who is signed in, whether the token is trusted, and the way out.
-#[component]
-fn ProfileSummary(session: Session) -> impl IntoView {
+fn profile_summary(session: Session) -> impl IntoView {
     let context = expect_context::<SessionContext>();
     let token = session.id_token.clone();
     let claims = token.claims().clone();
