@@ -36,15 +36,19 @@ pub fn ProfilePage() -> impl IntoView {
         }
     });
     let mut linked = false;
-    move || match context.session.get() {
-        Some(current) => {
-            if !std::mem::replace(&mut linked, true) {
-                open_linked();
+    // In `view!`, a closure shares its reactive rendering code with every other one that returns
+    // the same type; returned bare, it would have code of its own.
+    view! {
+        {move || match context.session.get() {
+            Some(current) => {
+                if !std::mem::replace(&mut linked, true) {
+                    open_linked();
+                }
+                view! { <Profile session=current/> }.into_any()
             }
-            view! { <Profile session=current/> }.into_any()
-        }
-        None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
-        None => signed_out().into_any(),
+            None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
+            None => signed_out().into_any(),
+        }}
     }
 }
 
@@ -167,10 +171,6 @@ fn profile_summary(session: Session) -> impl IntoView {
 #[component]
 fn LastTrace() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    move || {
-        context
-            .trace
-            .get()
-            .map(|trace| view! { <FlowInspector trace/> })
-    }
+    // In `view!` for the reason given in `ProfilePage`.
+    view! { {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> })} }
 }
