@@ -77,16 +77,17 @@ pub fn ApiCallPanel() -> impl IntoView {
                 </label>
             </div>
             <div class="actions">
-                <button id="api-send" on:click=send disabled=move || matches!(call.get(), Some(Call::Sending))>"Send"</button>
+                <button id="api-send" on:click=send disabled=move || call.with(|c| matches!(c, Some(Call::Sending)))>"Send"</button>
             </div>
-            {move || call.get().map(outcome)}
+            {move || call.with(|c| c.as_ref().map(outcome))}
         </section>
     }
 }
 
 /// One call's outcome, rendered once from plain data. This and `lines` are plain functions, not
-/// components: a component adds a props builder and an untracked, type-erased wrapper.
-fn outcome(call: Call) -> AnyView {
+/// components: a component adds a props builder and an untracked, type-erased wrapper. The
+/// outcome is read in place (`with`), not cloned out of its signal: cloning an answer is code too.
+fn outcome(call: &Call) -> AnyView {
     match call {
         Call::Sending => view! { <p class="muted" id="api-sending">"Sending…"</p> }.into_any(),
         Call::Refused(refused) => {
@@ -94,7 +95,7 @@ fn outcome(call: Call) -> AnyView {
         }
         Call::NoAnswer(no_answer) => view! {
             <p class="fail" id="api-error">{no_answer.error.to_string()}</p>
-            {lines("api-explanation", no_answer.advice)}
+            {lines("api-explanation", no_answer.advice.clone())}
         }
         .into_any(),
         Call::Answered(answer) => {
@@ -112,13 +113,13 @@ fn outcome(call: Call) -> AnyView {
                 <h3>"Headers the page may read (CORS)"</h3>
                 <table class="kv" id="api-headers">
                     <tbody>
-                        {answer.headers.into_iter().map(|(name, value)| view! {
-                            <tr><th scope="row">{name}</th><td><code>{value}</code></td></tr>
+                        {answer.headers.iter().map(|(name, value)| view! {
+                            <tr><th scope="row">{name.clone()}</th><td><code>{value.clone()}</code></td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
-                {answer.body_note.map(|note| view! { <p class="muted" id="api-body-note">{note.to_string()}</p> })}
-                <JsonBlock id="api-response-body" title="Body" json=answer.body/>
+                {answer.body_note.as_ref().map(|note| view! { <p class="muted" id="api-body-note">{note.to_string()}</p> })}
+                <JsonBlock id="api-response-body" title="Body" json=answer.body.clone()/>
             }
             .into_any()
         }
