@@ -77,25 +77,25 @@ pub fn ApiCallPanel() -> impl IntoView {
                 </label>
             </div>
             <div class="actions">
-                <button id="api-send" on:click=send disabled=move || matches!(call.get(), Some(Call::Sending))>"Send"</button>
+                <button id="api-send" on:click=send disabled=move || call.with(|c| matches!(c, Some(Call::Sending)))>"Send"</button>
             </div>
-            {move || call.get().map(|call| view! { <ApiCallOutcome call/> })}
+            {move || call.with(|c| c.as_ref().map(outcome))}
         </section>
     }
 }
 
-/// One call's outcome, rendered once from plain data.
-#[component]
-fn ApiCallOutcome(call: Call) -> impl IntoView {
+/// One call's outcome, rendered once from plain data. This and `lines` are plain functions, not
+/// components: a component adds a props builder and an untracked, type-erased wrapper. The
+/// outcome is read in place (`with`), not cloned out of its signal: cloning an answer is code too.
+fn outcome(call: &Call) -> AnyView {
     match call {
         Call::Sending => view! { <p class="muted" id="api-sending">"Sending…"</p> }.into_any(),
         Call::Refused(refused) => {
-            view! { <p class="fail" id="api-error">"Not sent: " {refused.to_string()}</p> }
-                .into_any()
+            view! { <p class="fail" id="api-error">{format!("Not sent: {refused}")}</p> }.into_any()
         }
         Call::NoAnswer(no_answer) => view! {
             <p class="fail" id="api-error">{no_answer.error.to_string()}</p>
-            <Lines id="api-explanation" lines=no_answer.advice/>
+            {lines("api-explanation", no_answer.advice.clone())}
         }
         .into_any(),
         Call::Answered(answer) => {
@@ -106,27 +106,26 @@ fn ApiCallOutcome(call: Call) -> impl IntoView {
             };
             view! {
                 <p class=class id="api-status" data-status=answer.status.to_string()>
-                    "HTTP " {answer.status} " in " {answer.elapsed_ms} " ms"
+                    {format!("HTTP {} in {} ms", answer.status, answer.elapsed_ms)}
                 </p>
                 {answer.verdict.headline().map(|h| view! { <p class="fail" id="api-verdict">{h}</p> })}
-                <Lines id="api-explanation" lines=answer.verdict.details()/>
+                {lines("api-explanation", answer.verdict.details())}
                 <h3>"Headers the page may read (CORS)"</h3>
                 <table class="kv" id="api-headers">
                     <tbody>
-                        {answer.headers.into_iter().map(|(name, value)| view! {
-                            <tr><th scope="row">{name}</th><td><code>{value}</code></td></tr>
+                        {answer.headers.iter().map(|(name, value)| view! {
+                            <tr><th scope="row">{name.clone()}</th><td><code>{value.clone()}</code></td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
-                {answer.body_note.map(|note| view! { <p class="muted" id="api-body-note">{note.to_string()}</p> })}
-                <JsonBlock id="api-response-body" title="Body" json=answer.body/>
+                {answer.body_note.as_ref().map(|note| view! { <p class="muted" id="api-body-note">{note.to_string()}</p> })}
+                <JsonBlock id="api-response-body" title="Body" json=answer.body.clone()/>
             }
             .into_any()
         }
     }
 }
 
-#[component]
-fn Lines(id: &'static str, lines: Vec<String>) -> impl IntoView {
+fn lines(id: &'static str, lines: Vec<String>) -> impl IntoView {
     view! { <ul id=id>{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }
 }

@@ -18,11 +18,11 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
         .collect();
     view! {
         <section class="card inspector" id="flow-inspector" data-kind=trace.kind.id()>
-            <h2>"Flow inspector: " {trace.kind.title()}</h2>
-            <p class="muted">"Started " {started} ". Every request and answer, in order, with the time each took."</p>
+            <h2>{format!("Flow inspector: {}", trace.kind.title())}</h2>
+            <p class="muted">{format!("Started {started}. Every request and answer, in order, with the time each took.")}</p>
             {trace.failure.clone().map(|why| view! { <p class="fail" id="trace-failure">{why}</p> })}
-            <FlowDiagram timeline=timeline.clone()/>
-            {timeline.into_iter().map(|(n, kind, step)| view! { <TraceStepView n kind step/> }).collect_view()}
+            {flow_diagram(timeline.clone())}
+            {timeline.into_iter().map(|(n, kind, step)| trace_step(n, kind, step)).collect_view()}
             <div class="actions">
                 <CopyButton text=markdown.clone() label="Copy as Markdown" id="copy-trace-markdown"/>
             </div>
@@ -34,10 +34,12 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
     }
 }
 
+// The parts below are plain functions called from the inspector's view, not components: a
+// component adds a props builder and an untracked, type-erased wrapper of its own.
+
 /// Browser and tenant as two lanes, each step a numbered message between them (or a mark on the
 /// browser's lane when it happens there), colored by outcome.
-#[component]
-fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl IntoView {
+fn flow_diagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl IntoView {
     view! {
         <div class="diagram" aria-label="Flow diagram">
             <div class="lanes"><span>"Browser (this app)"</span><span>"Tenant"</span></div>
@@ -49,12 +51,13 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
                         Direction::TenantToBrowser => "to-browser",
                         Direction::InBrowser => "in-browser",
                     };
+                    // The step number as text: a `usize` child would be a view type of its own.
                     view! {
                         <li data-step=kind.id() data-outcome=outcome.id()
                             class=format!("diagram-step {} {direction}", outcome.id())
                             title=kind.direction().arrow()>
                             <span class="message">
-                                <span class="step-number">{n}</span> " " {kind.title()}
+                                <span class="step-number">{n.to_string()}</span> " " {kind.title()}
                             </span>
                             <span class="arrow" aria-hidden="true"></span>
                         </li>
@@ -68,8 +71,7 @@ fn FlowDiagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Into
 /// One line per step (number, name, time, outcome); what was sent and received opens on demand.
 /// A failed step is open: it is what the reader came for. The outcome's mark (✓ ✗ –) is drawn by
 /// the stylesheet, here and in the diagram, so that colour is never its only sign.
-#[component]
-fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoView {
+fn trace_step(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoView {
     let outcome = step.as_ref().map_or(Outcome::NotReached, |s| s.outcome);
     let duration = step.as_ref().and_then(|s| s.duration_ms);
     let (summary, fields, checks) = step
@@ -80,7 +82,7 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
             open=outcome == Outcome::Failed>
             <summary>
                 <h3>
-                    <span class="step-number">{n}</span> " " {kind.title()} " "
+                    <span class="step-number">{n.to_string()}</span> " " {kind.title()} " "
                     <span class="muted trace-duration" data-ms=duration.map(|ms| ms.to_string()).unwrap_or_default()>
                         {duration.map_or("–".to_string(), |ms| format!("{ms} ms"))}
                     </span>
@@ -90,23 +92,22 @@ fn TraceStepView(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl Into
             {(!summary.is_empty()).then(|| view! { <p>{summary}</p> })}
             {(!fields.is_empty()).then(|| view! {
                 <table class="kv trace-fields">
-                    <tbody>{fields.into_iter().map(|field| view! { <TraceFieldView field/> }).collect_view()}</tbody>
+                    <tbody>{fields.into_iter().map(trace_field).collect_view()}</tbody>
                 </table>
             })}
-            {(!checks.is_empty()).then(|| view! { <CheckRows checks/> })}
+            {(!checks.is_empty()).then(|| check_rows(checks))}
         </details>
     }
 }
 
-#[component]
-fn TraceFieldView(field: Field) -> impl IntoView {
+fn trace_field(field: Field) -> impl IntoView {
     let masked = field.masked();
     let Field { name, value, shown } = field;
     let value_view = match shown {
         Shown::Plain => view! { <code>{value}</code> }.into_any(),
         Shown::Json => view! { <pre><code>{value}</code></pre> }.into_any(),
-        Shown::Secret => view! { <SecretValue masked value/> }.into_any(),
-        Shown::Token => view! { <TokenValue short=masked value/> }.into_any(),
+        Shown::Secret => secret_value(masked, value).into_any(),
+        Shown::Token => token_value(masked, value).into_any(),
     };
     let label = name.clone();
     view! {
@@ -118,8 +119,7 @@ fn TraceFieldView(field: Field) -> impl IntoView {
 }
 
 /// A credential: masked until the user asks to see it.
-#[component]
-fn SecretValue(masked: String, value: String) -> impl IntoView {
+fn secret_value(masked: String, value: String) -> impl IntoView {
     let revealed = RwSignal::new(false);
     view! {
         {move || match revealed.get() {
@@ -133,8 +133,7 @@ fn SecretValue(masked: String, value: String) -> impl IntoView {
 }
 
 /// A token: its start and length, the whole on request, and a copy button.
-#[component]
-fn TokenValue(short: String, value: String) -> impl IntoView {
+fn token_value(short: String, value: String) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let full = value.clone();
     view! {
@@ -149,8 +148,7 @@ fn TokenValue(short: String, value: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn CheckRows(checks: Vec<CheckRow>) -> impl IntoView {
+fn check_rows(checks: Vec<CheckRow>) -> impl IntoView {
     view! {
         <table class="report trace-checks">
             <thead><tr><th>"Check"</th><th>"Expected"</th><th>"Found"</th><th>"Result"</th></tr></thead>

@@ -51,6 +51,8 @@ pub fn TokenLifetimes(session: Session) -> impl IntoView {
         }
     });
     let has_refresh_token = session.refresh_token.is_some();
+    // As text for the cell too: a `u32` child would be a view type (and its code) of its own.
+    let renewals = session.renewals.to_string();
     view! {
         <section class="card" id="token-lifetimes">
             <h2>"Token lifetimes and renewal"</h2>
@@ -63,7 +65,7 @@ pub fn TokenLifetimes(session: Session) -> impl IntoView {
                     <tr><th scope="row">"Next automatic renewal"</th>
                         <td id="next-renewal" data-due-at=move || next_renewal().0.map(|a| a.to_string()).unwrap_or_default()>{move || next_renewal().1}</td></tr>
                     <tr><th scope="row">"Renewals"</th>
-                        <td id="renewal-count" data-count=session.renewals.to_string()>{session.renewals}</td></tr>
+                        <td id="renewal-count" data-count=renewals.clone()>{renewals.clone()}</td></tr>
                     {last}
                 </tbody>
             </table>

@@ -36,20 +36,25 @@ pub fn ProfilePage() -> impl IntoView {
         }
     });
     let mut linked = false;
-    move || match context.session.get() {
-        Some(current) => {
-            if !std::mem::replace(&mut linked, true) {
-                open_linked();
+    // In `view!`, a closure shares its reactive rendering code with every other one that returns
+    // the same type; returned bare, it would have code of its own.
+    view! {
+        {move || match context.session.get() {
+            Some(current) => {
+                if !std::mem::replace(&mut linked, true) {
+                    open_linked();
+                }
+                view! { <Profile session=current/> }.into_any()
             }
-            view! { <Profile session=current/> }.into_any()
-        }
-        None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
-        None => view! { <SignedOut/> }.into_any(),
+            None if context.restoring.get() => view! { <RestoringSession/> }.into_any(),
+            None => signed_out().into_any(),
+        }}
     }
 }
 
-#[component]
-fn SignedOut() -> impl IntoView {
+// `signed_out` and `profile_summary` are plain functions, not components: a component adds a props
+// builder and an untracked, type-erased wrapper of its own.
+fn signed_out() -> impl IntoView {
     view! {
         <section class="card" id="signed-out">
             <h1>"Not signed in"</h1>
@@ -69,30 +74,37 @@ fn Profile(session: Session) -> impl IntoView {
     let header = token.header_json().to_string();
     let payload = token.payload_json().to_string();
     view! {
-        <ProfileSummary session=session.clone()/>
+        {profile_summary(session.clone())}
         <TokenLifetimes session=session.clone()/>
-        <details class="card profile-section" id=Claims.id() open=is_open(Claims) on:toggle=keep(Claims)>
-            <summary><h2>{Claims.title()}</h2></summary>
+        <Section section=Claims>
             <ClaimsTable id="id-token-claims" claims/>
-        </details>
-        <details class="card profile-section" id=Validation.id() open=is_open(Validation) on:toggle=keep(Validation)>
-            <summary><h2>{Validation.title()}</h2></summary>
+        </Section>
+        <Section section=Validation>
             <ValidationReportTable report/>
-        </details>
-        <details class="card profile-section" id=Inspector.id() open=is_open(Inspector) on:toggle=keep(Inspector)>
-            <summary><h2>{Inspector.title()}</h2></summary>
+        </Section>
+        <Section section=Inspector>
             <LastTrace/>
-        </details>
-        <details class="card profile-section" id=Tokens.id() open=is_open(Tokens) on:toggle=keep(Tokens)>
-            <summary><h2>{Tokens.title()}</h2></summary>
+        </Section>
+        <Section section=Tokens>
             <h3>"ID token, decoded"</h3>
             <JsonBlock id="id-token-header" title="Header" json=header/>
             <JsonBlock id="id-token-payload" title="Payload" json=payload/>
             <AccessTokenPanel session/>
-        </details>
-        <details class="card profile-section" id=Api.id() open=is_open(Api) on:toggle=keep(Api)>
-            <summary><h2>{Api.title()}</h2></summary>
+        </Section>
+        <Section section=Api>
             <ApiCallPanel/>
+        </Section>
+    }
+}
+
+/// A section of the profile that opens on demand, open as the user left it. One component for
+/// the five: each `<details>` written out in place is its own element type and code.
+#[component]
+fn Section(section: ProfileSection, children: Children) -> impl IntoView {
+    view! {
+        <details class="card profile-section" id=section.id() open=is_open(section) on:toggle=keep(section)>
+            <summary><h2>{section.title()}</h2></summary>
+            {children()}
         </details>
     }
 }
@@ -104,8 +116,7 @@ fn keep(section: ProfileSection) -> impl Fn(leptos::ev::Event) + 'static {
 }
 
 /// The first screen: who is signed in, whether the token is trusted, and the way out.
-#[component]
-fn ProfileSummary(session: Session) -> impl IntoView {
+fn profile_summary(session: Session) -> impl IntoView {
     let context = expect_context::<SessionContext>();
     let token = session.id_token.clone();
     let claims = token.claims().clone();
@@ -132,10 +143,10 @@ fn ProfileSummary(session: Session) -> impl IntoView {
             <p id="profile-email">{email}</p>
             <p class="pass" id="validation-verdict">
                 <span aria-hidden="true">"✓ "</span>
-                "ID token accepted: all " {passed} " checks passed, signature verified with Web Crypto."
+                {format!("ID token accepted: all {passed} checks passed, signature verified with Web Crypto.")}
             </p>
             <p class="muted" id="sign-in-duration" data-ms=duration_ms.to_string()>
-                "Signed in " {duration_ms} " ms after the page loaded: code exchange, keys, signature and every check."
+                {format!("Signed in {duration_ms} ms after the page loaded: code exchange, keys, signature and every check.")}
             </p>
             <div class="actions">
                 <button id="sign-out" on:click=move |_| context.sign_out()>"Sign out"</button>
@@ -160,10 +171,6 @@ fn ProfileSummary(session: Session) -> impl IntoView {
 #[component]
 fn LastTrace() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    move || {
-        context
-            .trace
-            .get()
-            .map(|trace| view! { <FlowInspector trace/> })
-    }
+    // In `view!` for the reason given in `ProfilePage`.
+    view! { {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> })} }
 }
