@@ -84,9 +84,7 @@ pub fn ApiCallPanel() -> impl IntoView {
     }
 }
 
-/// One call's outcome, rendered once from plain data. This and `lines` are plain functions, not
-/// components: a component adds a props builder and an untracked, type-erased wrapper. The
-/// outcome is read in place (`with`), not cloned out of its signal: cloning an answer is code too.
+/// One call's outcome, read in place from its signal.
 fn outcome(call: &Call) -> AnyView {
     match call {
         Call::Sending => view! { <p class="muted" id="api-sending">"Sending…"</p> }.into_any(),

@@ -9,7 +9,6 @@ use super::CopyButton;
 #[component]
 pub fn AuthorizeRequestPreview(start: SignInStart) -> impl IntoView {
     let request = move || start.ready.with(|d| d.as_ref().map(|d| d.url().clone()));
-    // In `view!`, the closure shares the one reactive render of its output type.
     view! { {move || request().map(|request| request_card(start, request))} }
 }
 

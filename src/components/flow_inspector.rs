@@ -34,9 +34,6 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
     }
 }
 
-// The parts below are plain functions called from the inspector's view, not components: a
-// component adds a props builder and an untracked, type-erased wrapper of its own.
-
 /// Browser and tenant as two lanes, each step a numbered message between them (or a mark on the
 /// browser's lane when it happens there), colored by outcome.
 fn flow_diagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl IntoView {
@@ -51,7 +48,6 @@ fn flow_diagram(timeline: Vec<(usize, StepKind, Option<TraceStep>)>) -> impl Int
                         Direction::TenantToBrowser => "to-browser",
                         Direction::InBrowser => "in-browser",
                     };
-                    // The step number as text: a `usize` child would be a view type of its own.
                     view! {
                         <li data-step=kind.id() data-outcome=outcome.id()
                             class=format!("diagram-step {} {direction}", outcome.id())

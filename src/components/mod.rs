@@ -1,4 +1,14 @@
 //! Small pieces of the page, named for what the user sees.
+//!
+//! How views here and in `pages/` are written, because under `--cfg erase_components` every
+//! distinct view type brings its own render code (each measured with `cargo xtask size`):
+//! - a reactive block sits inside `view!` (not returned bare or held in a variable) and renders
+//!   `AnyView` or `Option<AnyView>` (`.into_any()`): blocks of one output type share one render;
+//! - no `<Show>` (about 1 KB gzip each): a reactive `bool.then(...)` block shows the same;
+//! - a view used once is a plain function, not a `#[component]` (props and untracked call, ~55 B);
+//! - text with values in it is one `format!` string child, not text and value children, and a
+//!   number is shown as text (each number type is a view type of its own);
+//! - a reactive block reads a large value with `with` and clones only what it shows.
 
 mod access_token;
 mod api_call;

@@ -30,7 +30,6 @@ pub fn RegistrationCheckPanel() -> impl IntoView {
             <button id="check-registration" on:click=run disabled=move || result.with(|r| matches!(r, Some(None)))>
                 "Check my app registration"
             </button>
-            // `with`, not `get`: a clone of the whole answer costs more bundle than of what is shown.
             {move || result.with(|r| r.as_ref().map(|r| match r {
                 None => view! { <p id="registration-result" data-finding="running">"Checking…"</p> }.into_any(),
                 Some(Err(notice)) => view! {

@@ -20,14 +20,11 @@ pub fn SignInButtons(options: RwSignal<SignInOptions>) -> impl IntoView {
     };
     view! {
         <div class="actions">
-            // Closures written inline in `view!` share one reactive render per output type.
             <button id="sign-in" disabled=move || start.busy.get() on:click=move |_| start.dispatch(config.clone(), options.get())>"Sign in"</button>
             <button id="sign-up" class="secondary" disabled=move || start.busy.get() on:click=move |_| start.dispatch(sign_up_config.clone(), sign_up())>
                 "Sign up"
             </button>
         </div>
-        // A plain reactive block rather than `<Show>`, whose instantiation costs more; `.into_any()`:
-        // reactive blocks of the same output type share one render in the bundle.
         {move || start.busy.get().then(|| view! {
             <p class="muted" id="sign-in-starting">"Reading the tenant's metadata and preparing PKCE…"</p>
         }.into_any())}

@@ -14,8 +14,6 @@ pub fn SignInError(error: FailureNotice) -> impl IntoView {
         details,
         report,
     } = error;
-    // `.into_any()` on the optional parts: the app renders `Option<AnyView>` already, and each
-    // other optional view type brings its own render code.
     view! {
         <section class="card error" id="sign-in-error" role="alert">
             <h1 id="error-title">{title}</h1>

@@ -25,7 +25,6 @@ pub fn SignInOptionsPanel(options: RwSignal<SignInOptions>) -> impl IntoView {
             <OptionText options id="option-domain-hint" label="domain_hint" placeholder=String::new()
                 get=|o| &o.domain_hint set=|o, v| o.domain_hint = v
                 hint="Straight to a federated provider, with its name as configured: Google, Facebook, Apple."/>
-            // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
             {move || note().map(|n| view! { <p class="warn" id="domain-hint-note">{n}</p> }.into_any())}
             <OptionText options id="option-ui-locales" label="ui_locales" placeholder=String::new()
                 get=|o| &o.ui_locales set=|o, v| o.ui_locales = v hint="e.g. fr-FR"/>
@@ -65,13 +64,10 @@ fn OptionText(
     }
 }
 
-// A plain view function, not a #[component]: it is used once, and a component's props and
-// untracked call cost bundle size (eight such: -445 B gzip).
 fn prompt_choice(options: RwSignal<SignInOptions>) -> impl IntoView {
     view! {
         <label class="field" for="option-prompt">"prompt"</label>
-        // Closures written inline in `view!` share one reactive render per output type; a `String`
-        // value shares the text inputs' property code.
+        // A `String` value shares the text inputs' property code.
         <select id="option-prompt" prop:value=move || options.with(|o| o.prompt.map_or("", Prompt::as_str).to_string())
             on:change=move |ev| options.update(|o| o.prompt = Prompt::from_wire(&event_target_value(&ev)))>
             <option value="">"(not sent)"</option>
@@ -122,7 +118,6 @@ fn extra_parameters(options: RwSignal<SignInOptions>) -> impl IntoView {
     view! {
         <fieldset id="extra-parameters">
             <legend>"Extra parameters"</legend>
-            // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
             {move || (0..rows()).map(|row| view! {
                 <div class="extra-row">
                     <input type="text" class="extra-name" aria-label="name" prop:value=move || shown(row, true)

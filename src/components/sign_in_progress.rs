@@ -8,8 +8,7 @@ pub fn SignInProgress(steps: RwSignal<Vec<(StepKind, StepStatus)>>) -> impl Into
         <section class="card" id="sign-in-progress" aria-live="polite">
             <h1>"Completing sign-in"</h1>
             <ol class="steps">
-                // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
-                {move || steps.get().into_iter().map(|(step, status)| view! {
+                    {move || steps.get().into_iter().map(|(step, status)| view! {
                     <li data-status=status.as_str()>{progress_label(step)}</li>
                 }).collect_view().into_any()}
             </ol>

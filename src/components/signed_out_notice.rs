@@ -27,7 +27,6 @@ pub fn SignedOutNotice() -> impl IntoView {
                 </section>
             }.into_any(),
         })}
-        // `.into_any()`: reactive blocks of the same output type share one render in the bundle.
         {move || context.sign_out_failure.get().map(|f| view! {
             <section class="card error" id="sign-out-failure" role="alert">
                 <h2>"Signed out of this tab only: " {f.title}</h2>

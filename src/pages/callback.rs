@@ -51,8 +51,6 @@ pub fn CallbackPage() -> impl IntoView {
     }
 }
 
-// A plain view function, not a #[component]: it is used once, and a component's props and
-// untracked call cost bundle size (eight such: -445 B gzip).
 fn idle_callback() -> impl IntoView {
     let last = PendingStore.last_used_at();
     view! {

@@ -64,8 +64,6 @@ pub fn DecodePage() -> impl IntoView {
             <textarea id="token-input" rows="6" spellcheck="false" autocomplete="off"
                 placeholder="eyJ…" prop:value=move || pasted.get() on:input=on_input></textarea>
         </section>
-        // One reactive view for the whole result: each one costs bundle size. `.into_any()`:
-        // reactive blocks of the same output type share one render in the bundle.
         {move || {
             let decoded = pasted.with(|text| decode_token(text));
             let token = decoded.as_ref().ok().cloned();
@@ -221,8 +219,6 @@ fn checked(verification: Verification) -> Verdict {
     said
 }
 
-// A plain view function, not a #[component]: it is used once, and a component's props and
-// untracked call cost bundle size (eight such: -445 B gzip).
 fn verdict_panel(verdict: Verdict) -> impl IntoView {
     let failed = verdict.kind == "invalid-signature" || verdict.kind == "rejected";
     view! {

@@ -52,8 +52,6 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-// `signed_out` and `profile_summary` are plain functions, not components: a component adds a props
-// builder and an untracked, type-erased wrapper of its own.
 fn signed_out() -> impl IntoView {
     view! {
         <section class="card" id="signed-out">

@@ -22,7 +22,6 @@ pub fn TenantPage() -> impl IntoView {
         <section class="card" id="tenant">
             <h1>"Tenant"</h1>
             <p class="muted">"The configured tenant's discovery document and signing keys, fetched now from this browser."</p>
-            // `with`, not `get`: a clone of the whole reading costs more bundle than of what is shown.
             {move || reading.with(|reading| match reading {
                 None => view! { <p id="tenant-status">"Fetching the discovery document…"</p> }.into_any(),
                 Some(Err(notice)) => failed("tenant-status", notice).into_any(),
