@@ -11,6 +11,8 @@ use fantoccini::Client;
 
 /// `(name, value)` of every row of the shown authorization request.
 async fn shown_request(client: &Client) -> Vec<(String, String)> {
+    // The request is prepared after the click (discovery, PKCE): its rows appear a moment later.
+    wait_for(client, "#authorize-params tbody tr").await;
     let rows = js(
         client,
         "return [...document.querySelectorAll('#authorize-params tbody tr')]
