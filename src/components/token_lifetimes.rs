@@ -81,7 +81,7 @@ pub fn TokenLifetimes(session: Session) -> impl IntoView {
                         relative_time(r.retry_at, now.get())
                     )}
                 </p>
-            })}
+            }.into_any())}
             <div class="actions">
                 <button id="refresh-tokens" disabled=move || !has_refresh_token || context.renewing.get()
                     on:click=move |_| context.refresh(Trigger::Manual)>
