@@ -27,11 +27,11 @@ pub fn SignedOutNotice() -> impl IntoView {
                 </section>
             }.into_any(),
         })}
-        {move || context.sign_out_failure.get().map(|f| view! {
+        {move || context.sign_out_failure.with(|f| f.as_ref().map(|f| view! {
             <section class="card error" id="sign-out-failure" role="alert">
-                <h2>"Signed out of this tab only: " {f.title}</h2>
-                <p>{f.explanation}</p>
+                <h2>{format!("Signed out of this tab only: {}", f.title)}</h2>
+                <p>{f.explanation.clone()}</p>
             </section>
-        }.into_any())}
+        }.into_any()))}
     }
 }
