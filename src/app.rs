@@ -18,8 +18,6 @@ pub fn App() -> impl IntoView {
             let secret_embedded = config.client_secret.is_some();
             SessionContext::provide(config);
             let router = Router::provide();
-            // Only a change of page renders another page, not a change of fragment or slash.
-            let page = Memo::new(move |_| router.page());
             view! {
                     <Header/>
                     // Fixed at build time: nothing to react to (and `<Show>` is a kilobyte of wasm).
@@ -28,7 +26,7 @@ pub fn App() -> impl IntoView {
                         <LiveStatus/>
                         <SignedOutNotice/>
                         <SessionEndedPanel/>
-                        {move || match page.get() {
+                        {move || match router.page() {
                             Page::Home => view! { <HomePage/> }.into_any(),
                             Page::Callback => view! { <CallbackPage/> }.into_any(),
                             Page::Profile => view! { <ProfilePage/> }.into_any(),

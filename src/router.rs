@@ -41,6 +41,9 @@ pub struct Router {
     pub path: RwSignal<String>,
     /// Without `#`.
     pub fragment: RwSignal<String>,
+    /// Set only when the page changes, so that a new fragment or a trailing slash does not
+    /// render the page again.
+    page: RwSignal<Page>,
 }
 
 impl Router {
@@ -49,6 +52,7 @@ impl Router {
     pub fn provide() -> Router {
         let (path, fragment) = location::path_and_fragment();
         let router = Router {
+            page: RwSignal::new(Page::at(&path)),
             path: RwSignal::new(path),
             fragment: RwSignal::new(fragment),
         };
@@ -67,7 +71,7 @@ impl Router {
 
     /// The page the address shows (reactive).
     pub fn page(&self) -> Page {
-        self.path.with(|path| Page::at(path))
+        self.page.get()
     }
 
     /// Moves to `url` (a path of this app) as a new history entry, at the top of the page.
@@ -92,8 +96,12 @@ impl Router {
 
     fn follow_address(&self) {
         let (path, fragment) = location::path_and_fragment();
+        let page = Page::at(&path);
         self.path.set(path);
         self.fragment.set(fragment);
+        if page != self.page.get_untracked() {
+            self.page.set(page);
+        }
     }
 
     /// `aria-current="page"` for a link to `path` while its page is shown (reactive).
