@@ -39,15 +39,15 @@ pub fn CallbackPage() -> impl IntoView {
         }
     });
     view! {
-        {move || match failure.get() {
+        {move || failure.with(|failure| match failure {
             None if no_sign_in_in_progress.get() => idle_callback().into_any(),
             None => view! { <SignInProgress steps/> }.into_any(),
             Some((error, trace)) => view! {
                 <SignInProgress steps/>
-                <SignInError error/>
-                <FlowInspector trace/>
+                <SignInError error=error.clone()/>
+                <FlowInspector trace=trace.clone()/>
             }.into_any(),
-        }}
+        })}
     }
 }
 
