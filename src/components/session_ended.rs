@@ -11,7 +11,7 @@ use super::FlowInspector;
 #[component]
 pub fn SessionEndedPanel() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    view! { {move || context.ended.get().map(session_ended)} }
+    view! { {move || context.ended.get().map(|ended| session_ended(ended).into_any())} }
 }
 
 fn session_ended(ended: EndedSession) -> impl IntoView {
