@@ -9,7 +9,7 @@ use super::CopyButton;
 #[component]
 pub fn AuthorizeRequestPreview(start: SignInStart) -> impl IntoView {
     let request = move || start.ready.with(|d| d.as_ref().map(|d| d.url().clone()));
-    view! { {move || request().map(|request| request_card(start, request))} }
+    view! { {move || request().map(|request| request_card(start, request).into_any())} }
 }
 
 fn request_card(start: SignInStart, request: AuthorizationUrl) -> impl IntoView {
