@@ -68,9 +68,9 @@ pub fn DecodePage() -> impl IntoView {
             let decoded = pasted.with(|text| decode_token(text));
             let token = decoded.as_ref().ok().cloned();
             view! {
-                {arrival.get().map(arrival_note)}
-                {verdict(decoded, check.get()).map(verdict_panel)}
-                {token.map(decoded_token_parts)}
+                {arrival.get().map(|note| arrival_note(note).into_any())}
+                {verdict(decoded, check.get()).map(|said| verdict_panel(said).into_any())}
+                {token.map(|token| decoded_token_parts(token).into_any())}
             }
             .into_any()
         }}

@@ -36,8 +36,6 @@ pub fn ProfilePage() -> impl IntoView {
         }
     });
     let mut linked = false;
-    // In `view!`, a closure shares its reactive rendering code with every other one that returns
-    // the same type; returned bare, it would have code of its own.
     view! {
         {move || match context.session.get() {
             Some(current) => {
@@ -169,6 +167,5 @@ fn profile_summary(session: Session) -> impl IntoView {
 #[component]
 fn LastTrace() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    // In `view!` for the reason given in `ProfilePage`.
     view! { {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> })} }
 }
