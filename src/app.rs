@@ -21,7 +21,7 @@ pub fn App() -> impl IntoView {
             view! {
                     <Header/>
                     // Fixed at build time: nothing to react to (and `<Show>` is a kilobyte of wasm).
-                    {secret_embedded.then(|| view! { <SecretBanner/> })}
+                    {secret_embedded.then(|| view! { <SecretBanner/> }.into_any())}
                     <main>
                         <LiveStatus/>
                         <SignedOutNotice/>

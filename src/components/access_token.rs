@@ -18,7 +18,7 @@ pub fn AccessTokenPanel(session: Session) -> impl IntoView {
         <section class="card" id="access-token">
             <h2>"Access token: for the API, not for this app to validate"</h2>
             <p class="muted">{ACCESS_TOKEN_NOTE}</p>
-            {expires.map(|e| view! { <p>"Expires: " <span id="access-token-expires">{e}</span></p> })}
+            {expires.map(|e| view! { <p>"Expires: " <span id="access-token-expires">{e}</span></p> }.into_any())}
             {match session.access_token_decoded {
                 Some(decoded) => view! {
                     <table class="kv">

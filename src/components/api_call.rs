@@ -106,7 +106,7 @@ fn outcome(call: &Call) -> AnyView {
                 <p class=class id="api-status" data-status=answer.status.to_string()>
                     {format!("HTTP {} in {} ms", answer.status, answer.elapsed_ms)}
                 </p>
-                {answer.verdict.headline().map(|h| view! { <p class="fail" id="api-verdict">{h}</p> })}
+                {answer.verdict.headline().map(|h| view! { <p class="fail" id="api-verdict">{h}</p> }.into_any())}
                 {lines("api-explanation", answer.verdict.details())}
                 <h3>"Headers the page may read (CORS)"</h3>
                 <table class="kv" id="api-headers">
@@ -116,7 +116,7 @@ fn outcome(call: &Call) -> AnyView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                {answer.body_note.as_ref().map(|note| view! { <p class="muted" id="api-body-note">{note.to_string()}</p> })}
+                {answer.body_note.as_ref().map(|note| view! { <p class="muted" id="api-body-note">{note.to_string()}</p> }.into_any())}
                 <JsonBlock id="api-response-body" title="Body" json=answer.body.clone()/>
             }
             .into_any()

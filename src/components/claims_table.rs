@@ -25,7 +25,7 @@ pub fn ClaimsTable(
                             <td><code>{name.to_string()}</code></td>
                             <td>
                                 <code class="claim-value">{claim_value_text(value)}</code>
-                                {time.map(|t| view! { <div class="muted claim-time">{t}</div> })}
+                                {time.map(|t| view! { <div class="muted claim-time">{t}</div> }.into_any())}
                             </td>
                             <td class="muted">{claim_meaning(name).unwrap_or("")}</td>
                         </tr>

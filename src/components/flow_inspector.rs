@@ -20,7 +20,7 @@ pub fn FlowInspector(trace: Trace) -> impl IntoView {
         <section class="card inspector" id="flow-inspector" data-kind=trace.kind.id()>
             <h2>{format!("Flow inspector: {}", trace.kind.title())}</h2>
             <p class="muted">{format!("Started {started}. Every request and answer, in order, with the time each took.")}</p>
-            {trace.failure.clone().map(|why| view! { <p class="fail" id="trace-failure">{why}</p> })}
+            {trace.failure.clone().map(|why| view! { <p class="fail" id="trace-failure">{why}</p> }.into_any())}
             {flow_diagram(timeline.clone())}
             {timeline.into_iter().map(|(n, kind, step)| trace_step(n, kind, step)).collect_view()}
             <div class="actions">
@@ -85,7 +85,7 @@ fn trace_step(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoVie
                     " " <span class=format!("badge {}", outcome.id())>{outcome.id()}</span>
                 </h3>
             </summary>
-            {(!summary.is_empty()).then(|| view! { <p>{summary}</p> })}
+            {(!summary.is_empty()).then(|| view! { <p>{summary}</p> }.into_any())}
             {(!fields.is_empty()).then(|| view! {
                 <table class="kv trace-fields">
                     <tbody>{fields.into_iter().map(trace_field).collect_view()}</tbody>

@@ -77,7 +77,7 @@ fn outcome_view(outcome: &RegistrationOutcome) -> impl IntoView {
     view! {
         <div id="registration-result" data-finding=check.finding.id()>
             <p id="registration-meaning" class=class>{check.finding.meaning()}</p>
-            {certainty.map(|c| view! { <p id="registration-uncertain">{c}</p> })}
+            {certainty.map(|c| view! { <p id="registration-uncertain">{c}</p> }.into_any())}
             <table class="kv" id="registration-answer">
                 <tbody>
                     {rows.into_iter().map(|(label, value)| view! {

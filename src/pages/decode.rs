@@ -227,9 +227,9 @@ fn verdict_panel(verdict: Verdict) -> impl IntoView {
             <p id="verdict-headline" class=if failed { "fail" } else if verdict.kind == "verified" { "pass" } else { "" }>
                 {verdict.headline}
             </p>
-            {verdict.more.map(|more| view! { <p id="verdict-more">{more}</p> })}
-            {verdict.report.map(|report| view! { <ValidationReportTable report/> })}
-            {verdict.header_json.map(|json| view! { <JsonBlock id="decoded-header" title="Header" json/> })}
+            {verdict.more.map(|more| view! { <p id="verdict-more">{more}</p> }.into_any())}
+            {verdict.report.map(|report| view! { <ValidationReportTable report/> }.into_any())}
+            {verdict.header_json.map(|json| view! { <JsonBlock id="decoded-header" title="Header" json/> }.into_any())}
         </section>
     }
 }

@@ -167,5 +167,5 @@ fn profile_summary(session: Session) -> impl IntoView {
 #[component]
 fn LastTrace() -> impl IntoView {
     let context = expect_context::<SessionContext>();
-    view! { {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> })} }
+    view! { {move || context.trace.get().map(|trace| view! { <FlowInspector trace/> }.into_any())} }
 }
