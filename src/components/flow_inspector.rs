@@ -90,8 +90,8 @@ fn trace_step(n: usize, kind: StepKind, step: Option<TraceStep>) -> impl IntoVie
                 <table class="kv trace-fields">
                     <tbody>{fields.into_iter().map(trace_field).collect_view()}</tbody>
                 </table>
-            })}
-            {(!checks.is_empty()).then(|| check_rows(checks))}
+            }.into_any())}
+            {(!checks.is_empty()).then(|| check_rows(checks).into_any())}
         </details>
     }
 }

@@ -54,7 +54,7 @@ fn session_ended(ended: EndedSession) -> impl IntoView {
             <p id="session-ended-explanation">{failure.explanation}</p>
             {advice.map(|a| view! {
                 <p><strong>{format!("AADSTS{}", a.code)}</strong>": " {a.meaning}". " <strong>"Fix: "</strong>{a.fix}</p>
-            })}
+            }.into_any())}
             <p>{tokens} " Nothing is retried: sign in again when you are ready."</p>
             <div class="actions">
                 <button id="sign-in-again" disabled=move || restart.busy.get() on:click=sign_in_again>"Sign in again"</button>

@@ -63,7 +63,7 @@ fn idle_callback() -> impl IntoView {
                     ". Its authorization code was used once and removed from the address bar, so reloading this page cannot "
                     "sign you in again."
                 </p>
-            })}
+            }.into_any())}
             <p><a href="/">"Go to the home page"</a></p>
         </section>
     }
