@@ -29,7 +29,6 @@ pub fn OriginWarning() -> impl IntoView {
                 {fix} "."
             </div>
         }
-        // The app renders `Option<AnyView>` already; an optional `<div>` would bring its own code.
         .into_any()
     })
 }

@@ -15,7 +15,8 @@ pub fn SessionEndedPanel() -> impl IntoView {
 }
 
 fn session_ended(ended: EndedSession) -> impl IntoView {
-    let config = expect_context::<SessionContext>().config();
+    let context = expect_context::<SessionContext>();
+    let config = context.config();
     let EndedSession {
         failure,
         trace,
@@ -27,7 +28,6 @@ fn session_ended(ended: EndedSession) -> impl IntoView {
         }
         false => "The tokens were removed from this tab.",
     };
-    let context = expect_context::<SessionContext>();
     let restart = SignInStart::new();
     // A failed restart becomes what this panel tells, with that attempt's trace: no error is
     // dropped, and no second failure view is needed (one costs 0.7 KB gzip).

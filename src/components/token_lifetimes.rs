@@ -51,7 +51,6 @@ pub fn TokenLifetimes(session: Session) -> impl IntoView {
         }
     });
     let has_refresh_token = session.refresh_token.is_some();
-    // As text for the cell too: a `u32` child would be a view type (and its code) of its own.
     let renewals = session.renewals.to_string();
     view! {
         <section class="card" id="token-lifetimes">
